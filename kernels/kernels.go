@@ -1,0 +1,112 @@
+// Package kernels holds albertq's matrix kernels: int8, fp16-weight and fp32
+// GEMMs with a pure-Go reference for each and SIMD versions in Go assembly,
+// chosen at run time from what the CPU offers.
+//
+// Every kernel follows one contract per kind (see ../shared/design.md):
+//
+//	int8: C[m][n] = sa[m] * sb[n] * sum_k A[m][k]*B[k][n] + bias[n]   (exact int32 sums)
+//	fp16: C[m][n] = sum_k A[m][k]*half(B[k][n]) + bias[n]
+//	fp32: C[m][n] = sum_k A[m][k]*B[k][n] + bias[n]
+//
+// B (the weights) is packed once into the panels its kernel wants; A is given
+// row-major and packed, where a kernel needs it, per call.
+package kernels
+
+// Layout says how a packed B is arranged: column panels of NR columns (the
+// last one zero-padded), and inside a panel K in groups of KG (zero-padded),
+// each group holding NR columns × KG consecutive k values, column-major within
+// the group: element (k, n) of panel p sits at
+//
+//	p*Kp*NR + (k/KG)*NR*KG + (n%NR)*KG + k%KG,   Kp = K rounded up to KG.
+//
+// KG = 1 is the classic SGEMM panel; KG = 4 puts the four k values that one
+// int32 lane of VNNI or SDOT multiplies next to each other; KG = 8 with column
+// pairs gives SMMLA its 2×8 blocks.
+type Layout struct {
+	NR, KG int
+}
+
+// paddedK is K rounded up to a whole number of k groups.
+func (l Layout) paddedK(k int) int { return (k + l.KG - 1) / l.KG * l.KG }
+
+// panels is the number of column panels for n columns.
+func (l Layout) panels(n int) int { return (n + l.NR - 1) / l.NR }
+
+// size is the number of packed elements for a K×N matrix.
+func (l Layout) size(k, n int) int { return l.panels(n) * l.paddedK(k) * l.NR }
+
+// index is the packed position of B[k][n].
+func (l Layout) index(k, n, kp int) int {
+	return (n/l.NR)*kp*l.NR + (k/l.KG)*l.NR*l.KG + (n%l.NR)*l.KG + k%l.KG
+}
+
+// Strides locate B[k][n] in an unpacked source at k*K + n*N. A PyTorch Linear
+// weight ([out][in] = [N][K] row-major) is Strides{K: 1, N: in}; a row-major
+// K×N matrix with leading dimension ld is Strides{K: ld, N: 1}.
+type Strides struct {
+	K, N int
+}
+
+// Transposed is the layout of a row-major N×K source (a Linear weight, or the
+// keys in attention scores) with leading dimension ld.
+func Transposed(ld int) Strides { return Strides{K: 1, N: ld} }
+
+// RowMajor is the layout of a row-major K×N source with leading dimension ld.
+func RowMajor(ld int) Strides { return Strides{K: ld, N: 1} }
+
+// PackedF32 is an fp32 B packed for one kernel.
+type PackedF32 struct {
+	K, N   int
+	Layout Layout
+	Data   []float32
+}
+
+// PackedF16 is a half-precision B packed for one kernel; it stays half
+// precision in memory and is widened inside the kernel.
+type PackedF16 struct {
+	K, N   int
+	Layout Layout
+	Data   []uint16
+}
+
+// PackedI8 is an int8 B packed for one kernel, with its per-column scales
+// (sb) and the column sums that unsigned-times-signed kernels subtract.
+type PackedI8 struct {
+	K, N    int
+	Layout  Layout
+	Data    []int8
+	Scales  []float32
+	ColSums []int32
+}
+
+// Impl names an implementation and says whether this CPU can run it.
+type Impl struct {
+	Name      string
+	Available func() bool
+}
+
+func (i *Impl) impl() *Impl { return i }
+
+// F32Kernel is one implementation of the fp32 GEMM.
+type F32Kernel struct {
+	Impl
+	Layout Layout
+	// gemm computes columns [n0, n1) of C for rows [0, m); n0 is a multiple
+	// of Layout.NR and n1 is a multiple of it or b.N. bias may be nil.
+	gemm func(c []float32, ldc int, a []float32, lda, m int, b *PackedF32, bias []float32, n0, n1 int)
+}
+
+// F16Kernel is one implementation of the fp16-weight GEMM.
+type F16Kernel struct {
+	Impl
+	Layout Layout
+	gemm   func(c []float32, ldc int, a []float32, lda, m int, b *PackedF16, bias []float32, n0, n1 int)
+}
+
+// I8Kernel is one implementation of the int8 GEMM. A holds int8 values in
+// [-127, 127]; sa has one scale per row of A.
+type I8Kernel struct {
+	Impl
+	Layout Layout
+	gemm   func(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int)
+}

@@ -1,0 +1,9 @@
+//go:build !purego
+
+package kernels
+
+// The amd64 implementations, best first.
+
+func archF32Kernels() []*F32Kernel { return nil }
+func archF16Kernels() []*F16Kernel { return nil }
+func archI8Kernels() []*I8Kernel   { return nil }

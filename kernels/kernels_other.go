@@ -1,0 +1,10 @@
+//go:build purego || !(amd64 || arm64)
+
+package kernels
+
+// Without assembly (the purego tag, or another architecture) only the
+// generic kernels exist.
+
+func archF32Kernels() []*F32Kernel { return nil }
+func archF16Kernels() []*F16Kernel { return nil }
+func archI8Kernels() []*I8Kernel   { return nil }
