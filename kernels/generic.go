@@ -6,9 +6,9 @@ import "github.com/albertq/albertq/quant"
 // under the purego tag, and what every SIMD kernel is tested against.
 
 var (
-	genericF32 = &F32Kernel{Impl: Impl{"generic", always}, Layout: Layout{NR: 8, KG: 1}, gemm: gemmF32Generic}
-	genericF16 = &F16Kernel{Impl: Impl{"generic", always}, Layout: Layout{NR: 8, KG: 1}, gemm: gemmF16Generic}
-	genericI8  = &I8Kernel{Impl: Impl{"generic", always}, Layout: Layout{NR: 8, KG: 4}, gemm: gemmI8Generic}
+	genericF32 = &F32Kernel{Impl: Impl{Name: "generic", Available: always}, Layout: Layout{NR: 8, KG: 1}, gemm: gemmF32Generic}
+	genericF16 = &F16Kernel{Impl: Impl{Name: "generic", Available: always}, Layout: Layout{NR: 8, KG: 1}, gemm: gemmF16Generic}
+	genericI8  = &I8Kernel{Impl: Impl{Name: "generic", Available: always}, Layout: Layout{NR: 8, KG: 4}, gemm: gemmI8Generic}
 )
 
 func always() bool { return true }

@@ -83,6 +83,10 @@ type PackedI8 struct {
 type Impl struct {
 	Name      string
 	Available func() bool
+	// Probe names the peak probe (see Peaks) whose instruction bounds this
+	// kernel, so its speed can be reported as a fraction of the machine's
+	// peak; empty for the generic kernels.
+	Probe string
 }
 
 func (i *Impl) impl() *Impl { return i }

@@ -133,3 +133,7 @@ func Default() (Set, error) {
 	})
 	return defaultSet, defaultErr
 }
+
+// Features lists the CPU features that matter to the kernels and that this
+// CPU (and OS) supports, e.g. "AVX2", "AVX512VNNI", "ASIMDDP", "I8MM".
+func Features() []string { return archFeatures() }
