@@ -1,0 +1,114 @@
+// Command albertq runs ALBERT encoders on CPUs: it converts Hugging Face
+// checkpoints into small int8 or fp16 .albq files, runs them (hidden states,
+// classification, embeddings, fill-mask) and benchmarks them.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// command is one subcommand of the CLI.
+type command struct {
+	name, summary string
+	run           func(args []string, stdout io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"run", "run the encoder on text or token ids and print every output as JSON", runCmd},
+	}
+}
+
+// usageError is a mistake in how albertq was called: it exits with code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+func main() {
+	os.Exit(mainExit(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// mainExit runs the CLI and returns its exit code: 0 on success, 2 for a
+// usage mistake, 1 for a failure while working.
+func mainExit(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(args[1:], stdout)
+		var ue usageError
+		switch {
+		case err == nil, errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.As(err, &ue):
+			fmt.Fprintf(stderr, "albertq %s: %v (see 'albertq %s --help')\n", c.name, err, c.name)
+			return 2
+		default:
+			fmt.Fprintf(stderr, "albertq %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "albertq: unknown command %q (see 'albertq --help')\n", args[0])
+	return 2
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "albertq runs ALBERT encoders on CPUs with int8, fp16 and fp32 SIMD kernels.")
+	fmt.Fprintln(w, "\nUsage: albertq <command> [flags] [arguments]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'albertq <command> --help' for a command's flags.")
+}
+
+// newFlags makes a command's flag set: errors are returned, not printed
+// twice, and --help prints the command's usage on stdout.
+func newFlags(name, usage string, stdout io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fs.SetOutput(stdout)
+		fmt.Fprintf(stdout, "Usage: albertq %s %s\n\nFlags:\n", name, usage)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parseFlags parses args, flags and positional arguments in any order, and
+// returns the positional ones; flag mistakes become usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.Usage()
+				return nil, err
+			}
+			return nil, usageError{strings.TrimSpace(err.Error())}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" { // everything after -- is positional
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}

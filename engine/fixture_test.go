@@ -1,0 +1,138 @@
+package engine
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// The reference outputs of Hugging Face transformers for the fixtures in
+// testdata (copied unedited from ../shared/fixtures).
+type fixture struct {
+	Cases []fixtureCase `json:"cases"`
+}
+
+type fixtureCase struct {
+	Name          string                     `json:"name"`
+	Inputs        []map[string]string        `json:"inputs"`
+	InputIDs      [][]int                    `json:"input_ids"`
+	TokenTypeIDs  [][]int                    `json:"token_type_ids"`
+	AttentionMask [][]int                    `json:"attention_mask"`
+	Outputs       map[string]json.RawMessage `json:"outputs"`
+}
+
+type tensorJSON struct {
+	Shape []int     `json:"shape"`
+	Data  []float64 `json:"data"`
+}
+
+func readFixture(t testing.TB, dir string) *fixture {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f fixture
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	return &f
+}
+
+func (c *fixtureCase) output(t testing.TB, name string) *tensorJSON {
+	t.Helper()
+	raw, ok := c.Outputs[name]
+	if !ok {
+		return nil
+	}
+	var out tensorJSON
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("%s: %s: %v", c.Name, name, err)
+	}
+	return &out
+}
+
+// sequences turns a fixture case's padded batch into engine inputs, masks
+// included, so padded rows are computed exactly as transformers does.
+func (c *fixtureCase) sequences() []Sequence {
+	seqs := make([]Sequence, len(c.InputIDs))
+	for i := range seqs {
+		seqs[i] = Sequence{IDs: c.InputIDs[i], TypeIDs: c.TokenTypeIDs[i], Mask: c.AttentionMask[i]}
+	}
+	return seqs
+}
+
+// maxAbsDiff compares got with the reference, element for element.
+func maxAbsDiff(t testing.TB, what string, got []float32, want *tensorJSON) float64 {
+	t.Helper()
+	if len(got) != len(want.Data) {
+		t.Fatalf("%s: %d values, reference has %d (shape %v)", what, len(got), len(want.Data), want.Shape)
+	}
+	worst := 0.0
+	for i, w := range want.Data {
+		worst = math.Max(worst, math.Abs(float64(got[i])-w))
+	}
+	return worst
+}
+
+// checkFixture runs every case of a fixture on mod and compares each output
+// with transformers' within tol.
+func checkFixture(t *testing.T, mod *Model, f *fixture, tol float64) {
+	for _, c := range f.Cases {
+		out, err := mod.Run(c.sequences())
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		for name, got := range map[string][]float32{
+			"last_hidden_state": out.Hidden,
+			"pooler_output":     out.Pooled,
+			"logits":            out.Logits,
+		} {
+			want := c.output(t, name)
+			if want == nil {
+				continue
+			}
+			if d := maxAbsDiff(t, c.Name+" "+name, got, want); d > tol {
+				t.Errorf("%s: %s differs from transformers by %g (tolerance %g)", c.Name, name, d, tol)
+			}
+		}
+	}
+}
+
+// onlyFiles copies the named files of dir into a new directory, so a test
+// can read one weight format when the fixture has both.
+func onlyFiles(t *testing.T, dir string, names ...string) string {
+	t.Helper()
+	out := t.TempDir()
+	for _, name := range names {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+var fixtureDirs = []string{"../testdata/albert-tiny", "../testdata/albert-tiny-mlm"}
+
+// TestReproducesTransformers runs both fixtures from both weight formats.
+func TestReproducesTransformers(t *testing.T) {
+	for _, dir := range fixtureDirs {
+		f := readFixture(t, dir)
+		for _, weightsFile := range []string{"model.safetensors", "pytorch_model.bin"} {
+			t.Run(filepath.Base(dir)+"/"+weightsFile, func(t *testing.T) {
+				mod, err := Open(onlyFiles(t, dir, "config.json", "spiece.model", weightsFile), Options{Threads: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer mod.Close()
+				checkFixture(t, mod, f, 1e-4)
+			})
+		}
+	}
+}

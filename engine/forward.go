@@ -1,0 +1,227 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/albertq/albertq/kernels"
+)
+
+// Sequence is one model input: token ids, their segment (token type) ids,
+// and optionally an attention mask (1 = attend, 0 = padding); a nil TypeIDs
+// means all zeros and a nil Mask means every token is real.
+type Sequence struct {
+	IDs, TypeIDs, Mask []int
+}
+
+// Output holds a batch's results. Hidden has one row of width H per token,
+// the batch's sequences one after another (sequence s starts at row
+// Offsets[s]); Pooled one row per sequence. Logits has LogitsWidth columns
+// per sequence (sequence classification) or per token (token classification,
+// masked LM); question answering fills StartLogits and EndLogits per token.
+type Output struct {
+	Offsets     []int
+	Hidden      []float32
+	Pooled      []float32
+	Logits      []float32
+	LogitsWidth int
+	StartLogits []float32
+	EndLogits   []float32
+}
+
+// batch is a validated set of sequences laid end to end: every Linear runs
+// on all its tokens at once, attention runs per sequence.
+type batch struct {
+	seqs    []Sequence
+	offsets []int // first token row of each sequence, then the total
+	tokens  int
+}
+
+// runner carries what one forward pass needs besides the weights.
+type runner struct {
+	kern kernels.Set
+	pool *kernels.Pool
+	eps  float64
+}
+
+// Run computes the encoder and the head for a batch of sequences.
+func (mod *Model) Run(seqs []Sequence) (out *Output, err error) {
+	b, err := mod.newBatch(seqs)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("engine: internal error: %v", p)
+		}
+	}()
+	r := &runner{kern: mod.kern, pool: mod.pool, eps: mod.cfg.LayerNormEps}
+	return mod.forward(r, b), nil
+}
+
+// forward is ALBERT: factorized embeddings projected to H, then the shared
+// layers applied num_hidden_layers times, the pooler, and the head.
+func (mod *Model) forward(r *runner, b *batch) *Output {
+	c := &mod.cfg
+	emb := mod.embed(r, b)
+	hidden := make([]float32, b.tokens*c.HiddenSize)
+	mod.mapIn.apply(r, hidden, emb, b.tokens, 0)
+	layersPerGroup := c.NumHiddenLayers / c.NumHiddenGroups
+	for i := range c.NumHiddenLayers {
+		for _, lay := range mod.groups[i/layersPerGroup] {
+			hidden = lay.forward(r, mod, b, hidden, i)
+		}
+	}
+	out := &Output{Offsets: b.offsets[:len(b.seqs)], Hidden: hidden}
+	out.Pooled = mod.pool1(r, b, hidden)
+	if mod.head != nil {
+		mod.head.apply(r, b, out)
+	}
+	return out
+}
+
+// embed sums the word, position and token type embeddings of every token
+// and normalises them.
+func (mod *Model) embed(r *runner, b *batch) []float32 {
+	e := mod.cfg.EmbeddingSize
+	x := make([]float32, b.tokens*e)
+	for s, seq := range b.seqs {
+		for p, id := range seq.IDs {
+			row := x[(b.offsets[s]+p)*e:][:e]
+			addRow(row, mod.emb.word, id)
+			addRow(row, mod.emb.position, p)
+			addRow(row, mod.emb.tokenType, typeID(seq, p))
+		}
+	}
+	layerNorm(x, e, mod.emb.norm.gamma, mod.emb.norm.beta, r.eps)
+	return x
+}
+
+// forward applies one layer to h (tokens × H); app numbers this
+// application of the shared weights.
+func (lay *layer) forward(r *runner, mod *Model, b *batch, h []float32, app int) []float32 {
+	hs, is := mod.cfg.HiddenSize, mod.cfg.IntermediateSize
+	n := b.tokens
+	q, k, v := make([]float32, n*hs), make([]float32, n*hs), make([]float32, n*hs)
+	lay.query.apply(r, q, h, n, app)
+	lay.key.apply(r, k, h, n, app)
+	lay.value.apply(r, v, h, n, app)
+	ctx := make([]float32, n*hs)
+	mod.attention(b, q, k, v, ctx)
+
+	attended := make([]float32, n*hs)
+	lay.attnOut.apply(r, attended, ctx, n, app)
+	addInto(attended, h)
+	layerNorm(attended, hs, lay.attnNorm.gamma, lay.attnNorm.beta, r.eps)
+
+	inner := make([]float32, n*is)
+	lay.ffn.apply(r, inner, attended, n, app)
+	mod.act(inner)
+	out := make([]float32, n*hs)
+	lay.ffnOut.apply(r, out, inner, n, app)
+	addInto(out, attended)
+	layerNorm(out, hs, lay.outNorm.gamma, lay.outNorm.beta, r.eps)
+	return out
+}
+
+// attention is multi-head scaled dot-product attention, each sequence on its
+// own tokens: ctx = softmax(q·kᵀ/√d + mask)·v per head, heads in parallel.
+func (mod *Model) attention(b *batch, q, k, v, ctx []float32) {
+	hs, heads := mod.cfg.HiddenSize, mod.cfg.NumAttentionHeads
+	d := hs / heads
+	scale := float32(1 / math.Sqrt(float64(d)))
+	f32 := mod.kern.F32
+	mod.pool.For(len(b.seqs)*heads, func(lo, hi int) {
+		for job := lo; job < hi; job++ {
+			s, hd := job/heads, job%heads
+			n := len(b.seqs[s].IDs)
+			at := b.offsets[s]*hs + hd*d // this head's columns of this sequence's rows
+			scores := make([]float32, n*n)
+			keys := f32.Pack(k[at:], kernels.Transposed(hs), d, n)
+			f32.GEMM(nil, scores, n, q[at:], hs, n, keys, nil)
+			for i := range n {
+				row := scores[i*n : (i+1)*n]
+				for j := range row {
+					row[j] *= scale
+					if !attends(b.seqs[s], j) {
+						row[j] += -math.MaxFloat32
+					}
+				}
+				softmaxRow(row)
+			}
+			values := f32.Pack(v[at:], kernels.RowMajor(hs), n, d)
+			f32.GEMM(nil, ctx[at:], hs, scores, n, n, values, nil)
+		}
+	})
+}
+
+// pool1 is ALBERT's pooler: tanh(Linear(hidden of each sequence's first token)).
+func (mod *Model) pool1(r *runner, b *batch, hidden []float32) []float32 {
+	hs := mod.cfg.HiddenSize
+	first := make([]float32, len(b.seqs)*hs)
+	for s := range b.seqs {
+		copy(first[s*hs:(s+1)*hs], hidden[b.offsets[s]*hs:])
+	}
+	pooled := make([]float32, len(b.seqs)*hs)
+	mod.pooler.apply(r, pooled, first, len(b.seqs), 0)
+	tanhInPlace(pooled)
+	return pooled
+}
+
+func typeID(s Sequence, p int) int {
+	if s.TypeIDs == nil {
+		return 0
+	}
+	return s.TypeIDs[p]
+}
+
+func attends(s Sequence, p int) bool { return s.Mask == nil || s.Mask[p] != 0 }
+
+// newBatch checks every id against the model's tables and lays the
+// sequences end to end.
+func (mod *Model) newBatch(seqs []Sequence) (*batch, error) {
+	c := &mod.cfg
+	if len(seqs) == 0 {
+		return nil, fmt.Errorf("engine: empty batch")
+	}
+	b := &batch{seqs: seqs, offsets: make([]int, len(seqs)+1)}
+	for s, seq := range seqs {
+		n := len(seq.IDs)
+		switch {
+		case n == 0:
+			return nil, fmt.Errorf("engine: sequence %d has no tokens", s)
+		case n > c.MaxPositionEmbeddings:
+			return nil, fmt.Errorf("engine: sequence %d has %d tokens, the model takes at most %d (max_position_embeddings)", s, n, c.MaxPositionEmbeddings)
+		case seq.TypeIDs != nil && len(seq.TypeIDs) != n, seq.Mask != nil && len(seq.Mask) != n:
+			return nil, fmt.Errorf("engine: sequence %d: token type ids or mask do not match its %d ids", s, n)
+		}
+		for p, id := range seq.IDs {
+			if id < 0 || id >= c.VocabSize {
+				return nil, fmt.Errorf("engine: sequence %d: token id %d at position %d is outside the vocabulary (0 to %d)", s, id, p, c.VocabSize-1)
+			}
+			if t := typeID(seq, p); t < 0 || t >= c.TypeVocabSize {
+				return nil, fmt.Errorf("engine: sequence %d: token type id %d at position %d is outside 0 to %d", s, t, p, c.TypeVocabSize-1)
+			}
+		}
+		b.offsets[s+1] = b.offsets[s] + n
+	}
+	b.tokens = b.offsets[len(seqs)]
+	return b, nil
+}
+
+// quantize turns rows of x (width w) into int8 for an int8 Linear: with a
+// static (calibrated) scale when one is given, else each row by its own max.
+func (r *runner) quantize(x []float32, rows, w int, static float32) ([]int8, []float32) {
+	q := make([]int8, rows*w)
+	scales := make([]float32, rows)
+	for i := range rows {
+		src, dst := x[i*w:(i+1)*w], q[i*w:(i+1)*w]
+		if static > 0 {
+			kernels.QuantizeRowWithScale(dst, src, static)
+			scales[i] = static
+		} else {
+			scales[i] = kernels.QuantizeRow(dst, src)
+		}
+	}
+	return q, scales
+}

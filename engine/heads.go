@@ -1,0 +1,155 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/albertq/albertq/modelfile"
+)
+
+// HeadKind names the task head on top of the encoder.
+type HeadKind string
+
+const (
+	NoHead                 HeadKind = ""
+	SequenceClassification HeadKind = "sequence-classification"
+	TokenClassification    HeadKind = "token-classification"
+	QuestionAnswering      HeadKind = "question-answering"
+	MaskedLM               HeadKind = "masked-lm"
+)
+
+// head turns the encoder's outputs into task logits.
+type head interface {
+	kind() HeadKind
+	// apply writes the logits for the batch into out.
+	apply(r *runner, b *batch, out *Output)
+}
+
+// loadHead builds the head the config's architecture names.
+func loadHead(w *weights, c *modelfile.Config, act map[string][]float32) (head, error) {
+	h := c.HiddenSize
+	switch arch := c.Architecture(); arch {
+	case "AlbertModel":
+		return nil, nil
+	case "AlbertForSequenceClassification", "AlbertForMultipleChoice":
+		l, err := w.loadLinear("classifier", h, classes(c, arch), act)
+		return &classifierHead{l, false}, err
+	case "AlbertForTokenClassification":
+		l, err := w.loadLinear("classifier", h, classes(c, arch), act)
+		return &classifierHead{l, true}, err
+	case "AlbertForQuestionAnswering":
+		l, err := w.loadLinear("qa_outputs", h, 2, act)
+		return &spanHead{l}, err
+	case "AlbertForMaskedLM", "AlbertForPreTraining":
+		return loadMaskedLM(w, c, act)
+	default:
+		return nil, fmt.Errorf("unsupported architecture %q", arch)
+	}
+}
+
+func classes(c *modelfile.Config, arch string) int {
+	if arch == "AlbertForMultipleChoice" {
+		return 1
+	}
+	return len(c.Labels())
+}
+
+// classifierHead is a Linear on the pooled output (sequence classification)
+// or on every token (token classification).
+type classifierHead struct {
+	out      *linear
+	perToken bool
+}
+
+func (h *classifierHead) kind() HeadKind {
+	if h.perToken {
+		return TokenClassification
+	}
+	return SequenceClassification
+}
+
+func (h *classifierHead) apply(r *runner, b *batch, out *Output) {
+	in, rows := out.Pooled, len(b.seqs)
+	if h.perToken {
+		in, rows = out.Hidden, b.tokens
+	}
+	out.Logits = make([]float32, rows*h.out.out)
+	out.LogitsWidth = h.out.out
+	h.out.apply(r, out.Logits, in, rows, 0)
+}
+
+// spanHead gives start and end logits per token (question answering).
+type spanHead struct{ out *linear }
+
+func (h *spanHead) kind() HeadKind { return QuestionAnswering }
+
+func (h *spanHead) apply(r *runner, b *batch, out *Output) {
+	both := make([]float32, b.tokens*2)
+	h.out.apply(r, both, out.Hidden, b.tokens, 0)
+	out.StartLogits = make([]float32, b.tokens)
+	out.EndLogits = make([]float32, b.tokens)
+	for t := range b.tokens {
+		out.StartLogits[t], out.EndLogits[t] = both[2*t], both[2*t+1]
+	}
+}
+
+// maskedLMHead predicts every token over the vocabulary: dense → activation
+// → LayerNorm → decoder (tied to the word embeddings unless stored).
+type maskedLMHead struct {
+	dense, decoder *linear
+	norm           norm
+	act            activation
+}
+
+func loadMaskedLM(w *weights, c *modelfile.Config, act map[string][]float32) (head, error) {
+	e, h, v := c.EmbeddingSize, c.HiddenSize, c.VocabSize
+	dense, err := w.loadLinear("predictions.dense", h, e, act)
+	if err != nil {
+		return nil, err
+	}
+	hd := &maskedLMHead{dense: dense}
+	if hd.act, err = activationByName(c.HiddenAct); err != nil {
+		return nil, err
+	}
+	if hd.norm.gamma, err = w.vector("predictions.LayerNorm.weight", e); err != nil {
+		return nil, err
+	}
+	if hd.norm.beta, err = w.vector("predictions.LayerNorm.bias", e); err != nil {
+		return nil, err
+	}
+	decoderName := "predictions.decoder.weight"
+	if !w.has(decoderName) {
+		decoderName = "embeddings.word_embeddings.weight" // tied
+	}
+	t, err := w.tensor(decoderName, v, e)
+	if err != nil {
+		return nil, err
+	}
+	hd.decoder = packLinear(w.kern, t, e, v)
+	hd.decoder.name = "predictions.decoder"
+	hd.decoder.static = act[hd.decoder.name]
+	if hd.decoder.bias, err = w.vector("predictions.bias", v); err != nil {
+		return nil, err
+	}
+	return hd, nil
+}
+
+func (h *maskedLMHead) kind() HeadKind { return MaskedLM }
+
+func (h *maskedLMHead) apply(r *runner, b *batch, out *Output) {
+	e := h.dense.out
+	x := make([]float32, b.tokens*e)
+	h.dense.apply(r, x, out.Hidden, b.tokens, 0)
+	h.act(x)
+	layerNorm(x, e, h.norm.gamma, h.norm.beta, r.eps)
+	out.Logits = make([]float32, b.tokens*h.decoder.out)
+	out.LogitsWidth = h.decoder.out
+	h.decoder.apply(r, out.Logits, x, b.tokens, 0)
+}
+
+// Head reports the model's task head (NoHead for a bare encoder).
+func (mod *Model) Head() HeadKind {
+	if mod.head == nil {
+		return NoHead
+	}
+	return mod.head.kind()
+}

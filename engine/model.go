@@ -1,0 +1,178 @@
+// Package engine runs ALBERT encoders: it loads a model (a converted .albq
+// file or a Hugging Face checkpoint directory), packs the shared block once,
+// and computes hidden states, pooled outputs and the task heads on the
+// kernels the CPU offers, in int8, fp16 or fp32.
+package engine
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/albertq/albertq/kernels"
+	"github.com/albertq/albertq/modelfile"
+	"github.com/albertq/albertq/tokenizer"
+)
+
+// Options tune how a model runs.
+type Options struct {
+	// Threads is the number of threads for one forward pass (0: all cores).
+	Threads int
+	// Kernels forces the kernels called so (see kernels.Select); empty uses
+	// ALBERTQ_KERNELS, or the best this CPU has.
+	Kernels string
+}
+
+// Model is a loaded ALBERT model, ready to run. It is safe for concurrent
+// use by many goroutines.
+type Model struct {
+	cfg    modelfile.Config
+	kern   kernels.Set
+	pool   *kernels.Pool
+	act    activation
+	emb    *embeddings
+	mapIn  *linear    // the E→H projection of the factorized embeddings
+	groups [][]*layer // the shared layer groups, each run in turn
+	pooler *linear    // tanh(pooler(hidden of the first token))
+	head   head       // the task head, nil for a bare encoder
+	src    *modelfile.Model
+}
+
+// layer is one ALBERT layer: post-LN self-attention, then a post-LN FFN.
+type layer struct {
+	query, key, value, attnOut *linear
+	attnNorm                   norm
+	ffn, ffnOut                *linear
+	outNorm                    norm
+}
+
+// norm is a LayerNorm's parameters.
+type norm struct{ gamma, beta []float32 }
+
+// New builds a runnable model from an in-memory one, packing every Linear
+// once for the chosen kernels. The model keeps m (its tensors may be views
+// onto a file mapping) until Close.
+func New(m *modelfile.Model, opts Options) (*Model, error) {
+	if err := checkConfig(&m.Config); err != nil {
+		return nil, err
+	}
+	kern, err := chooseKernels(opts.Kernels)
+	if err != nil {
+		return nil, err
+	}
+	act, err := activationByName(m.Config.HiddenAct)
+	if err != nil {
+		return nil, err
+	}
+	mod := &Model{cfg: m.Config, kern: kern, act: act, src: m}
+	w := &weights{tensors: m.Tensors, kern: kern}
+	if err := mod.load(w, m.ActScales); err != nil {
+		return nil, err
+	}
+	if err := mod.loadTokenizer(m.Tokenizer); err != nil {
+		return nil, err
+	}
+	mod.pool = kernels.NewPool(opts.Threads)
+	return mod, nil
+}
+
+func chooseKernels(name string) (kernels.Set, error) {
+	if name != "" {
+		return kernels.Select(name)
+	}
+	return kernels.Default()
+}
+
+// load finds, checks and packs every tensor the config calls for.
+func (mod *Model) load(w *weights, act map[string][]float32) error {
+	c := &mod.cfg
+	var err error
+	if mod.emb, err = loadEmbeddings(w, c); err != nil {
+		return err
+	}
+	if mod.mapIn, err = w.loadLinear("encoder.embedding_hidden_mapping_in", c.EmbeddingSize, c.HiddenSize, act); err != nil {
+		return err
+	}
+	mod.groups = make([][]*layer, c.NumHiddenGroups)
+	for g := range mod.groups {
+		for l := range c.InnerGroupNum {
+			prefix := fmt.Sprintf("encoder.albert_layer_groups.%d.albert_layers.%d.", g, l)
+			lay, err := loadLayer(w, c, prefix, act)
+			if err != nil {
+				return err
+			}
+			mod.groups[g] = append(mod.groups[g], lay)
+		}
+	}
+	if mod.pooler, err = w.loadLinear("pooler", c.HiddenSize, c.HiddenSize, act); err != nil {
+		return err
+	}
+	mod.head, err = loadHead(w, c, act)
+	return err
+}
+
+func loadLayer(w *weights, c *modelfile.Config, prefix string, act map[string][]float32) (*layer, error) {
+	h, i := c.HiddenSize, c.IntermediateSize
+	lay := &layer{}
+	var errs []error
+	linear := func(name string, in, out int) *linear {
+		l, err := w.loadLinear(prefix+name, in, out, act)
+		errs = append(errs, err)
+		return l
+	}
+	layerNorm := func(name string, n int) norm {
+		g, err1 := w.vector(prefix+name+".weight", n)
+		b, err2 := w.vector(prefix+name+".bias", n)
+		errs = append(errs, err1, err2)
+		return norm{g, b}
+	}
+	lay.query = linear("attention.query", h, h)
+	lay.key = linear("attention.key", h, h)
+	lay.value = linear("attention.value", h, h)
+	lay.attnOut = linear("attention.dense", h, h)
+	lay.attnNorm = layerNorm("attention.LayerNorm", h)
+	lay.ffn = linear("ffn", h, i)
+	lay.ffnOut = linear("ffn_output", i, h)
+	lay.outNorm = layerNorm("full_layer_layer_norm", h)
+	return lay, errors.Join(errs...)
+}
+
+// checkConfig rejects configurations the forward pass cannot run, so a
+// hostile or broken file fails here with a message rather than later.
+func checkConfig(c *modelfile.Config) error {
+	const limit = 1 << 20
+	for _, f := range []struct {
+		name string
+		v    int
+	}{
+		{"vocab_size", c.VocabSize}, {"embedding_size", c.EmbeddingSize}, {"hidden_size", c.HiddenSize},
+		{"num_hidden_layers", c.NumHiddenLayers}, {"num_hidden_groups", c.NumHiddenGroups},
+		{"inner_group_num", c.InnerGroupNum}, {"num_attention_heads", c.NumAttentionHeads},
+		{"intermediate_size", c.IntermediateSize}, {"max_position_embeddings", c.MaxPositionEmbeddings},
+		{"type_vocab_size", c.TypeVocabSize},
+	} {
+		if f.v <= 0 || f.v > limit {
+			return fmt.Errorf("config: %s = %d is out of range (1 to %d)", f.name, f.v, limit)
+		}
+	}
+	switch {
+	case c.HiddenSize%c.NumAttentionHeads != 0:
+		return fmt.Errorf("config: hidden_size %d is not a multiple of num_attention_heads %d", c.HiddenSize, c.NumAttentionHeads)
+	case c.NumHiddenLayers%c.NumHiddenGroups != 0:
+		return fmt.Errorf("config: num_hidden_layers %d is not a multiple of num_hidden_groups %d", c.NumHiddenLayers, c.NumHiddenGroups)
+	case !(c.LayerNormEps >= 0):
+		return fmt.Errorf("config: layer_norm_eps %g is negative", c.LayerNormEps)
+	}
+	return nil
+}
+
+// Config is the model's configuration.
+func (mod *Model) Config() modelfile.Config { return mod.cfg }
+
+// Kernels reports the kernels the model runs on.
+func (mod *Model) Kernels() kernels.Set { return mod.kern }
+
+// Close stops the model's threads and releases its file mapping.
+func (mod *Model) Close() error {
+	mod.pool.Close()
+	return mod.src.Close()
+}

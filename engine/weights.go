@@ -1,0 +1,93 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/albertq/albertq/kernels"
+	"github.com/albertq/albertq/modelfile"
+	"github.com/albertq/albertq/quant"
+)
+
+// weights looks tensors up by name and checks them against the shapes the
+// config implies, so a checkpoint that does not fit fails at load with a
+// message naming the tensor, not later with an index out of range.
+type weights struct {
+	tensors map[string]*modelfile.Tensor
+	kern    kernels.Set
+}
+
+func (w *weights) has(name string) bool { return w.tensors[name] != nil }
+
+// tensor returns the tensor called name, which must have the given shape and
+// hold as many elements as the shape says.
+func (w *weights) tensor(name string, shape ...int) (*modelfile.Tensor, error) {
+	t := w.tensors[name]
+	if t == nil {
+		return nil, fmt.Errorf("missing tensor %q", name)
+	}
+	if !slices.Equal(t.Shape, shape) {
+		return nil, fmt.Errorf("tensor %q has shape %v, the config wants %v", name, t.Shape, shape)
+	}
+	n := t.Elements()
+	ok := false
+	switch t.DType {
+	case modelfile.F32:
+		ok = len(t.F32) == n
+	case modelfile.F16:
+		ok = len(t.F16) == n
+	case modelfile.I8:
+		ok = len(t.I8) == n && (len(t.Scales) == 1 || len(t.Scales) == shape[0])
+	}
+	if !ok {
+		return nil, fmt.Errorf("tensor %q (%v, shape %v) does not hold its elements and scales", name, t.DType, t.Shape)
+	}
+	return t, nil
+}
+
+// vector returns a 1-D fp32 tensor of length n (biases, LayerNorm).
+func (w *weights) vector(name string, n int) ([]float32, error) {
+	t, err := w.tensor(name, n)
+	if err != nil {
+		return nil, err
+	}
+	return floats(t), nil
+}
+
+// floats returns the tensor's elements in fp32, widening or dequantizing a
+// copy when it is stored smaller.
+func floats(t *modelfile.Tensor) []float32 {
+	switch t.DType {
+	case modelfile.F16:
+		out := make([]float32, len(t.F16))
+		for i, h := range t.F16 {
+			out[i] = quant.FromHalf(h)
+		}
+		return out
+	case modelfile.I8:
+		out := make([]float32, len(t.I8))
+		width := len(t.I8) / t.Shape[0]
+		for i, q := range t.I8 {
+			out[i] = float32(q) * scaleOfRow(t, i/width)
+		}
+		return out
+	}
+	return t.F32
+}
+
+// scaleOfRow is the int8 scale of row r: per channel, or the tensor's one.
+func scaleOfRow(t *modelfile.Tensor, r int) float32 {
+	if len(t.Scales) == 1 {
+		return t.Scales[0]
+	}
+	return t.Scales[r]
+}
+
+// rowScales expands an int8 tensor's scales to one per row.
+func rowScales(t *modelfile.Tensor) []float32 {
+	out := make([]float32, t.Shape[0])
+	for r := range out {
+		out[r] = scaleOfRow(t, r)
+	}
+	return out
+}
