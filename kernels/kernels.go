@@ -91,6 +91,9 @@ type Impl struct {
 
 func (i *Impl) impl() *Impl { return i }
 
+// ImplName is the implementation's name.
+func (i *Impl) ImplName() string { return i.Name }
+
 // F32Kernel is one implementation of the fp32 GEMM.
 type F32Kernel struct {
 	Impl

@@ -52,14 +52,7 @@ func Best() Set {
 
 // Names lists every implementation name of every kind, available or not.
 func Names() []string {
-	var names []string
-	for _, list := range [][]*Impl{impls(f32Kernels), impls(f16Kernels), impls(i8Kernels)} {
-		for _, i := range list {
-			names = append(names, i.Name)
-		}
-	}
-	slices.Sort(names)
-	return slices.Compact(names)
+	return sortedNames(impls(f32Kernels), impls(f16Kernels), impls(i8Kernels))
 }
 
 func impls[K implementation](all []K) []*Impl {
@@ -68,6 +61,24 @@ func impls[K implementation](all []K) []*Impl {
 		out[i] = k.impl()
 	}
 	return out
+}
+
+// AvailableNames lists the names this CPU can run, of any kind: the values
+// ALBERTQ_KERNELS accepts here.
+func AvailableNames() []string {
+	return sortedNames(impls(F32Kernels()), impls(F16Kernels()), impls(I8Kernels()))
+}
+
+// sortedNames is the sorted set of the implementations' names.
+func sortedNames(lists ...[]*Impl) []string {
+	var names []string
+	for _, list := range lists {
+		for _, i := range list {
+			names = append(names, i.Name)
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // Select forces the implementation called name for every kind that has one;

@@ -21,6 +21,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "run the encoder on text or token ids and print every output as JSON", runCmd},
+		{"info", "show the CPU's features and the kernels chosen for it", infoCmd},
 	}
 }
 
