@@ -1,0 +1,181 @@
+package tokenizer
+
+import (
+	"encoding/binary"
+	"errors"
+	"strings"
+	"unicode/utf8"
+)
+
+// dartsTrie is a read-only view of a darts-clone double array, the trie
+// SentencePiece stores in precompiled_charsmap. Each 32-bit unit packs a
+// label, an offset to its children and a has-leaf flag; a leaf unit holds a
+// value instead.
+type dartsTrie []uint32
+
+func (u dartsTrie) hasLeaf(i uint32) bool  { return (u[i]>>8)&1 == 1 }
+func (u dartsTrie) value(i uint32) uint32  { return u[i] & (1<<31 - 1) }
+func (u dartsTrie) label(i uint32) uint32  { return u[i] & (1<<31 | 0xff) }
+func (u dartsTrie) offset(i uint32) uint32 { return (u[i] >> 10) << ((u[i] & (1 << 9)) >> 6) }
+
+// longestPrefix returns the value and length of the longest key that is a
+// prefix of s (darts-clone's commonPrefixSearch, keeping the longest hit).
+// Indexes outside the array end the search, so a corrupt trie cannot crash.
+func (u dartsTrie) longestPrefix(s string) (value uint32, length int) {
+	if len(u) == 0 {
+		return 0, 0
+	}
+	id := u.offset(0)
+	for i := 0; i < len(s); i++ {
+		c := uint32(s[i])
+		id ^= c
+		if id >= uint32(len(u)) || u.label(id) != c {
+			return value, length
+		}
+		node := id
+		id ^= u.offset(node)
+		if u.hasLeaf(node) {
+			if id >= uint32(len(u)) {
+				return value, length
+			}
+			value, length = u.value(id), i+1
+		}
+	}
+	return value, length
+}
+
+// charsmap is a decoded precompiled_charsmap: a trie from input prefixes to
+// offsets of NUL-terminated replacement strings.
+type charsmap struct {
+	trie         dartsTrie
+	replacements []byte
+}
+
+// parseCharsmap splits the blob: a little-endian uint32 trie size, the trie
+// units, then the replacement strings.
+func parseCharsmap(blob []byte) (*charsmap, error) {
+	if len(blob) <= 4 {
+		return nil, errors.New("precompiled_charsmap: too short")
+	}
+	size := binary.LittleEndian.Uint32(blob)
+	if uint64(size) >= uint64(len(blob)-4) || size%4 != 0 {
+		return nil, errors.New("precompiled_charsmap: bad trie size")
+	}
+	trie := make(dartsTrie, size/4)
+	for i := range trie {
+		trie[i] = binary.LittleEndian.Uint32(blob[4+4*i:])
+	}
+	return &charsmap{trie: trie, replacements: blob[4+size:]}, nil
+}
+
+// lookup returns the replacement for the longest rule matching a prefix of s
+// and the number of input bytes it consumes (0 when no rule matches).
+func (c *charsmap) lookup(s string) (string, int) {
+	v, n := c.trie.longestPrefix(s)
+	if n == 0 || int(v) >= len(c.replacements) {
+		return "", 0
+	}
+	r := c.replacements[v:]
+	if end := indexByte(r, 0); end >= 0 {
+		r = r[:end]
+	}
+	return string(r), n
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// spaceSymbol is U+2581, SentencePiece's visible stand-in for a space.
+const spaceSymbol = "\u2581"
+
+// normalizer is SentencePiece's Normalizer: charsmap rules, user-defined
+// symbols passed through untouched, invalid UTF-8 bytes turned into U+FFFD,
+// and the whitespace options.
+type normalizer struct {
+	spec        normalizerSpec
+	chars       *charsmap // nil: identity
+	userDefined *pieceTrie
+	wsAsSuffix  bool
+}
+
+// normalizePrefix normalizes the first unit of s: it returns the replacement
+// text and how many input bytes it consumes (always at least one).
+func (n *normalizer) normalizePrefix(s string) (string, int) {
+	if n.userDefined != nil {
+		if l := n.userDefined.longestMatch(s); l > 0 {
+			return s[:l], l
+		}
+	}
+	if n.chars != nil {
+		if r, l := n.chars.lookup(s); l > 0 {
+			return r, l
+		}
+	}
+	r, l := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && l == 1 {
+		return "\uFFFD", 1
+	}
+	return s[:l], l
+}
+
+// normalize follows Normalizer::Normalize: leading, trailing and repeated
+// spaces removed (remove_extra_whitespaces), a dummy space prefix
+// (add_dummy_prefix) and spaces written as U+2581 (escape_whitespaces).
+func (n *normalizer) normalize(s string) string {
+	if n.spec.removeExtraWhitespaces {
+		for len(s) > 0 {
+			r, l := n.normalizePrefix(s)
+			if r != " " {
+				break
+			}
+			s = s[l:]
+		}
+	}
+	if s == "" {
+		return ""
+	}
+	space := " "
+	if n.spec.escapeWhitespaces {
+		space = spaceSymbol
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/2 + 3)
+	if !n.wsAsSuffix && n.spec.addDummyPrefix {
+		b.WriteString(space)
+	}
+	prevSpace := n.spec.removeExtraWhitespaces
+	for len(s) > 0 {
+		r, l := n.normalizePrefix(s)
+		s = s[l:]
+		if prevSpace {
+			r = strings.TrimLeft(r, " ")
+		}
+		if r != "" {
+			if n.spec.escapeWhitespaces {
+				b.WriteString(strings.ReplaceAll(r, " ", spaceSymbol))
+			} else {
+				b.WriteString(r)
+			}
+			prevSpace = strings.HasSuffix(r, " ")
+		}
+		if !n.spec.removeExtraWhitespaces {
+			prevSpace = false
+		}
+	}
+	out := b.String()
+	if n.spec.removeExtraWhitespaces {
+		for strings.HasSuffix(out, space) {
+			out = out[:len(out)-len(space)]
+		}
+	}
+	if n.wsAsSuffix && n.spec.addDummyPrefix {
+		out += space
+	}
+	return out
+}
