@@ -78,7 +78,7 @@ func splitSpecials(s string) (chunks []string, special []bool) {
 }
 
 // preprocess is AlbertTokenizer.preprocess_text: whitespace collapsed and
-// stripped as by " ".join(s.split()), `` and '' turned into ", accents
+// stripped as by " ".join(s.split()), “ and ” turned into ", accents
 // removed (NFKD without combining marks) unless keepAccents, then lower-cased.
 func (t *Tokenizer) preprocess(s string) string {
 	var b strings.Builder

@@ -21,8 +21,8 @@ func DefaultOptions() Options { return Options{DoLowerCase: true} }
 
 // Tokenizer encodes text for an ALBERT model. It is safe for concurrent use.
 type Tokenizer struct {
-	sp                         *spModel
-	opts                       Options
+	sp                          *spModel
+	opts                        Options
 	clsID, sepID, maskID, padID int
 }
 
