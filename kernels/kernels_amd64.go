@@ -10,7 +10,7 @@ import "github.com/klauspost/cpuid/v2"
 
 func archF32Kernels() []*F32Kernel { return []*F32Kernel{f32AVX512, f32AVX2} }
 func archF16Kernels() []*F16Kernel { return []*F16Kernel{f16AVX512, f16AVX2} }
-func archI8Kernels() []*I8Kernel   { return nil }
+func archI8Kernels() []*I8Kernel   { return []*I8Kernel{i8AVX512, i8AVXVNNI, i8AVX2} }
 
 // hasAVX2 is AVX2 (which includes the OS's ymm support) with FMA and F16C:
 // cpuid reads the last two from CPUID bits alone, so they count only

@@ -1,0 +1,160 @@
+//go:build !purego
+
+package kernels
+
+import (
+	"encoding/binary"
+	"unsafe"
+)
+
+// The int8 kernels: an MR×NR register tile of int32 dot products over the
+// whole K, A packed per call into the order the tile streams (one k group of
+// four bytes per row), B one packed panel (Layout{NR, 4}).
+//
+// VNNI multiplies u8 by s8, so its A is packed as a XOR 0x80 = a+128 and the
+// tile subtracts corr = 128·colsum(B). AVX2 uses the sign trick instead: A is
+// packed as |a| beside a, and each product is |a|·(sign(a)·b).
+
+//go:noescape
+func i8TileAVX512(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+//go:noescape
+func i8TileAVXVNNI(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+//go:noescape
+func i8TileAVX2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+var (
+	i8AVX512 = &I8Kernel{
+		Impl:   Impl{Name: "avx512", Available: hasAVX512VNNI, Probe: probeVNNIZmm},
+		Layout: Layout{NR: 48, KG: 4},
+		gemm:   i8GEMM(8, 48, packVNNI, true, i8TileAVX512),
+	}
+	i8AVXVNNI = &I8Kernel{
+		Impl:   Impl{Name: "avxvnni", Available: hasAVXVNNI, Probe: probeVNNIYmm},
+		Layout: Layout{NR: 16, KG: 4},
+		gemm:   i8GEMM(6, 16, packVNNI, true, i8TileAVXVNNI),
+	}
+	i8AVX2 = &I8Kernel{
+		Impl:   Impl{Name: "avx2", Available: hasAVX2, Probe: probeAVX2I8},
+		Layout: Layout{NR: 16, KG: 4},
+		gemm:   i8GEMM(4, 16, packSignTrick, false, i8TileAVX2),
+	}
+)
+
+// i8Tile is the signature of the int8 micro-kernels.
+type i8Tile func(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+// i8Packer packs the m×k int8 A into blocks of mr rows and returns the
+// bytes per block.
+type i8Packer func(dst []byte, a []int8, lda, m, k, mr int) int
+
+// i8GEMM is the I8Kernel.gemm of an mr×nr micro-kernel whose A is packed by
+// pack; correct says whether the tile subtracts 128·colsum. The last,
+// partial column panel is computed into a tile buffer and copied out.
+func i8GEMM(mr, nr int, pack i8Packer, correct bool, tile i8Tile) func([]float32, int, []int8, int, []float32, int, *PackedI8, []float32, int, int) {
+	return func(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
+		s := getScratch()
+		defer putScratch(s)
+		kg := (b.K + 3) / 4
+		blocks := (m + mr - 1) / mr
+		ap := s.bytes(blocks * kg * mr * 8)
+		stride := pack(ap, a, lda, m, b.K, mr)
+		for j := n0; j < n1; j += nr {
+			cols := min(nr, n1-j)
+			bp, bi := &b.Data[j*kg*4], s.panelBias(bias, j, cols, nr)
+			s.panelEpilogue(b, j, cols, nr, correct)
+			for blk := range blocks {
+				i := blk * mr
+				rows := min(mr, m-i)
+				if cols == nr {
+					tile(&ap[blk*stride], bp, kg, &c[i*ldc+j], ldc, rows, &sa[i], &s.sb[0], &s.corr[0], bi)
+				} else {
+					tile(&ap[blk*stride], bp, kg, &s.tile[0], nr, rows, &sa[i], &s.sb[0], &s.corr[0], bi)
+					s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
+				}
+			}
+		}
+	}
+}
+
+// panelEpilogue fills s.sb with the column scales of columns [j, j+cols)
+// and s.corr with 128·colsum (or zeros), both zero-padded to nr.
+func (s *scratch) panelEpilogue(b *PackedI8, j, cols, nr int, correct bool) {
+	clear(s.sb[:nr])
+	clear(s.corr[:nr])
+	copy(s.sb[:cols], b.Scales[j:])
+	if correct {
+		for t := range cols {
+			s.corr[t] = 128 * b.ColSums[j+t]
+		}
+	}
+}
+
+// bytesOf views int8s as bytes.
+func bytesOf(a []int8) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(a))), len(a))
+}
+
+// packVNNI packs A as u8 = a XOR 0x80 (a+128): per block of mr rows, per k
+// group g, the four bytes k = 4g..4g+3 of each row. K padding and missing
+// rows hold 0x80 (a = 0); B is zero there anyway.
+func packVNNI(dst []byte, a []int8, lda, m, k, mr int) int {
+	kg := (k + 3) / 4
+	stride := kg * mr * 4
+	src := bytesOf(a)
+	for i := range (m + mr - 1) / mr * mr {
+		blk, r := dst[i/mr*stride:], i%mr
+		if i >= m {
+			for g := range kg {
+				binary.LittleEndian.PutUint32(blk[(g*mr+r)*4:], 0x80808080)
+			}
+			continue
+		}
+		row := src[i*lda : i*lda+k]
+		g := 0
+		for ; 4*g+4 <= k; g++ {
+			binary.LittleEndian.PutUint32(blk[(g*mr+r)*4:], binary.LittleEndian.Uint32(row[4*g:])^0x80808080)
+		}
+		if g < kg {
+			var w [4]byte
+			for t := range w {
+				w[t] = 0x80
+				if 4*g+t < k {
+					w[t] ^= row[4*g+t]
+				}
+			}
+			copy(blk[(g*mr+r)*4:], w[:])
+		}
+	}
+	return stride
+}
+
+// packSignTrick packs A for the AVX2 sign trick: per block of mr rows, per
+// k group g, mr×4 bytes of |a| followed by mr×4 bytes of a. K padding and
+// missing rows hold 0.
+func packSignTrick(dst []byte, a []int8, lda, m, k, mr int) int {
+	kg := (k + 3) / 4
+	stride := kg * mr * 8
+	for i := range (m + mr - 1) / mr * mr {
+		blk, r := dst[i/mr*stride:], i%mr
+		for g := range kg {
+			for t := range 4 {
+				var v int8
+				if kk := 4*g + t; i < m && kk < k {
+					v = a[i*lda+kk]
+				}
+				blk[g*mr*8+r*4+t] = byte(abs8(v))
+				blk[g*mr*8+mr*4+r*4+t] = byte(v)
+			}
+		}
+	}
+	return stride
+}
+
+func abs8(v int8) int8 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
