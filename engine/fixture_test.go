@@ -94,9 +94,11 @@ func checkFixture(t *testing.T, mod *Model, f *fixture, tol float64) {
 			if want == nil {
 				continue
 			}
-			if d := maxAbsDiff(t, c.Name+" "+name, got, want); d > tol {
+			d := maxAbsDiff(t, c.Name+" "+name, got, want)
+			if d > tol {
 				t.Errorf("%s: %s differs from transformers by %g (tolerance %g)", c.Name, name, d, tol)
 			}
+			t.Logf("%s: %s max abs error %.2g", c.Name, name, d)
 		}
 	}
 }

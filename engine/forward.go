@@ -16,7 +16,8 @@ type Sequence struct {
 
 // Output holds a batch's results. Hidden has one row of width H per token,
 // the batch's sequences one after another (sequence s starts at row
-// Offsets[s]); Pooled one row per sequence. Logits has LogitsWidth columns
+// Offsets[s]); Pooled one row per sequence (nil when the model has no
+// pooler). Logits has LogitsWidth columns
 // per sequence (sequence classification) or per token (token classification,
 // masked LM); question answering fills StartLogits and EndLogits per token.
 type Output struct {
@@ -73,7 +74,9 @@ func (mod *Model) forward(r *runner, b *batch) *Output {
 		}
 	}
 	out := &Output{Offsets: b.offsets[:len(b.seqs)], Hidden: hidden}
-	out.Pooled = mod.pool1(r, b, hidden)
+	if mod.pooler != nil {
+		out.Pooled = mod.pool1(r, b, hidden)
+	}
 	if mod.head != nil {
 		mod.head.apply(r, b, out)
 	}

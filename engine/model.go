@@ -30,10 +30,11 @@ type Model struct {
 	pool   *kernels.Pool
 	act    activation
 	emb    *embeddings
-	mapIn  *linear    // the E→H projection of the factorized embeddings
-	groups [][]*layer // the shared layer groups, each run in turn
-	pooler *linear    // tanh(pooler(hidden of the first token))
-	head   head       // the task head, nil for a bare encoder
+	mapIn  *linear              // the E→H projection of the factorized embeddings
+	groups [][]*layer           // the shared layer groups, each run in turn
+	pooler *linear              // tanh(pooler(hidden of the first token))
+	head   head                 // the task head, nil for a bare encoder
+	tok    *tokenizer.Tokenizer // nil when the model has no spiece.model
 	src    *modelfile.Model
 }
 
@@ -103,8 +104,11 @@ func (mod *Model) load(w *weights, act map[string][]float32) error {
 			mod.groups[g] = append(mod.groups[g], lay)
 		}
 	}
-	if mod.pooler, err = w.loadLinear("pooler", c.HiddenSize, c.HiddenSize, act); err != nil {
-		return err
+	// Masked LM, token classification and QA models have no pooler.
+	if w.has("pooler.weight") {
+		if mod.pooler, err = w.loadLinear("pooler", c.HiddenSize, c.HiddenSize, act); err != nil {
+			return err
+		}
 	}
 	mod.head, err = loadHead(w, c, act)
 	return err
