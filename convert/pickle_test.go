@@ -79,7 +79,9 @@ func TestPicklePersistentID(t *testing.T) {
 		pid  func(p *pk)
 		want string
 	}{
-		{"four items", func(p *pk) { p.op(opMark).str("storage").global("torch", "FloatStorage").str("0").str("cpu").op(opTuple) }, "got a tuple of 4"},
+		{"four items", func(p *pk) {
+			p.op(opMark).str("storage").global("torch", "FloatStorage").str("0").str("cpu").op(opTuple)
+		}, "got a tuple of 4"},
 		{"wrong tag", func(p *pk) {
 			p.op(opMark).str("file").global("torch", "FloatStorage").str("0").str("cpu").int(1).op(opTuple)
 		}, "first item is not 'storage'"},
