@@ -78,8 +78,9 @@ func splitSpecials(s string) (chunks []string, special []bool) {
 }
 
 // preprocess is AlbertTokenizer.preprocess_text: whitespace collapsed and
-// stripped as by " ".join(s.split()), “ and ” turned into ", accents
-// removed (NFKD without combining marks) unless keepAccents, then lower-cased.
+// stripped as by " ".join(s.split()), a doubled backquote or apostrophe
+// turned into a double quote, accents removed (NFKD without combining marks)
+// unless keepAccents, then lower-cased.
 func (t *Tokenizer) preprocess(s string) string {
 	var b strings.Builder
 	for i, f := range strings.FieldsFunc(s, pyIsSpace) {
