@@ -43,10 +43,17 @@ type runner struct {
 	kern kernels.Set
 	pool *kernels.Pool
 	eps  float64
+	// observe, when set, sees the input of every Linear application
+	// (calibration).
+	observe func(linear string, app int, x []float32)
 }
 
 // Run computes the encoder and the head for a batch of sequences.
-func (mod *Model) Run(seqs []Sequence) (out *Output, err error) {
+func (mod *Model) Run(seqs []Sequence) (*Output, error) {
+	return mod.run(seqs, nil)
+}
+
+func (mod *Model) run(seqs []Sequence, observe func(string, int, []float32)) (out *Output, err error) {
 	b, err := mod.newBatch(seqs)
 	if err != nil {
 		return nil, err
@@ -56,7 +63,7 @@ func (mod *Model) Run(seqs []Sequence) (out *Output, err error) {
 			out, err = nil, fmt.Errorf("engine: internal error: %v", p)
 		}
 	}()
-	r := &runner{kern: mod.kern, pool: mod.pool, eps: mod.cfg.LayerNormEps}
+	r := &runner{kern: mod.kern, pool: mod.pool, eps: mod.cfg.LayerNormEps, observe: observe}
 	return mod.forward(r, b), nil
 }
 

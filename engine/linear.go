@@ -52,6 +52,9 @@ func packLinear(kern kernels.Set, t *modelfile.Tensor, in, out int) *linear {
 // apply computes dst = x·Wᵀ + b for rows rows of x; app numbers this use of
 // the Linear within the forward pass (for static int8 scales).
 func (l *linear) apply(r *runner, dst, x []float32, rows, app int) {
+	if r.observe != nil {
+		r.observe(l.name, app, x[:rows*l.in])
+	}
 	switch {
 	case l.i8 != nil:
 		q, scales := r.quantize(x, rows, l.in, l.staticScale(app))

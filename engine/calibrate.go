@@ -1,0 +1,35 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/albertq/albertq/quant"
+)
+
+// Calibrate runs each sequence through the model on its own and returns,
+// for every Linear, the static int8 input scale of each of its applications
+// in the forward pass: the average over the sequences of max|x|, divided by
+// 127 (Q8BERT's EMA statistic, see quant.EMA). A shared Linear gets one scale
+// per application, since layer 1's inputs and layer 12's differ. Run it on
+// the fp32 model.
+func (mod *Model) Calibrate(seqs []Sequence) (map[string][]float32, error) {
+	stats := map[string][]*quant.EMA{}
+	observe := func(name string, app int, x []float32) {
+		for len(stats[name]) <= app {
+			stats[name] = append(stats[name], &quant.EMA{})
+		}
+		stats[name][app].Observe(x)
+	}
+	for i, seq := range seqs {
+		if _, err := mod.run([]Sequence{seq}, observe); err != nil {
+			return nil, fmt.Errorf("calibration sequence %d: %w", i, err)
+		}
+	}
+	scales := make(map[string][]float32, len(stats))
+	for name, emas := range stats {
+		for _, e := range emas {
+			scales[name] = append(scales[name], e.Scale())
+		}
+	}
+	return scales, nil
+}
