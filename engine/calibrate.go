@@ -21,7 +21,7 @@ func (mod *Model) Calibrate(seqs []Sequence) (map[string][]float32, error) {
 		stats[name][app].Observe(x)
 	}
 	for i, seq := range seqs {
-		if _, err := mod.run([]Sequence{seq}, observe); err != nil {
+		if _, err := mod.Observe([]Sequence{seq}, observe); err != nil {
 			return nil, fmt.Errorf("calibration sequence %d: %w", i, err)
 		}
 	}
@@ -32,4 +32,11 @@ func (mod *Model) Calibrate(seqs []Sequence) (map[string][]float32, error) {
 		}
 	}
 	return scales, nil
+}
+
+// Observe runs seqs as Run does and calls f with the input of every Linear
+// application, in order: the Linear's name, which application of it this is
+// (0 for the first), and its input rows. x is only valid during the call.
+func (mod *Model) Observe(seqs []Sequence, f func(linear string, app int, x []float32)) (*Output, error) {
+	return mod.run(seqs, f)
 }

@@ -21,6 +21,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "run the encoder on text or token ids and print every output as JSON", runCmd},
+		{"convert", "convert a Hugging Face checkpoint into an int8, fp16 or fp32 .albq file", convertCmd},
 		{"info", "show the CPU's features and the kernels chosen for it", infoCmd},
 	}
 }

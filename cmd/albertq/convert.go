@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/albertq/albertq/convert"
+	"github.com/albertq/albertq/engine"
+	"github.com/albertq/albertq/modelfile"
+	"github.com/albertq/albertq/quant"
+)
+
+const convertUsage = `--in DIR --out FILE.albq [--dtype int8|fp16|fp32] [--granularity channel|tensor]
+       [--calibrate TEXTFILE] [--report] [--force]
+
+Converts a Hugging Face ALBERT checkpoint directory (config.json, model.safetensors
+or pytorch_model.bin, spiece.model) into one .albq file. int8 quantizes every
+Linear and the embedding tables the Q8BERT way (symmetric, per output channel by
+default); activations are quantized per token row at run time, or with static
+scales calibrated on TEXTFILE (one text per line), one per application of each
+shared Linear. The input is never modified; the output appears only when complete
+and an existing one is kept unless --force.`
+
+// convertOptions are the parsed flags of convert.
+type convertOptions struct {
+	in, out, calibrate string
+	dtype              modelfile.DType
+	perTensor          bool
+	report, force      bool
+}
+
+func convertCmd(args []string, stdout io.Writer) error {
+	opts, err := parseConvertFlags(args, stdout)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	progress := newProgress("convert")
+	defer progress.done()
+
+	progress.say("reading %s", opts.in)
+	src, err := convert.ReadCheckpoint(opts.in)
+	if err != nil {
+		return err
+	}
+	progress.say("quantizing to %v", opts.dtype)
+	q, err := quant.QuantizeModel(src, opts.dtype, opts.perTensor)
+	if err != nil {
+		return err
+	}
+	var texts []string
+	if opts.calibrate != "" {
+		if texts, err = readLines(opts.calibrate); err != nil {
+			return err
+		}
+		progress.say("calibrating on %d texts", len(texts))
+		if q.ActScales, err = calibrate(src, texts); err != nil {
+			return err
+		}
+	}
+	progress.say("writing %s", opts.out)
+	if err := modelfile.WriteFile(opts.out, q, opts.force); err != nil {
+		return err
+	}
+	progress.done()
+	outSize, inSize := fileSize(opts.out), checkpointSize(opts.in)
+	fmt.Fprintf(stdout, "wrote %s: %s, %s (checkpoint weights %s, %.1f×), in %.1f s\n",
+		opts.out, opts.dtype, megabytes(outSize), megabytes(inSize), float64(inSize)/float64(max(outSize, 1)), time.Since(start).Seconds())
+	if opts.report {
+		if len(texts) == 0 {
+			texts = reportTexts
+		}
+		return writeReport(stdout, src, q, texts)
+	}
+	return nil
+}
+
+func parseConvertFlags(args []string, stdout io.Writer) (*convertOptions, error) {
+	fs := newFlags("convert", convertUsage, stdout)
+	o := &convertOptions{}
+	fs.StringVar(&o.in, "in", "", "the checkpoint directory to read")
+	fs.StringVar(&o.out, "out", "", "the .albq file to write")
+	dtype := fs.String("dtype", "int8", "weight type: int8, fp16 or fp32")
+	granularity := fs.String("granularity", "channel", "int8 weight scales: one per output channel, or one per tensor (Q8BERT exactly)")
+	fs.StringVar(&o.calibrate, "calibrate", "", "a text file (one text per line) to calibrate static int8 activation scales on")
+	fs.BoolVar(&o.report, "report", false, "print the int8/fp16 error against fp32 at every Linear application")
+	fs.BoolVar(&o.force, "force", false, "overwrite an existing output file")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(rest) > 0:
+		return nil, usagef("unexpected argument %q", rest[0])
+	case o.in == "" || o.out == "":
+		return nil, usagef("--in and --out are required")
+	}
+	if o.dtype, err = parseDType(*dtype); err != nil {
+		return nil, err
+	}
+	switch *granularity {
+	case "channel":
+	case "tensor":
+		o.perTensor = true
+	default:
+		return nil, usagef("--granularity must be channel or tensor, not %q", *granularity)
+	}
+	if o.calibrate != "" && o.dtype != modelfile.I8 {
+		return nil, usagef("--calibrate needs --dtype int8")
+	}
+	if !o.force {
+		if _, err := os.Stat(o.out); err == nil {
+			return nil, fmt.Errorf("%s already exists: use --force to overwrite it", o.out)
+		}
+	}
+	return o, nil
+}
+
+func parseDType(s string) (modelfile.DType, error) {
+	switch s {
+	case "int8":
+		return modelfile.I8, nil
+	case "fp16":
+		return modelfile.F16, nil
+	case "fp32":
+		return modelfile.F32, nil
+	}
+	return 0, usagef("unknown dtype %q (want int8, fp16 or fp32)", s)
+}
+
+// calibrate runs the texts through the fp32 model and returns the static
+// activation scales of every Linear application.
+func calibrate(src *modelfile.Model, texts []string) (map[string][]float32, error) {
+	fp32, err := engine.New(src, engine.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer fp32.Close()
+	seqs, err := encodeAll(fp32, texts)
+	if err != nil {
+		return nil, err
+	}
+	return fp32.Calibrate(seqs)
+}
+
+// encodeAll tokenizes each text as one model input.
+func encodeAll(mod *engine.Model, texts []string) ([]engine.Sequence, error) {
+	seqs := make([]engine.Sequence, len(texts))
+	for i, text := range texts {
+		enc, err := mod.Encode(text, "")
+		if err != nil {
+			return nil, err
+		}
+		seqs[i] = engine.Sequence{IDs: enc.IDs, TypeIDs: enc.TypeIDs}
+	}
+	return seqs, nil
+}
+
+// readLines reads the non-empty lines of a text file.
+func readLines(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(lines) == 0 {
+		return nil, fmt.Errorf("%s: no text to read", path)
+	}
+	return lines, nil
+}
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
+// checkpointSize is the size of the weights file a checkpoint reads.
+func checkpointSize(dir string) int64 {
+	for _, name := range []string{"model.safetensors", "pytorch_model.bin"} {
+		if n := fileSize(dir + string(os.PathSeparator) + name); n > 0 {
+			return n
+		}
+	}
+	return fileSize(dir)
+}
+
+func megabytes(n int64) string { return fmt.Sprintf("%.2f MB", float64(n)/1e6) }

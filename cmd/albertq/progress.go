@@ -1,0 +1,36 @@
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+// progress shows what a long command is doing on one line of stderr, only
+// when stderr is a terminal (so logs and pipes stay clean).
+type progress struct {
+	prefix string
+	on     bool
+	shown  bool
+}
+
+func newProgress(prefix string) *progress {
+	st, err := os.Stderr.Stat()
+	return &progress{prefix: prefix, on: err == nil && st.Mode()&os.ModeCharDevice != 0}
+}
+
+// say replaces the progress line.
+func (p *progress) say(format string, args ...any) {
+	if !p.on {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "\r\033[K%s: %s", p.prefix, fmt.Sprintf(format, args...))
+	p.shown = true
+}
+
+// done clears the progress line.
+func (p *progress) done() {
+	if p.shown {
+		fmt.Fprint(os.Stderr, "\r\033[K")
+		p.shown = false
+	}
+}
