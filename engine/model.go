@@ -20,6 +20,9 @@ type Options struct {
 	// Kernels forces the kernels called so (see kernels.Select); empty uses
 	// ALBERTQ_KERNELS, or the best this CPU has.
 	Kernels string
+	// NoTruncate makes text longer than max_position_embeddings tokens an
+	// error instead of being truncated (Encoding.Truncated reports it).
+	NoTruncate bool
 }
 
 // Model is a loaded ALBERT model, ready to run. It is safe for concurrent
@@ -36,6 +39,8 @@ type Model struct {
 	head   head                 // the task head, nil for a bare encoder
 	tok    *tokenizer.Tokenizer // nil when the model has no spiece.model
 	src    *modelfile.Model
+
+	noTruncate bool
 }
 
 // layer is one ALBERT layer: post-LN self-attention, then a post-LN FFN.
@@ -64,7 +69,7 @@ func New(m *modelfile.Model, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	mod := &Model{cfg: m.Config, kern: kern, act: act, src: m}
+	mod := &Model{cfg: m.Config, kern: kern, act: act, src: m, noTruncate: opts.NoTruncate}
 	w := &weights{tensors: m.Tensors, kern: kern}
 	if err := mod.load(w, m.ActScales); err != nil {
 		return nil, err
