@@ -15,8 +15,8 @@ type Sequence struct {
 }
 
 // Output holds a batch's results. Hidden has one row of width H per token,
-// the batch's sequences one after another (sequence s starts at row
-// Offsets[s]); Pooled one row per sequence (nil when the model has no
+// the batch's sequences one after another (sequence s has rows Offsets[s]
+// to Offsets[s+1]); Pooled one row per sequence (nil when the model has no
 // pooler). Logits has LogitsWidth columns
 // per sequence (sequence classification) or per token (token classification,
 // masked LM); question answering fills StartLogits and EndLogits per token.
@@ -80,7 +80,7 @@ func (mod *Model) forward(r *runner, b *batch) *Output {
 			hidden = lay.forward(r, mod, b, hidden, i)
 		}
 	}
-	out := &Output{Offsets: b.offsets[:len(b.seqs)], Hidden: hidden}
+	out := &Output{Offsets: b.offsets, Hidden: hidden}
 	if mod.pooler != nil {
 		out.Pooled = mod.pool1(r, b, hidden)
 	}

@@ -1,0 +1,208 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// batchTexts is how many texts run in one forward pass: enough to fill the
+// GEMMs, few enough to keep the activations small.
+const batchTexts = 16
+
+// Label is one class with its probability.
+type Label struct {
+	ID    int     `json:"id"`
+	Label string  `json:"label"`
+	Prob  float32 `json:"probability"`
+}
+
+// Classification is one text's labels, most probable first.
+type Classification struct {
+	Labels    []Label `json:"labels"`
+	Truncated bool    `json:"truncated,omitempty"`
+}
+
+// Classify predicts the class of each text (a sequence classification
+// model), returning the topK most probable labels (all when topK <= 0).
+func (mod *Model) Classify(texts []string, topK int) ([]Classification, error) {
+	if mod.Head() != SequenceClassification {
+		return nil, fmt.Errorf("classify needs a sequence classification model, this one is %s", mod.cfg.Architecture())
+	}
+	names := mod.cfg.Labels()
+	out := make([]Classification, 0, len(texts))
+	err := mod.eachBatch(texts, func(out1 *Output, truncated []bool) {
+		for s := range truncated {
+			probs := softmaxCopy(out1.Logits[s*out1.LogitsWidth : (s+1)*out1.LogitsWidth])
+			var c Classification
+			for _, id := range topIndices(probs, topK) {
+				c.Labels = append(c.Labels, Label{ID: id, Label: names[id], Prob: probs[id]})
+			}
+			c.Truncated = truncated[s]
+			out = append(out, c)
+		}
+	})
+	return out, err
+}
+
+// Pooling says how Embed turns a text's token vectors into one vector.
+type Pooling string
+
+const (
+	PoolMean   Pooling = "mean"   // the average of every token's last hidden state
+	PoolCLS    Pooling = "cls"    // the last hidden state of [CLS]
+	PoolPooler Pooling = "pooler" // ALBERT's pooler output, tanh(Linear(CLS))
+)
+
+// Embed returns one vector per text, pooled as asked and, with normalize,
+// scaled to unit length.
+func (mod *Model) Embed(texts []string, pool Pooling, normalize bool) ([][]float32, error) {
+	switch pool {
+	case PoolMean, PoolCLS:
+	case PoolPooler:
+		if mod.pooler == nil {
+			return nil, fmt.Errorf("this model has no pooler: use mean or cls pooling")
+		}
+	default:
+		return nil, fmt.Errorf("unknown pooling %q (want mean, cls or pooler)", pool)
+	}
+	h := mod.cfg.HiddenSize
+	out := make([][]float32, 0, len(texts))
+	err := mod.eachBatch(texts, func(o *Output, truncated []bool) {
+		for s := range truncated {
+			var v []float32
+			switch pool {
+			case PoolPooler:
+				v = append(v, o.Pooled[s*h:(s+1)*h]...)
+			case PoolCLS:
+				v = append(v, o.Hidden[o.Offsets[s]*h:][:h]...)
+			case PoolMean:
+				v = meanRows(o.Hidden[o.Offsets[s]*h:o.Offsets[s+1]*h], h)
+			}
+			if normalize {
+				unitLength(v)
+			}
+			out = append(out, v)
+		}
+	})
+	return out, err
+}
+
+// Prediction is one candidate token for a [MASK].
+type Prediction struct {
+	ID    int     `json:"id"`
+	Token string  `json:"token"`
+	Prob  float32 `json:"probability"`
+}
+
+// MaskPredictions are the candidates for the [MASK] at token Position.
+type MaskPredictions struct {
+	Position   int          `json:"position"`
+	Candidates []Prediction `json:"candidates"`
+}
+
+// FillMask predicts the topK most probable tokens for every [MASK] in text
+// (a masked-LM model).
+func (mod *Model) FillMask(text string, topK int) ([]MaskPredictions, error) {
+	if mod.Head() != MaskedLM {
+		return nil, fmt.Errorf("fill-mask needs a masked language model, this one is %s", mod.cfg.Architecture())
+	}
+	enc, err := mod.Encode(text, "")
+	if err != nil {
+		return nil, err
+	}
+	mask := mod.tok.MaskID()
+	var positions []int
+	for p, id := range enc.IDs {
+		if id == mask {
+			positions = append(positions, p)
+		}
+	}
+	if len(positions) == 0 {
+		return nil, fmt.Errorf("the text has no [MASK] token")
+	}
+	o, err := mod.Run([]Sequence{{IDs: enc.IDs, TypeIDs: enc.TypeIDs}})
+	if err != nil {
+		return nil, err
+	}
+	var out []MaskPredictions
+	for _, p := range positions {
+		probs := softmaxCopy(o.Logits[p*o.LogitsWidth : (p+1)*o.LogitsWidth])
+		mp := MaskPredictions{Position: p}
+		for _, id := range topIndices(probs, topK) {
+			mp.Candidates = append(mp.Candidates, Prediction{ID: id, Token: mod.tok.Decode([]int{id}), Prob: probs[id]})
+		}
+		out = append(out, mp)
+	}
+	return out, nil
+}
+
+// eachBatch tokenizes the texts and runs them batchTexts at a time, end to
+// end without padding, handing each batch's output and truncation flags to f.
+func (mod *Model) eachBatch(texts []string, f func(*Output, []bool)) error {
+	for lo := 0; lo < len(texts); lo += batchTexts {
+		chunk := texts[lo:min(lo+batchTexts, len(texts))]
+		seqs := make([]Sequence, len(chunk))
+		truncated := make([]bool, len(chunk))
+		for i, text := range chunk {
+			enc, err := mod.Encode(text, "")
+			if err != nil {
+				return fmt.Errorf("text %d: %w", lo+i+1, err)
+			}
+			seqs[i] = Sequence{IDs: enc.IDs, TypeIDs: enc.TypeIDs}
+			truncated[i] = enc.Truncated
+		}
+		out, err := mod.Run(seqs)
+		if err != nil {
+			return err
+		}
+		f(out, truncated)
+	}
+	return nil
+}
+
+func softmaxCopy(x []float32) []float32 {
+	p := append([]float32(nil), x...)
+	softmaxRow(p)
+	return p
+}
+
+// topIndices returns the indices of the k largest values, largest first
+// (all of them when k <= 0), ties by index.
+func topIndices(x []float32, k int) []int {
+	idx := make([]int, len(x))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return x[idx[a]] > x[idx[b]] })
+	if k > 0 && k < len(idx) {
+		idx = idx[:k]
+	}
+	return idx
+}
+
+func meanRows(x []float32, w int) []float32 {
+	out := make([]float32, w)
+	rows := len(x) / w
+	for r := range rows {
+		addInto(out, x[r*w:(r+1)*w])
+	}
+	for i := range out {
+		out[i] /= float32(rows)
+	}
+	return out
+}
+
+func unitLength(v []float32) {
+	var sq float64
+	for _, x := range v {
+		sq += float64(x) * float64(x)
+	}
+	if sq == 0 {
+		return
+	}
+	inv := float32(1 / math.Sqrt(sq))
+	for i := range v {
+		v[i] *= inv
+	}
+}
