@@ -1,6 +1,11 @@
 package kernels
 
-import "sync"
+import (
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"time"
+)
 
 var (
 	peaksOnce sync.Once
@@ -14,4 +19,96 @@ var (
 func Peaks() map[string]float64 {
 	peaksOnce.Do(func() { peaks = archPeaks() })
 	return peaks
+}
+
+// KernelBench is the single-threaded speed of one kernel on one shape.
+type KernelBench struct {
+	Kind string  `json:"kind"` // "f32", "f16" or "i8"
+	Name string  `json:"name"`
+	M    int     `json:"m"`
+	K    int     `json:"k"`
+	N    int     `json:"n"`
+	GOPS float64 `json:"gops"`
+	// PeakGOPS is the rate of the kernel's peak probe (0 if it has none)
+	// and PercentOfPeak is GOPS as a percentage of it.
+	PeakGOPS      float64 `json:"peak_gops"`
+	PercentOfPeak float64 `json:"percent_of_peak"`
+}
+
+// BenchKernels times every available implementation of every kind,
+// single-threaded, on each shape {M, K, N}: after a warm-up call, the median
+// of five repeats that each last at least minTime/5.
+func BenchKernels(shapes [][3]int, minTime time.Duration) []KernelBench {
+	var out []KernelBench
+	for _, sh := range shapes {
+		for _, r := range benchRunners(sh[0], sh[1], sh[2]) {
+			kb := KernelBench{Kind: r.kind, Name: r.impl.Name, M: sh[0], K: sh[1], N: sh[2]}
+			kb.GOPS = 2 * float64(sh[0]*sh[1]*sh[2]) / medianTime(r.run, minTime).Seconds() / 1e9
+			if peak := Peaks()[r.impl.Probe]; peak > 0 {
+				kb.PeakGOPS, kb.PercentOfPeak = peak, 100*kb.GOPS/peak
+			}
+			out = append(out, kb)
+		}
+	}
+	return out
+}
+
+// benchRunner is one kernel bound to packed random operands of one shape.
+type benchRunner struct {
+	kind string
+	impl *Impl
+	run  func()
+}
+
+// benchRunners binds every available kernel to random m×k×n operands.
+func benchRunners(m, k, n int) []benchRunner {
+	rng := rand.New(rand.NewPCG(uint64(m), uint64(k*n)))
+	a, w, bias := make([]float32, m*k), make([]float32, k*n), make([]float32, n)
+	a8, w8 := make([]int8, m*k), make([]int8, k*n)
+	sa, sb := make([]float32, m), make([]float32, n)
+	for i := range a {
+		a[i], a8[i] = rng.Float32()*2-1, int8(rng.IntN(255)-127)
+	}
+	for i := range w {
+		w[i], w8[i] = rng.Float32()*2-1, int8(rng.IntN(255)-127)
+	}
+	for i := range sa {
+		sa[i] = rng.Float32()
+	}
+	for i := range sb {
+		sb[i], bias[i] = rng.Float32(), rng.Float32()
+	}
+	c := make([]float32, m*n)
+	var out []benchRunner
+	for _, kn := range F32Kernels() {
+		b := kn.Pack(w, Transposed(k), k, n)
+		out = append(out, benchRunner{"f32", &kn.Impl, func() { kn.GEMM(nil, c, n, a, k, m, b, bias) }})
+	}
+	for _, kn := range F16Kernels() {
+		b := kn.Pack(w, Transposed(k), k, n)
+		out = append(out, benchRunner{"f16", &kn.Impl, func() { kn.GEMM(nil, c, n, a, k, m, b, bias) }})
+	}
+	for _, kn := range I8Kernels() {
+		b := kn.Pack(w8, Transposed(k), k, n, sb)
+		out = append(out, benchRunner{"i8", &kn.Impl, func() { kn.GEMM(nil, c, n, a8, k, sa, m, b, bias) }})
+	}
+	return out
+}
+
+// medianTime is the median time of one call of run over five repeats of at
+// least minTime/5 each, after one warm-up call.
+func medianTime(run func(), minTime time.Duration) time.Duration {
+	start := time.Now()
+	run()
+	calls := max(1, int((minTime/5)/max(time.Since(start), 1)))
+	var times []time.Duration
+	for range 5 {
+		start := time.Now()
+		for range calls {
+			run()
+		}
+		times = append(times, time.Since(start)/time.Duration(calls))
+	}
+	slices.Sort(times)
+	return times[2]
 }

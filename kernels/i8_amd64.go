@@ -91,70 +91,66 @@ func (s *scratch) panelEpilogue(b *PackedI8, j, cols, nr int, correct bool) {
 	}
 }
 
-// bytesOf views int8s as bytes.
-func bytesOf(a []int8) []byte {
-	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(a))), len(a))
-}
-
 // packVNNI packs A as u8 = a XOR 0x80 (a+128): per block of mr rows, per k
 // group g, the four bytes k = 4g..4g+3 of each row. K padding and missing
 // rows hold 0x80 (a = 0); B is zero there anyway.
 func packVNNI(dst []byte, a []int8, lda, m, k, mr int) int {
-	kg := (k + 3) / 4
-	stride := kg * mr * 4
-	src := bytesOf(a)
-	for i := range (m + mr - 1) / mr * mr {
-		blk, r := dst[i/mr*stride:], i%mr
-		if i >= m {
-			for g := range kg {
-				binary.LittleEndian.PutUint32(blk[(g*mr+r)*4:], 0x80808080)
-			}
-			continue
-		}
-		row := src[i*lda : i*lda+k]
-		g := 0
-		for ; 4*g+4 <= k; g++ {
-			binary.LittleEndian.PutUint32(blk[(g*mr+r)*4:], binary.LittleEndian.Uint32(row[4*g:])^0x80808080)
-		}
-		if g < kg {
-			var w [4]byte
-			for t := range w {
-				w[t] = 0x80
-				if 4*g+t < k {
-					w[t] ^= row[4*g+t]
-				}
-			}
-			copy(blk[(g*mr+r)*4:], w[:])
-		}
-	}
-	return stride
+	return packGroups(dst, a, lda, m, k, mr, 1, func(w uint32, out []uint32) { out[0] = w ^ 0x80808080 })
 }
 
 // packSignTrick packs A for the AVX2 sign trick: per block of mr rows, per
 // k group g, mr×4 bytes of |a| followed by mr×4 bytes of a. K padding and
 // missing rows hold 0.
 func packSignTrick(dst []byte, a []int8, lda, m, k, mr int) int {
+	return packGroups(dst, a, lda, m, k, mr, 2, func(w uint32, out []uint32) {
+		neg := (w & 0x80808080) >> 7 * 0xff // 0xff in each negative byte
+		out[0] = (w ^ neg) + neg&0x01010101 // |a| byte-wise: no carries, |a| ≤ 127
+		out[1] = w
+	})
+}
+
+// packGroups packs A in blocks of mr rows: per k group g and per row r, the
+// four bytes k = 4g..4g+3 (as one little-endian word w, zero past K and
+// past m) become words 0..parts-1 of conv(w), word p stored at
+// block + (g*parts + p)*mr*4 + r*4. It returns the bytes per block.
+func packGroups(dst []byte, a []int8, lda, m, k, mr, parts int, conv func(w uint32, out []uint32)) int {
 	kg := (k + 3) / 4
-	stride := kg * mr * 8
+	stride := kg * parts * mr * 4
+	words := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(dst))), len(dst)/4)
+	src := bytesOf(a)
+	var out [2]uint32
 	for i := range (m + mr - 1) / mr * mr {
-		blk, r := dst[i/mr*stride:], i%mr
-		for g := range kg {
-			for t := range 4 {
-				var v int8
-				if kk := 4*g + t; i < m && kk < k {
-					v = a[i*lda+kk]
+		blk := words[i/mr*stride/4+i%mr:]
+		step := parts * mr
+		if i >= m {
+			conv(0, out[:])
+			for g := range kg {
+				for p := range parts {
+					blk[g*step+p*mr] = out[p]
 				}
-				blk[g*mr*8+r*4+t] = byte(abs8(v))
-				blk[g*mr*8+mr*4+r*4+t] = byte(v)
+			}
+			continue
+		}
+		row := src[i*lda : i*lda+k]
+		for g := range kg {
+			var w uint32
+			if 4*g+4 <= k {
+				w = binary.LittleEndian.Uint32(row[4*g:])
+			} else {
+				for t := 4 * g; t < k; t++ {
+					w |= uint32(row[t]) << (8 * (t - 4*g))
+				}
+			}
+			conv(w, out[:])
+			for p := range parts {
+				blk[g*step+p*mr] = out[p]
 			}
 		}
 	}
 	return stride
 }
 
-func abs8(v int8) int8 {
-	if v < 0 {
-		return -v
-	}
-	return v
+// bytesOf views int8s as bytes.
+func bytesOf(a []int8) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(a))), len(a))
 }
