@@ -48,7 +48,7 @@ func (u dartsTrie) longestPrefix(s string) (value uint32, length int) {
 // offsets of NUL-terminated replacement strings.
 type charsmap struct {
 	trie         dartsTrie
-	replacements []byte
+	replacements string
 }
 
 // parseCharsmap splits the blob: a little-endian uint32 trie size, the trie
@@ -65,7 +65,7 @@ func parseCharsmap(blob []byte) (*charsmap, error) {
 	for i := range trie {
 		trie[i] = binary.LittleEndian.Uint32(blob[4+4*i:])
 	}
-	return &charsmap{trie: trie, replacements: blob[4+size:]}, nil
+	return &charsmap{trie: trie, replacements: string(blob[4+size:])}, nil
 }
 
 // lookup returns the replacement for the longest rule matching a prefix of s
@@ -76,19 +76,10 @@ func (c *charsmap) lookup(s string) (string, int) {
 		return "", 0
 	}
 	r := c.replacements[v:]
-	if end := indexByte(r, 0); end >= 0 {
+	if end := strings.IndexByte(r, 0); end >= 0 {
 		r = r[:end]
 	}
-	return string(r), n
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
+	return r, n
 }
 
 // spaceSymbol is U+2581, SentencePiece's visible stand-in for a space.
@@ -157,11 +148,7 @@ func (n *normalizer) normalize(s string) string {
 			r = strings.TrimLeft(r, " ")
 		}
 		if r != "" {
-			if n.spec.escapeWhitespaces {
-				b.WriteString(strings.ReplaceAll(r, " ", spaceSymbol))
-			} else {
-				b.WriteString(r)
-			}
+			writeEscaped(&b, r, n.spec.escapeWhitespaces)
 			prevSpace = strings.HasSuffix(r, " ")
 		}
 		if !n.spec.removeExtraWhitespaces {
@@ -178,4 +165,19 @@ func (n *normalizer) normalize(s string) string {
 		out += space
 	}
 	return out
+}
+
+// writeEscaped writes r, with each space as U+2581 when escape is set.
+func writeEscaped(b *strings.Builder, r string, escape bool) {
+	if !escape || strings.IndexByte(r, ' ') < 0 {
+		b.WriteString(r)
+		return
+	}
+	for i := 0; i < len(r); i++ {
+		if r[i] == ' ' {
+			b.WriteString(spaceSymbol)
+		} else {
+			b.WriteByte(r[i])
+		}
+	}
 }

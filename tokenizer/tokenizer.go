@@ -67,7 +67,7 @@ func (t *Tokenizer) Encode(text string, maxLen int) (*Encoding, error) {
 		ids, toks = ids[:maxLen-2], toks[:maxLen-2]
 		truncated = true
 	}
-	e := &Encoding{Truncated: truncated}
+	e := newEncoding(len(ids)+2, truncated)
 	e.add(t.clsID, "[CLS]", 0)
 	e.addAll(ids, toks, 0)
 	e.add(t.sepID, "[SEP]", 0)
@@ -95,13 +95,22 @@ func (t *Tokenizer) EncodePair(a, b string, maxLen int) (*Encoding, error) {
 			truncated = true
 		}
 	}
-	e := &Encoding{Truncated: truncated}
+	e := newEncoding(len(idsA)+len(idsB)+3, truncated)
 	e.add(t.clsID, "[CLS]", 0)
 	e.addAll(idsA, toksA, 0)
 	e.add(t.sepID, "[SEP]", 0)
 	e.addAll(idsB, toksB, 1)
 	e.add(t.sepID, "[SEP]", 1)
 	return e, nil
+}
+
+func newEncoding(n int, truncated bool) *Encoding {
+	return &Encoding{
+		IDs:       make([]int, 0, n),
+		TypeIDs:   make([]int, 0, n),
+		Tokens:    make([]string, 0, n),
+		Truncated: truncated,
+	}
 }
 
 func (e *Encoding) add(id int, tok string, typ int) {

@@ -3,18 +3,22 @@ package tokenizer
 import "sort"
 
 // pieceTrie is a byte trie over vocabulary pieces, used to find every piece
-// that starts at a given position of the normalized text. Node 0 is the root;
-// its children sit in a direct 256-entry table, other nodes keep their
-// children as a sorted run of edges.
+// that starts at a given position of the normalized text. Node 0 is the root.
+// A node with many children (the root, "▁", common prefixes) looks them up in
+// a dense 256-entry table; others scan a short run of edges.
 type pieceTrie struct {
-	root  [256]int32
 	nodes []trieNode
 	edges []trieEdge
+	dense [][256]int32
 }
+
+// denseMin is the child count from which a node gets a dense table.
+const denseMin = 8
 
 type trieNode struct {
 	id          int32 // piece id ending here, or -1
 	first, size int32 // children: edges[first : first+size]
+	dense       int32 // index into dense, or -1
 }
 
 type trieEdge struct {
@@ -32,10 +36,7 @@ func newPieceTrie(entries map[string]int) *pieceTrie {
 	}
 	sort.Strings(keys)
 	t := &pieceTrie{}
-	for i := range t.root {
-		t.root[i] = -1
-	}
-	t.nodes = append(t.nodes, trieNode{id: -1})
+	t.nodes = append(t.nodes, trieNode{id: -1, dense: -1})
 	t.build(0, keys, 0, entries)
 	return t
 }
@@ -66,13 +67,21 @@ func (t *pieceTrie) build(node int32, keys []string, depth int, entries map[stri
 	first := int32(len(t.edges))
 	for _, r := range runs {
 		child := int32(len(t.nodes))
-		t.nodes = append(t.nodes, trieNode{id: -1})
+		t.nodes = append(t.nodes, trieNode{id: -1, dense: -1})
 		t.edges = append(t.edges, trieEdge{r.label, child})
-		if node == 0 {
-			t.root[r.label] = child
-		}
 	}
 	t.nodes[node].first, t.nodes[node].size = first, int32(len(runs))
+	if len(runs) >= denseMin {
+		var table [256]int32
+		for i := range table {
+			table[i] = -1
+		}
+		for _, e := range t.edges[first:] {
+			table[e.label] = e.child
+		}
+		t.nodes[node].dense = int32(len(t.dense))
+		t.dense = append(t.dense, table)
+	}
 	for i, r := range runs {
 		t.build(t.edges[first+int32(i)].child, r.keys, depth+1, entries)
 	}
@@ -80,21 +89,14 @@ func (t *pieceTrie) build(node int32, keys []string, depth int, entries map[stri
 
 // child returns the child of node labelled c, or -1.
 func (t *pieceTrie) child(node int32, c byte) int32 {
-	if node == 0 {
-		return t.root[c]
+	n := &t.nodes[node]
+	if n.dense >= 0 {
+		return t.dense[n.dense][c]
 	}
-	n := t.nodes[node]
-	lo, hi := n.first, n.first+n.size
-	for lo < hi {
-		mid := int32(uint32(lo+hi) >> 1)
-		if t.edges[mid].label < c {
-			lo = mid + 1
-		} else {
-			hi = mid
+	for _, e := range t.edges[n.first : n.first+n.size] {
+		if e.label == c {
+			return e.child
 		}
-	}
-	if lo < n.first+n.size && t.edges[lo].label == c {
-		return t.edges[lo].child
 	}
 	return -1
 }

@@ -230,19 +230,18 @@ func (s *spModel) viterbi(text string) []spPiece {
 
 // backtrack follows the best path from the end of text to its start.
 func backtrack(best []bestPath, text string) []spPiece {
-	var rev []spPiece
-	for end := len(text); end > 0; {
+	n := 0
+	for end := len(text); end > 0 && best[end].start >= 0 && int(best[end].start) < end; end = int(best[end].start) {
+		n++
+	}
+	out := make([]spPiece, n)
+	end := len(text)
+	for i := n - 1; i >= 0; i-- {
 		b := best[end]
-		if b.start < 0 || int(b.start) >= end {
-			break // unreachable for valid models; never loop or panic
-		}
-		rev = append(rev, spPiece{int(b.id), text[b.start:end]})
+		out[i] = spPiece{int(b.id), text[b.start:end]}
 		end = int(b.start)
 	}
-	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
-		rev[i], rev[j] = rev[j], rev[i]
-	}
-	return rev
+	return out
 }
 
 // oneCharLen is SentencePiece's OneCharLen: the UTF-8 sequence length
