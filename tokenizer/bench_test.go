@@ -39,4 +39,3 @@ func BenchmarkEncode(b *testing.B) {
 		}
 	}
 }
-
