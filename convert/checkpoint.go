@@ -3,6 +3,7 @@ package convert
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -127,9 +128,9 @@ func readSmall(path string) ([]byte, error) {
 	if st.Size() > maxSmallFile {
 		return nil, fmt.Errorf("convert: %s: %d bytes, more than the %d expected", path, st.Size(), maxSmallFile)
 	}
-	data, err := os.ReadFile(path)
+	data, err := io.ReadAll(io.LimitReader(f, maxSmallFile))
 	if err != nil {
-		return nil, fmt.Errorf("convert: %w", err)
+		return nil, fmt.Errorf("convert: %s: %w", path, err)
 	}
 	return data, nil
 }

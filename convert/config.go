@@ -23,7 +23,7 @@ const (
 	maxLayers    = 1 << 10 // layers, groups, inner layers, heads
 	maxPositions = 1 << 20
 	maxTypes     = 1 << 16
-	maxLabels    = 1 << 20
+	maxLabels    = 1 << 16
 )
 
 // albertArchitectures are the transformers classes whose weights we can run.

@@ -172,7 +172,7 @@ func unpickleStateDict(data []byte) ([]string, map[string]*tensorRef, error) {
 	for _, k := range d.keys {
 		t, ok := d.values[k].(*tensorRef)
 		if !ok {
-			return nil, nil, fmt.Errorf("data.pkl: state_dict entry %q is a %s, not a tensor", printable(k), typeName(d.values[k]))
+			return nil, nil, fmt.Errorf("data.pkl: state_dict entry %s is a %s, not a tensor", quote(k), typeName(d.values[k]))
 		}
 		tensors[k] = t
 	}
@@ -816,11 +816,16 @@ func typeName(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// printable quotes s for an error message, shortened if long.
-func printable(s string) string {
+// quote quotes s for an error message, shortened if long.
+func quote(s string) string {
 	if len(s) > 80 {
 		s = s[:80] + "..."
 	}
-	q := strconv.Quote(s)
+	return strconv.Quote(s)
+}
+
+// printable is quote without the quotes.
+func printable(s string) string {
+	q := quote(s)
 	return q[1 : len(q)-1]
 }

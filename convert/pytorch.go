@@ -65,11 +65,11 @@ func ParsePyTorch(data []byte) (map[string]*modelfile.Tensor, error) {
 		}
 		raw, err := a.storage(ref.storage)
 		if err != nil {
-			return nil, fmt.Errorf("tensor %q: %w", printable(name), err)
+			return nil, fmt.Errorf("tensor %s: %w", quote(name), err)
 		}
 		t, err := materialize(ref, raw)
 		if err != nil {
-			return nil, fmt.Errorf("tensor %q: %w", printable(name), err)
+			return nil, fmt.Errorf("tensor %s: %w", quote(name), err)
 		}
 		tensors[name] = t
 	}
@@ -99,7 +99,7 @@ func openArchive(zr *zip.Reader, size int64) (*archive, error) {
 	var pkls []string
 	for _, f := range zr.File {
 		if _, dup := a.files[f.Name]; dup {
-			return nil, fmt.Errorf("zip entry %q appears twice", printable(f.Name))
+			return nil, fmt.Errorf("zip entry %s appears twice", quote(f.Name))
 		}
 		a.files[f.Name] = f
 		if dir, ok := strings.CutSuffix(f.Name, "/data.pkl"); ok && dir != "" && !strings.Contains(dir, "/") {
@@ -116,7 +116,7 @@ func openArchive(zr *zip.Reader, size int64) (*archive, error) {
 			return nil, err
 		}
 		if string(b) != "little" {
-			return nil, fmt.Errorf("byteorder is %q; only little-endian archives are supported", printable(string(b)))
+			return nil, fmt.Errorf("byteorder is %s; only little-endian archives are supported", quote(string(b)))
 		}
 	}
 	return a, nil
@@ -126,7 +126,7 @@ func openArchive(zr *zip.Reader, size int64) (*archive, error) {
 func (a *archive) read(name string) ([]byte, error) {
 	f, ok := a.files[name]
 	if !ok {
-		return nil, fmt.Errorf("zip archive has no entry %q", printable(name))
+		return nil, fmt.Errorf("zip archive has no entry %s", quote(name))
 	}
 	return a.readFile(f, maxPickleSize)
 }
@@ -138,25 +138,25 @@ func (a *archive) readFile(f *zip.File, limit uint64) ([]byte, error) {
 	n := f.UncompressedSize64
 	switch {
 	case n > limit:
-		return nil, fmt.Errorf("zip entry %q declares %d bytes, more than the %d expected", printable(f.Name), n, limit)
+		return nil, fmt.Errorf("zip entry %s declares %d bytes, more than the %d expected", quote(f.Name), n, limit)
 	case f.CompressedSize64 > uint64(a.size):
-		return nil, fmt.Errorf("zip entry %q declares %d compressed bytes in a %d-byte file", printable(f.Name), f.CompressedSize64, a.size)
+		return nil, fmt.Errorf("zip entry %s declares %d compressed bytes in a %d-byte file", quote(f.Name), f.CompressedSize64, a.size)
 	case f.Method == zip.Store && n != f.CompressedSize64:
-		return nil, fmt.Errorf("stored zip entry %q declares %d bytes but holds %d", printable(f.Name), n, f.CompressedSize64)
+		return nil, fmt.Errorf("stored zip entry %s declares %d bytes but holds %d", quote(f.Name), n, f.CompressedSize64)
 	case f.Method != zip.Store && n/maxInflateRatio > f.CompressedSize64:
-		return nil, fmt.Errorf("zip entry %q would inflate %d bytes to %d: refusing a zip bomb", printable(f.Name), f.CompressedSize64, n)
+		return nil, fmt.Errorf("zip entry %s would inflate %d bytes to %d: refusing a zip bomb", quote(f.Name), f.CompressedSize64, n)
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("zip entry %q: %w", printable(f.Name), err)
+		return nil, fmt.Errorf("zip entry %s: %w", quote(f.Name), err)
 	}
 	defer rc.Close()
 	b, err := io.ReadAll(io.LimitReader(rc, int64(n)+1))
 	if err != nil {
-		return nil, fmt.Errorf("zip entry %q: %w", printable(f.Name), err)
+		return nil, fmt.Errorf("zip entry %s: %w", quote(f.Name), err)
 	}
 	if uint64(len(b)) != n {
-		return nil, fmt.Errorf("zip entry %q holds %d bytes, declares %d", printable(f.Name), len(b), n)
+		return nil, fmt.Errorf("zip entry %s holds %d bytes, declares %d", quote(f.Name), len(b), n)
 	}
 	return b, nil
 }
