@@ -13,10 +13,9 @@ import (
 // OpenOptions tunes Open and Decode.
 type OpenOptions struct {
 	// SkipVerify skips the CRC-32C check of the contents. Verifying reads
-	// every byte once (about a millisecond per 10 MB with the CPU's CRC32
-	// instruction), which also faults the whole mapping in; skipping it
-	// makes Open touch only the pages it uses. The structure is always
-	// validated.
+	// every byte once, which also faults the whole mapping in: about 7 ms
+	// for albert-base in int8 (11.9 MB) against 0.06 ms without it
+	// (BenchmarkOpen). The structure is always validated.
 	SkipVerify bool
 }
 
@@ -77,7 +76,10 @@ func decode(data []byte, verify bool) (*Model, error) {
 	if regions, err = parseTable(data, h, m, regions); err != nil {
 		return nil, fmt.Errorf("tensor table: %w", err)
 	}
-	return m, checkOverlaps(regions)
+	if err := checkOverlaps(regions); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // header is the parsed fixed header.

@@ -31,7 +31,7 @@ func (e *EMA) Observe(x []float32) {
 	if len(x) == 0 {
 		return
 	}
-	m := Scale(x) * MaxI8
+	m := maxAbs(x)
 	if m != m {
 		var clean float32
 		for _, v := range x {

@@ -13,12 +13,15 @@ const MaxI8 = 127
 // Scale returns the symmetric int8 scale of x, max|x|/127, so that x ≈ q·scale
 // with q in [-127, 127]. All-zero x (or x so small that the scale underflows
 // float32) gives 0; a NaN in x gives NaN, an Inf gives +Inf.
-func Scale(x []float32) float32 {
+func Scale(x []float32) float32 { return maxAbs(x) / MaxI8 }
+
+// maxAbs is max|x|: 0 for empty x, NaN if x holds one.
+func maxAbs(x []float32) float32 {
 	var peak float32
 	for _, v := range x {
 		peak = max(peak, abs(v)) // max propagates NaN
 	}
-	return peak / MaxI8
+	return peak
 }
 
 // QuantizeWithScale writes q = round(x/scale), ties to even, clamped to
