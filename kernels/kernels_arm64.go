@@ -2,11 +2,85 @@
 
 package kernels
 
-// The arm64 implementations, best first.
+import (
+	"github.com/klauspost/cpuid/v2"
+	"golang.org/x/sys/cpu"
+)
 
-func archF32Kernels() []*F32Kernel { return nil }
-func archF16Kernels() []*F16Kernel { return nil }
-func archI8Kernels() []*I8Kernel   { return nil }
+// The arm64 implementations, best first. Their assembly is in
+// gemm_arm64.s; the Go drivers that pack A and walk the tiles are in
+// gemm_arm64.go.
+
+var (
+	neonF32 = &F32Kernel{
+		Impl:   Impl{Name: "neon", Available: hasASIMD, Probe: probeFMLA},
+		Layout: Layout{NR: fNR, KG: 1},
+		gemm:   gemmF32NEON,
+	}
+	neonF16 = &F16Kernel{
+		Impl:   Impl{Name: "neon", Available: hasFP16Convert, Probe: probeFMLA},
+		Layout: Layout{NR: fNR, KG: 1},
+		gemm:   gemmF16NEON,
+	}
+	i8mmI8 = &I8Kernel{
+		Impl:   Impl{Name: "i8mm", Available: hasI8MM, Probe: probeSMMLA},
+		Layout: Layout{NR: 8, KG: 8},
+		gemm:   gemmI8MM,
+	}
+	dotprodI8 = &I8Kernel{
+		Impl:   Impl{Name: "dotprod", Available: hasDotProd, Probe: probeSDOT},
+		Layout: Layout{NR: 12, KG: 4},
+		gemm:   gemmI8DotProd,
+	}
+	neonI8 = &I8Kernel{
+		Impl:   Impl{Name: "neon", Available: hasASIMD, Probe: probeSMLAL},
+		Layout: Layout{NR: 4, KG: 16},
+		gemm:   gemmI8NEON,
+	}
+)
+
+func archF32Kernels() []*F32Kernel { return []*F32Kernel{neonF32} }
+func archF16Kernels() []*F16Kernel { return []*F16Kernel{neonF16} }
+func archI8Kernels() []*I8Kernel   { return []*I8Kernel{i8mmI8, dotprodI8, neonI8} }
+
+// Feature detection asks cpuid first and golang.org/x/sys/cpu (the Linux
+// hwcaps, or sysctl on Darwin) second: either one seeing a feature is enough.
+// Both describe what the OS lets user code run.
+
+// hasASIMD: Advanced SIMD, part of every arm64 CPU Go supports.
+func hasASIMD() bool { return cpuid.CPU.Supports(cpuid.ASIMD) || cpu.ARM64.HasASIMD }
+
+// hasDotProd: SDOT/UDOT (Armv8.2 dot product, e.g. Cortex-A76, Apple M1).
+func hasDotProd() bool { return cpuid.CPU.Supports(cpuid.ASIMDDP) || cpu.ARM64.HasASIMDDP }
+
+// hasI8MM: SMMLA and friends (Armv8.6 int8 matrix multiply, e.g. Neoverse V1, Apple M2).
+func hasI8MM() bool { return cpuid.CPU.Supports(cpuid.I8MM) || cpu.ARM64.HasI8MM }
+
+// hasFP16Convert: FCVTL/FCVTL2 from half precision are part of base Advanced
+// SIMD, so the fp16-weight kernel needs nothing beyond ASIMD.
+func hasFP16Convert() bool { return hasASIMD() }
+
+// hasASIMDHP and hasFPHP: half-precision arithmetic, reported for `albertq
+// info`; the kernels widen to fp32 and do not depend on them.
+func hasASIMDHP() bool { return cpuid.CPU.Supports(cpuid.ASIMDHP) || cpu.ARM64.HasASIMDHP }
+func hasFPHP() bool    { return cpuid.CPU.Supports(cpuid.FPHP) || cpu.ARM64.HasFPHP }
 
 // archFeatures lists the CPU features the kernels care about, for `albertq info`.
-func archFeatures() []string { return nil }
+func archFeatures() []string {
+	var out []string
+	for _, f := range []struct {
+		name string
+		has  func() bool
+	}{
+		{"ASIMD", hasASIMD},
+		{"ASIMDDP", hasDotProd},
+		{"ASIMDHP", hasASIMDHP},
+		{"FPHP", hasFPHP},
+		{"I8MM", hasI8MM},
+	} {
+		if f.has() {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
