@@ -4,15 +4,16 @@
 
 // fp32 and fp16-weight micro-kernels: one MR×NR tile of C over the whole K,
 // A read in place (row stride lda), B one packed panel (Layout{NR, 1}).
+// Each kernel comes in a few MR (the x suffix) so short row tails waste little.
 
-// func f32TileAVX512(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+// func f32TileAVX512x8(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
 //
 //	for i := range 8 { for j := range 48 {  // only rows i < rows are stored
 //		sum := bias[j]
 //		for kk := range k { sum += a[i*lda+kk] * b[kk*48+j] }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f32TileAVX512(SB), NOSPLIT, $0-64
+TEXT ·f32TileAVX512x8(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -166,14 +167,493 @@ done:
 	VZEROUPPER
 	RET
 
-// func f16TileAVX512(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+// func f32TileAVX512x4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+//
+//	for i := range 4 { for j := range 48 {  // only rows i < rows are stored
+//		sum := bias[j]
+//		for kk := range k { sum += a[i*lda+kk] * b[kk*48+j] }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f32TileAVX512x4(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+loop:
+	VMOVUPS 0(BX), Z12
+	VMOVUPS 64(BX), Z13
+	VMOVUPS 128(BX), Z14
+	VBROADCASTSS (SI), Z15
+	VFMADD231PS Z12, Z15, Z0
+	VFMADD231PS Z13, Z15, Z1
+	VFMADD231PS Z14, Z15, Z2
+	VBROADCASTSS (SI)(DX*1), Z16
+	VFMADD231PS Z12, Z16, Z3
+	VFMADD231PS Z13, Z16, Z4
+	VFMADD231PS Z14, Z16, Z5
+	VBROADCASTSS (SI)(DX*2), Z15
+	VFMADD231PS Z12, Z15, Z6
+	VFMADD231PS Z13, Z15, Z7
+	VFMADD231PS Z14, Z15, Z8
+	VBROADCASTSS (SI)(R10*1), Z16
+	VFMADD231PS Z12, Z16, Z9
+	VFMADD231PS Z13, Z16, Z10
+	VFMADD231PS Z14, Z16, Z11
+	ADDQ $4, SI
+	ADDQ $192, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z12
+	VMOVUPS 64(AX), Z13
+	VMOVUPS 128(AX), Z14
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	VADDPS Z12, Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS Z13, Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	VADDPS Z14, Z2, Z2
+	VMOVUPS Z2, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z12, Z3, Z3
+	VMOVUPS Z3, 0(DI)
+	VADDPS Z13, Z4, Z4
+	VMOVUPS Z4, 64(DI)
+	VADDPS Z14, Z5, Z5
+	VMOVUPS Z5, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z12, Z6, Z6
+	VMOVUPS Z6, 0(DI)
+	VADDPS Z13, Z7, Z7
+	VMOVUPS Z7, 64(DI)
+	VADDPS Z14, Z8, Z8
+	VMOVUPS Z8, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z12, Z9, Z9
+	VMOVUPS Z9, 0(DI)
+	VADDPS Z13, Z10, Z10
+	VMOVUPS Z10, 64(DI)
+	VADDPS Z14, Z11, Z11
+	VMOVUPS Z11, 128(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f32TileAVX512x2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+//
+//	for i := range 2 { for j := range 48 {  // only rows i < rows are stored
+//		sum := bias[j]
+//		for kk := range k { sum += a[i*lda+kk] * b[kk*48+j] }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f32TileAVX512x2(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+loop:
+	VMOVUPS 0(BX), Z6
+	VMOVUPS 64(BX), Z7
+	VMOVUPS 128(BX), Z8
+	VBROADCASTSS (SI), Z9
+	VFMADD231PS Z6, Z9, Z0
+	VFMADD231PS Z7, Z9, Z1
+	VFMADD231PS Z8, Z9, Z2
+	VBROADCASTSS (SI)(DX*1), Z10
+	VFMADD231PS Z6, Z10, Z3
+	VFMADD231PS Z7, Z10, Z4
+	VFMADD231PS Z8, Z10, Z5
+	ADDQ $4, SI
+	ADDQ $192, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z6
+	VMOVUPS 64(AX), Z7
+	VMOVUPS 128(AX), Z8
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	VADDPS Z6, Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS Z7, Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	VADDPS Z8, Z2, Z2
+	VMOVUPS Z2, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z6, Z3, Z3
+	VMOVUPS Z3, 0(DI)
+	VADDPS Z7, Z4, Z4
+	VMOVUPS Z4, 64(DI)
+	VADDPS Z8, Z5, Z5
+	VMOVUPS Z5, 128(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f32TileAVX512x1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+//
+//	for i := range 1 { for j := range 48 {  // only rows i < rows are stored
+//		sum := bias[j]
+//		for kk := range k { sum += a[i*lda+kk] * b[kk*48+j] }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f32TileAVX512x1(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+loop:
+	VMOVUPS 0(BX), Z3
+	VMOVUPS 64(BX), Z4
+	VMOVUPS 128(BX), Z5
+	VBROADCASTSS (SI), Z6
+	VFMADD231PS Z3, Z6, Z0
+	VFMADD231PS Z4, Z6, Z1
+	VFMADD231PS Z5, Z6, Z2
+	ADDQ $4, SI
+	ADDQ $192, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z3
+	VMOVUPS 64(AX), Z4
+	VMOVUPS 128(AX), Z5
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	VADDPS Z3, Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS Z4, Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	VADDPS Z5, Z2, Z2
+	VMOVUPS Z2, 128(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f32TileAVX2x6(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+//
+//	for i := range 6 { for j := range 16 {  // only rows i < rows are stored
+//		sum := bias[j]
+//		for kk := range k { sum += a[i*lda+kk] * b[kk*16+j] }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f32TileAVX2x6(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	LEAQ (SI)(DX*4), DI
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+loop:
+	VMOVUPS 0(BX), Y12
+	VMOVUPS 32(BX), Y13
+	VBROADCASTSS (SI), Y14
+	VFMADD231PS Y12, Y14, Y0
+	VFMADD231PS Y13, Y14, Y1
+	VBROADCASTSS (SI)(DX*1), Y15
+	VFMADD231PS Y12, Y15, Y2
+	VFMADD231PS Y13, Y15, Y3
+	VBROADCASTSS (SI)(DX*2), Y14
+	VFMADD231PS Y12, Y14, Y4
+	VFMADD231PS Y13, Y14, Y5
+	VBROADCASTSS (SI)(R10*1), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VBROADCASTSS (DI), Y14
+	VFMADD231PS Y12, Y14, Y8
+	VFMADD231PS Y13, Y14, Y9
+	VBROADCASTSS (DI)(DX*1), Y15
+	VFMADD231PS Y12, Y15, Y10
+	VFMADD231PS Y13, Y15, Y11
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y12
+	VMOVUPS 32(AX), Y13
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	VADDPS Y12, Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS Y13, Y1, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Y12, Y2, Y2
+	VMOVUPS Y2, 0(DI)
+	VADDPS Y13, Y3, Y3
+	VMOVUPS Y3, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Y12, Y4, Y4
+	VMOVUPS Y4, 0(DI)
+	VADDPS Y13, Y5, Y5
+	VMOVUPS Y5, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Y12, Y6, Y6
+	VMOVUPS Y6, 0(DI)
+	VADDPS Y13, Y7, Y7
+	VMOVUPS Y7, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Y12, Y8, Y8
+	VMOVUPS Y8, 0(DI)
+	VADDPS Y13, Y9, Y9
+	VMOVUPS Y9, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Y12, Y10, Y10
+	VMOVUPS Y10, 0(DI)
+	VADDPS Y13, Y11, Y11
+	VMOVUPS Y11, 32(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f32TileAVX2x4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+//
+//	for i := range 4 { for j := range 16 {  // only rows i < rows are stored
+//		sum := bias[j]
+//		for kk := range k { sum += a[i*lda+kk] * b[kk*16+j] }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f32TileAVX2x4(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+loop:
+	VMOVUPS 0(BX), Y8
+	VMOVUPS 32(BX), Y9
+	VBROADCASTSS (SI), Y10
+	VFMADD231PS Y8, Y10, Y0
+	VFMADD231PS Y9, Y10, Y1
+	VBROADCASTSS (SI)(DX*1), Y11
+	VFMADD231PS Y8, Y11, Y2
+	VFMADD231PS Y9, Y11, Y3
+	VBROADCASTSS (SI)(DX*2), Y10
+	VFMADD231PS Y8, Y10, Y4
+	VFMADD231PS Y9, Y10, Y5
+	VBROADCASTSS (SI)(R10*1), Y11
+	VFMADD231PS Y8, Y11, Y6
+	VFMADD231PS Y9, Y11, Y7
+	ADDQ $4, SI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y8
+	VMOVUPS 32(AX), Y9
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	VADDPS Y8, Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS Y9, Y1, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Y8, Y2, Y2
+	VMOVUPS Y2, 0(DI)
+	VADDPS Y9, Y3, Y3
+	VMOVUPS Y3, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Y8, Y4, Y4
+	VMOVUPS Y4, 0(DI)
+	VADDPS Y9, Y5, Y5
+	VMOVUPS Y5, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Y8, Y6, Y6
+	VMOVUPS Y6, 0(DI)
+	VADDPS Y9, Y7, Y7
+	VMOVUPS Y7, 32(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f32TileAVX2x2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+//
+//	for i := range 2 { for j := range 16 {  // only rows i < rows are stored
+//		sum := bias[j]
+//		for kk := range k { sum += a[i*lda+kk] * b[kk*16+j] }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f32TileAVX2x2(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+loop:
+	VMOVUPS 0(BX), Y4
+	VMOVUPS 32(BX), Y5
+	VBROADCASTSS (SI), Y6
+	VFMADD231PS Y4, Y6, Y0
+	VFMADD231PS Y5, Y6, Y1
+	VBROADCASTSS (SI)(DX*1), Y7
+	VFMADD231PS Y4, Y7, Y2
+	VFMADD231PS Y5, Y7, Y3
+	ADDQ $4, SI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y4
+	VMOVUPS 32(AX), Y5
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	VADDPS Y4, Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS Y5, Y1, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Y4, Y2, Y2
+	VMOVUPS Y2, 0(DI)
+	VADDPS Y5, Y3, Y3
+	VMOVUPS Y3, 32(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f32TileAVX2x1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+//
+//	for i := range 1 { for j := range 16 {  // only rows i < rows are stored
+//		sum := bias[j]
+//		for kk := range k { sum += a[i*lda+kk] * b[kk*16+j] }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f32TileAVX2x1(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+loop:
+	VMOVUPS 0(BX), Y2
+	VMOVUPS 32(BX), Y3
+	VBROADCASTSS (SI), Y4
+	VFMADD231PS Y2, Y4, Y0
+	VFMADD231PS Y3, Y4, Y1
+	ADDQ $4, SI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y2
+	VMOVUPS 32(AX), Y3
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS Y3, Y1, Y1
+	VMOVUPS Y1, 32(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f16TileAVX512x8(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
 //
 //	for i := range 8 { for j := range 48 {  // only rows i < rows are stored
 //		sum := bias[j]
 //		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*48+j]) }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f16TileAVX512(SB), NOSPLIT, $0-64
+TEXT ·f16TileAVX512x8(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -327,117 +807,219 @@ done:
 	VZEROUPPER
 	RET
 
-// func f32TileAVX2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+// func f16TileAVX512x4(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
 //
-//	for i := range 6 { for j := range 16 {  // only rows i < rows are stored
+//	for i := range 4 { for j := range 48 {  // only rows i < rows are stored
 //		sum := bias[j]
-//		for kk := range k { sum += a[i*lda+kk] * b[kk*16+j] }
+//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*48+j]) }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f32TileAVX2(SB), NOSPLIT, $0-64
+TEXT ·f16TileAVX512x4(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
 	LEAQ (DX)(DX*2), R10
-	LEAQ (SI)(DX*4), DI
 	MOVQ b+16(FP), BX
 	MOVQ k+24(FP), CX
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
 loop:
-	VMOVUPS 0(BX), Y12
-	VMOVUPS 32(BX), Y13
-	VBROADCASTSS (SI), Y14
-	VFMADD231PS Y12, Y14, Y0
-	VFMADD231PS Y13, Y14, Y1
-	VBROADCASTSS (SI)(DX*1), Y15
-	VFMADD231PS Y12, Y15, Y2
-	VFMADD231PS Y13, Y15, Y3
-	VBROADCASTSS (SI)(DX*2), Y14
-	VFMADD231PS Y12, Y14, Y4
-	VFMADD231PS Y13, Y14, Y5
-	VBROADCASTSS (SI)(R10*1), Y15
-	VFMADD231PS Y12, Y15, Y6
-	VFMADD231PS Y13, Y15, Y7
-	VBROADCASTSS (DI), Y14
-	VFMADD231PS Y12, Y14, Y8
-	VFMADD231PS Y13, Y14, Y9
-	VBROADCASTSS (DI)(DX*1), Y15
-	VFMADD231PS Y12, Y15, Y10
-	VFMADD231PS Y13, Y15, Y11
+	VCVTPH2PS 0(BX), Z12
+	VCVTPH2PS 32(BX), Z13
+	VCVTPH2PS 64(BX), Z14
+	VBROADCASTSS (SI), Z15
+	VFMADD231PS Z12, Z15, Z0
+	VFMADD231PS Z13, Z15, Z1
+	VFMADD231PS Z14, Z15, Z2
+	VBROADCASTSS (SI)(DX*1), Z16
+	VFMADD231PS Z12, Z16, Z3
+	VFMADD231PS Z13, Z16, Z4
+	VFMADD231PS Z14, Z16, Z5
+	VBROADCASTSS (SI)(DX*2), Z15
+	VFMADD231PS Z12, Z15, Z6
+	VFMADD231PS Z13, Z15, Z7
+	VFMADD231PS Z14, Z15, Z8
+	VBROADCASTSS (SI)(R10*1), Z16
+	VFMADD231PS Z12, Z16, Z9
+	VFMADD231PS Z13, Z16, Z10
+	VFMADD231PS Z14, Z16, Z11
 	ADDQ $4, SI
-	ADDQ $4, DI
-	ADDQ $64, BX
+	ADDQ $96, BX
 	DECQ CX
 	JNZ  loop
 	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Y12
-	VMOVUPS 32(AX), Y13
+	VMOVUPS 0(AX), Z12
+	VMOVUPS 64(AX), Z13
+	VMOVUPS 128(AX), Z14
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
-	VADDPS Y12, Y0, Y0
-	VMOVUPS Y0, 0(DI)
-	VADDPS Y13, Y1, Y1
-	VMOVUPS Y1, 32(DI)
+	VADDPS Z12, Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS Z13, Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	VADDPS Z14, Z2, Z2
+	VMOVUPS Z2, 128(DI)
 	DECQ CX
 	JZ   done
 	ADDQ DX, DI
-	VADDPS Y12, Y2, Y2
-	VMOVUPS Y2, 0(DI)
-	VADDPS Y13, Y3, Y3
-	VMOVUPS Y3, 32(DI)
+	VADDPS Z12, Z3, Z3
+	VMOVUPS Z3, 0(DI)
+	VADDPS Z13, Z4, Z4
+	VMOVUPS Z4, 64(DI)
+	VADDPS Z14, Z5, Z5
+	VMOVUPS Z5, 128(DI)
 	DECQ CX
 	JZ   done
 	ADDQ DX, DI
-	VADDPS Y12, Y4, Y4
-	VMOVUPS Y4, 0(DI)
-	VADDPS Y13, Y5, Y5
-	VMOVUPS Y5, 32(DI)
+	VADDPS Z12, Z6, Z6
+	VMOVUPS Z6, 0(DI)
+	VADDPS Z13, Z7, Z7
+	VMOVUPS Z7, 64(DI)
+	VADDPS Z14, Z8, Z8
+	VMOVUPS Z8, 128(DI)
 	DECQ CX
 	JZ   done
 	ADDQ DX, DI
-	VADDPS Y12, Y6, Y6
-	VMOVUPS Y6, 0(DI)
-	VADDPS Y13, Y7, Y7
-	VMOVUPS Y7, 32(DI)
-	DECQ CX
-	JZ   done
-	ADDQ DX, DI
-	VADDPS Y12, Y8, Y8
-	VMOVUPS Y8, 0(DI)
-	VADDPS Y13, Y9, Y9
-	VMOVUPS Y9, 32(DI)
-	DECQ CX
-	JZ   done
-	ADDQ DX, DI
-	VADDPS Y12, Y10, Y10
-	VMOVUPS Y10, 0(DI)
-	VADDPS Y13, Y11, Y11
-	VMOVUPS Y11, 32(DI)
+	VADDPS Z12, Z9, Z9
+	VMOVUPS Z9, 0(DI)
+	VADDPS Z13, Z10, Z10
+	VMOVUPS Z10, 64(DI)
+	VADDPS Z14, Z11, Z11
+	VMOVUPS Z11, 128(DI)
 done:
 	VZEROUPPER
 	RET
 
-// func f16TileAVX2(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+// func f16TileAVX512x2(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+//
+//	for i := range 2 { for j := range 48 {  // only rows i < rows are stored
+//		sum := bias[j]
+//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*48+j]) }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f16TileAVX512x2(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+loop:
+	VCVTPH2PS 0(BX), Z6
+	VCVTPH2PS 32(BX), Z7
+	VCVTPH2PS 64(BX), Z8
+	VBROADCASTSS (SI), Z9
+	VFMADD231PS Z6, Z9, Z0
+	VFMADD231PS Z7, Z9, Z1
+	VFMADD231PS Z8, Z9, Z2
+	VBROADCASTSS (SI)(DX*1), Z10
+	VFMADD231PS Z6, Z10, Z3
+	VFMADD231PS Z7, Z10, Z4
+	VFMADD231PS Z8, Z10, Z5
+	ADDQ $4, SI
+	ADDQ $96, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z6
+	VMOVUPS 64(AX), Z7
+	VMOVUPS 128(AX), Z8
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	VADDPS Z6, Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS Z7, Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	VADDPS Z8, Z2, Z2
+	VMOVUPS Z2, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z6, Z3, Z3
+	VMOVUPS Z3, 0(DI)
+	VADDPS Z7, Z4, Z4
+	VMOVUPS Z4, 64(DI)
+	VADDPS Z8, Z5, Z5
+	VMOVUPS Z5, 128(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f16TileAVX512x1(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+//
+//	for i := range 1 { for j := range 48 {  // only rows i < rows are stored
+//		sum := bias[j]
+//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*48+j]) }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f16TileAVX512x1(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+loop:
+	VCVTPH2PS 0(BX), Z3
+	VCVTPH2PS 32(BX), Z4
+	VCVTPH2PS 64(BX), Z5
+	VBROADCASTSS (SI), Z6
+	VFMADD231PS Z3, Z6, Z0
+	VFMADD231PS Z4, Z6, Z1
+	VFMADD231PS Z5, Z6, Z2
+	ADDQ $4, SI
+	ADDQ $96, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z3
+	VMOVUPS 64(AX), Z4
+	VMOVUPS 128(AX), Z5
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	VADDPS Z3, Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS Z4, Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	VADDPS Z5, Z2, Z2
+	VMOVUPS Z2, 128(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f16TileAVX2x6(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
 //
 //	for i := range 6 { for j := range 16 {  // only rows i < rows are stored
 //		sum := bias[j]
 //		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*16+j]) }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f16TileAVX2(SB), NOSPLIT, $0-64
+TEXT ·f16TileAVX2x6(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -529,6 +1111,177 @@ loop:
 	VMOVUPS Y10, 0(DI)
 	VADDPS Y13, Y11, Y11
 	VMOVUPS Y11, 32(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f16TileAVX2x4(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+//
+//	for i := range 4 { for j := range 16 {  // only rows i < rows are stored
+//		sum := bias[j]
+//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*16+j]) }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f16TileAVX2x4(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+loop:
+	VCVTPH2PS 0(BX), Y8
+	VCVTPH2PS 16(BX), Y9
+	VBROADCASTSS (SI), Y10
+	VFMADD231PS Y8, Y10, Y0
+	VFMADD231PS Y9, Y10, Y1
+	VBROADCASTSS (SI)(DX*1), Y11
+	VFMADD231PS Y8, Y11, Y2
+	VFMADD231PS Y9, Y11, Y3
+	VBROADCASTSS (SI)(DX*2), Y10
+	VFMADD231PS Y8, Y10, Y4
+	VFMADD231PS Y9, Y10, Y5
+	VBROADCASTSS (SI)(R10*1), Y11
+	VFMADD231PS Y8, Y11, Y6
+	VFMADD231PS Y9, Y11, Y7
+	ADDQ $4, SI
+	ADDQ $32, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y8
+	VMOVUPS 32(AX), Y9
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	VADDPS Y8, Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS Y9, Y1, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Y8, Y2, Y2
+	VMOVUPS Y2, 0(DI)
+	VADDPS Y9, Y3, Y3
+	VMOVUPS Y3, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Y8, Y4, Y4
+	VMOVUPS Y4, 0(DI)
+	VADDPS Y9, Y5, Y5
+	VMOVUPS Y5, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Y8, Y6, Y6
+	VMOVUPS Y6, 0(DI)
+	VADDPS Y9, Y7, Y7
+	VMOVUPS Y7, 32(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f16TileAVX2x2(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+//
+//	for i := range 2 { for j := range 16 {  // only rows i < rows are stored
+//		sum := bias[j]
+//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*16+j]) }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f16TileAVX2x2(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+loop:
+	VCVTPH2PS 0(BX), Y4
+	VCVTPH2PS 16(BX), Y5
+	VBROADCASTSS (SI), Y6
+	VFMADD231PS Y4, Y6, Y0
+	VFMADD231PS Y5, Y6, Y1
+	VBROADCASTSS (SI)(DX*1), Y7
+	VFMADD231PS Y4, Y7, Y2
+	VFMADD231PS Y5, Y7, Y3
+	ADDQ $4, SI
+	ADDQ $32, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y4
+	VMOVUPS 32(AX), Y5
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	VADDPS Y4, Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS Y5, Y1, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Y4, Y2, Y2
+	VMOVUPS Y2, 0(DI)
+	VADDPS Y5, Y3, Y3
+	VMOVUPS Y3, 32(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f16TileAVX2x1(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+//
+//	for i := range 1 { for j := range 16 {  // only rows i < rows are stored
+//		sum := bias[j]
+//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*16+j]) }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f16TileAVX2x1(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+loop:
+	VCVTPH2PS 0(BX), Y2
+	VCVTPH2PS 16(BX), Y3
+	VBROADCASTSS (SI), Y4
+	VFMADD231PS Y2, Y4, Y0
+	VFMADD231PS Y3, Y4, Y1
+	ADDQ $4, SI
+	ADDQ $32, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y2
+	VMOVUPS 32(AX), Y3
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS Y3, Y1, Y1
+	VMOVUPS Y1, 32(DI)
 done:
 	VZEROUPPER
 	RET

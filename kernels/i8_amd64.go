@@ -16,29 +16,53 @@ import (
 // packed as |a| beside a, and each product is |a|·(sign(a)·b).
 
 //go:noescape
-func i8TileAVX512(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+func i8TileAVX512x8(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
 //go:noescape
-func i8TileAVXVNNI(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+func i8TileAVX512x4(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
 //go:noescape
-func i8TileAVX2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+func i8TileAVX512x2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+//go:noescape
+func i8TileAVX512x1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+//go:noescape
+func i8TileAVXVNNIx6(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+//go:noescape
+func i8TileAVXVNNIx4(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+//go:noescape
+func i8TileAVXVNNIx2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+//go:noescape
+func i8TileAVXVNNIx1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+//go:noescape
+func i8TileAVX2x4(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+//go:noescape
+func i8TileAVX2x2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+//go:noescape
+func i8TileAVX2x1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
 var (
 	i8AVX512 = &I8Kernel{
 		Impl:   Impl{Name: "avx512", Available: hasAVX512VNNI, Probe: probeVNNIZmm},
 		Layout: Layout{NR: 48, KG: 4},
-		gemm:   i8GEMM(8, 48, packVNNI, true, i8TileAVX512),
+		gemm:   i8GEMM(48, []int{8, 4, 2, 1}, packVNNI, true, []i8Tile{i8TileAVX512x8, i8TileAVX512x4, i8TileAVX512x2, i8TileAVX512x1}),
 	}
 	i8AVXVNNI = &I8Kernel{
 		Impl:   Impl{Name: "avxvnni", Available: hasAVXVNNI, Probe: probeVNNIYmm},
 		Layout: Layout{NR: 16, KG: 4},
-		gemm:   i8GEMM(6, 16, packVNNI, true, i8TileAVXVNNI),
+		gemm:   i8GEMM(16, []int{6, 4, 2, 1}, packVNNI, true, []i8Tile{i8TileAVXVNNIx6, i8TileAVXVNNIx4, i8TileAVXVNNIx2, i8TileAVXVNNIx1}),
 	}
 	i8AVX2 = &I8Kernel{
 		Impl:   Impl{Name: "avx2", Available: hasAVX2, Probe: probeAVX2I8},
 		Layout: Layout{NR: 16, KG: 4},
-		gemm:   i8GEMM(4, 16, packSignTrick, false, i8TileAVX2),
+		gemm:   i8GEMM(16, []int{4, 2, 1}, packSignTrick, false, []i8Tile{i8TileAVX2x4, i8TileAVX2x2, i8TileAVX2x1}),
 	}
 )
 
@@ -49,28 +73,41 @@ type i8Tile func(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *fl
 // bytes per block.
 type i8Packer func(dst []byte, a []int8, lda, m, k, mr int) int
 
-// i8GEMM is the I8Kernel.gemm of an mr×nr micro-kernel whose A is packed by
-// pack; correct says whether the tile subtracts 128·colsum. The last,
-// partial column panel is computed into a tile buffer and copied out.
-func i8GEMM(mr, nr int, pack i8Packer, correct bool, tile i8Tile) func([]float32, int, []int8, int, []float32, int, *PackedI8, []float32, int, int) {
+// i8GEMM is the I8Kernel.gemm of micro-kernels of nr columns and heights
+// mrs (descending), whose A is packed by pack; correct says whether the
+// tiles subtract 128·colsum. Rows go in blocks of mrs[0], then the
+// smallest tile that covers the rest. The last, partial column panel is
+// computed into a tile buffer and copied out.
+func i8GEMM(nr int, mrs []int, pack i8Packer, correct bool, tiles []i8Tile) func([]float32, int, []int8, int, []float32, int, *PackedI8, []float32, int, int) {
 	return func(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
 		s := getScratch()
 		defer putScratch(s)
 		kg := (b.K + 3) / 4
-		blocks := (m + mr - 1) / mr
-		ap := s.bytes(blocks * kg * mr * 8)
-		stride := pack(ap, a, lda, m, b.K, mr)
+		full := m / mrs[0] * mrs[0]
+		last := pickTile(mrs, m-full)
+		ap := s.bytes((full + mrs[last]) * kg * 8)
+		stride, lastAt := 0, 0
+		if full > 0 {
+			stride = pack(ap, a, lda, full, b.K, mrs[0])
+			lastAt = full / mrs[0] * stride
+		}
+		if full < m {
+			pack(ap[lastAt:], a[full*lda:], lda, m-full, b.K, mrs[last])
+		}
 		for j := n0; j < n1; j += nr {
 			cols := min(nr, n1-j)
 			bp, bi := &b.Data[j*kg*4], s.panelBias(bias, j, cols, nr)
 			s.panelEpilogue(b, j, cols, nr, correct)
-			for blk := range blocks {
-				i := blk * mr
-				rows := min(mr, m-i)
+			for i := 0; i < m; i += mrs[0] {
+				rows := min(mrs[0], m-i)
+				tile, at := tiles[0], i/mrs[0]*stride
+				if i == full {
+					tile, at = tiles[last], lastAt
+				}
 				if cols == nr {
-					tile(&ap[blk*stride], bp, kg, &c[i*ldc+j], ldc, rows, &sa[i], &s.sb[0], &s.corr[0], bi)
+					tile(&ap[at], bp, kg, &c[i*ldc+j], ldc, rows, &sa[i], &s.sb[0], &s.corr[0], bi)
 				} else {
-					tile(&ap[blk*stride], bp, kg, &s.tile[0], nr, rows, &sa[i], &s.sb[0], &s.corr[0], bi)
+					tile(&ap[at], bp, kg, &s.tile[0], nr, rows, &sa[i], &s.sb[0], &s.corr[0], bi)
 					s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
 				}
 			}

@@ -3,15 +3,16 @@
 #include "textflag.h"
 
 // int8 micro-kernels: one MR×NR tile of C over the whole K, A packed per
-// call (see pack_amd64.go), B one packed panel (Layout{NR, 4}).
+// call (see i8_amd64.go), B one packed panel (Layout{NR, 4}).
+// Each kernel comes in a few MR (the x suffix) so short row tails waste little.
 
-// func i8TileAVX512(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+// func i8TileAVX512x8(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 //
 //	for i := range 8 { for j := range 48 {  // only rows i < rows are stored
 //		sum := -corr[j] + Σ_g Σ_t a[(g*8+i)*4+t] * b[(g*48+j)*4+t]  // a is u8, corr = 128·colsum
 //		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
 //	}}
-TEXT ·i8TileAVX512(SB), NOSPLIT, $0-80
+TEXT ·i8TileAVX512x8(SB), NOSPLIT, $0-80
 	MOVQ a+0(FP), SI
 	MOVQ b+8(FP), BX
 	MOVQ kg+16(FP), CX
@@ -240,7 +241,270 @@ done:
 	VZEROUPPER
 	RET
 
-// func i8TileAVXVNNI(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+// func i8TileAVX512x4(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+//
+//	for i := range 4 { for j := range 48 {  // only rows i < rows are stored
+//		sum := -corr[j] + Σ_g Σ_t a[(g*4+i)*4+t] * b[(g*48+j)*4+t]  // a is u8, corr = 128·colsum
+//		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
+//	}}
+TEXT ·i8TileAVX512x4(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), BX
+	MOVQ kg+16(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+loop:
+	VMOVDQU32 0(BX), Z12
+	VMOVDQU32 64(BX), Z13
+	VMOVDQU32 128(BX), Z14
+	VPBROADCASTD 0(SI), Z15
+	VPDPBUSD Z12, Z15, Z0
+	VPDPBUSD Z13, Z15, Z1
+	VPDPBUSD Z14, Z15, Z2
+	VPBROADCASTD 4(SI), Z16
+	VPDPBUSD Z12, Z16, Z3
+	VPDPBUSD Z13, Z16, Z4
+	VPDPBUSD Z14, Z16, Z5
+	VPBROADCASTD 8(SI), Z15
+	VPDPBUSD Z12, Z15, Z6
+	VPDPBUSD Z13, Z15, Z7
+	VPDPBUSD Z14, Z15, Z8
+	VPBROADCASTD 12(SI), Z16
+	VPDPBUSD Z12, Z16, Z9
+	VPDPBUSD Z13, Z16, Z10
+	VPDPBUSD Z14, Z16, Z11
+	ADDQ $16, SI
+	ADDQ $192, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ c+24(FP), DI
+	MOVQ ldc+32(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+40(FP), CX
+	MOVQ sa+48(FP), R8
+	MOVQ sb+56(FP), R9
+	MOVQ corr+64(FP), R11
+	MOVQ bias+72(FP), AX
+	VBROADCASTSS 0(R8), Z30
+	VPSUBD 0(R11), Z0, Z0
+	VCVTDQ2PS Z0, Z0
+	VMULPS 0(R9), Z30, Z31
+	VFMADD213PS 0(AX), Z31, Z0
+	VMOVUPS Z0, 0(DI)
+	VPSUBD 64(R11), Z1, Z1
+	VCVTDQ2PS Z1, Z1
+	VMULPS 64(R9), Z30, Z31
+	VFMADD213PS 64(AX), Z31, Z1
+	VMOVUPS Z1, 64(DI)
+	VPSUBD 128(R11), Z2, Z2
+	VCVTDQ2PS Z2, Z2
+	VMULPS 128(R9), Z30, Z31
+	VFMADD213PS 128(AX), Z31, Z2
+	VMOVUPS Z2, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VBROADCASTSS 4(R8), Z30
+	VPSUBD 0(R11), Z3, Z3
+	VCVTDQ2PS Z3, Z3
+	VMULPS 0(R9), Z30, Z31
+	VFMADD213PS 0(AX), Z31, Z3
+	VMOVUPS Z3, 0(DI)
+	VPSUBD 64(R11), Z4, Z4
+	VCVTDQ2PS Z4, Z4
+	VMULPS 64(R9), Z30, Z31
+	VFMADD213PS 64(AX), Z31, Z4
+	VMOVUPS Z4, 64(DI)
+	VPSUBD 128(R11), Z5, Z5
+	VCVTDQ2PS Z5, Z5
+	VMULPS 128(R9), Z30, Z31
+	VFMADD213PS 128(AX), Z31, Z5
+	VMOVUPS Z5, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VBROADCASTSS 8(R8), Z30
+	VPSUBD 0(R11), Z6, Z6
+	VCVTDQ2PS Z6, Z6
+	VMULPS 0(R9), Z30, Z31
+	VFMADD213PS 0(AX), Z31, Z6
+	VMOVUPS Z6, 0(DI)
+	VPSUBD 64(R11), Z7, Z7
+	VCVTDQ2PS Z7, Z7
+	VMULPS 64(R9), Z30, Z31
+	VFMADD213PS 64(AX), Z31, Z7
+	VMOVUPS Z7, 64(DI)
+	VPSUBD 128(R11), Z8, Z8
+	VCVTDQ2PS Z8, Z8
+	VMULPS 128(R9), Z30, Z31
+	VFMADD213PS 128(AX), Z31, Z8
+	VMOVUPS Z8, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VBROADCASTSS 12(R8), Z30
+	VPSUBD 0(R11), Z9, Z9
+	VCVTDQ2PS Z9, Z9
+	VMULPS 0(R9), Z30, Z31
+	VFMADD213PS 0(AX), Z31, Z9
+	VMOVUPS Z9, 0(DI)
+	VPSUBD 64(R11), Z10, Z10
+	VCVTDQ2PS Z10, Z10
+	VMULPS 64(R9), Z30, Z31
+	VFMADD213PS 64(AX), Z31, Z10
+	VMOVUPS Z10, 64(DI)
+	VPSUBD 128(R11), Z11, Z11
+	VCVTDQ2PS Z11, Z11
+	VMULPS 128(R9), Z30, Z31
+	VFMADD213PS 128(AX), Z31, Z11
+	VMOVUPS Z11, 128(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func i8TileAVX512x2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+//
+//	for i := range 2 { for j := range 48 {  // only rows i < rows are stored
+//		sum := -corr[j] + Σ_g Σ_t a[(g*2+i)*4+t] * b[(g*48+j)*4+t]  // a is u8, corr = 128·colsum
+//		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
+//	}}
+TEXT ·i8TileAVX512x2(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), BX
+	MOVQ kg+16(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+loop:
+	VMOVDQU32 0(BX), Z6
+	VMOVDQU32 64(BX), Z7
+	VMOVDQU32 128(BX), Z8
+	VPBROADCASTD 0(SI), Z9
+	VPDPBUSD Z6, Z9, Z0
+	VPDPBUSD Z7, Z9, Z1
+	VPDPBUSD Z8, Z9, Z2
+	VPBROADCASTD 4(SI), Z10
+	VPDPBUSD Z6, Z10, Z3
+	VPDPBUSD Z7, Z10, Z4
+	VPDPBUSD Z8, Z10, Z5
+	ADDQ $8, SI
+	ADDQ $192, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ c+24(FP), DI
+	MOVQ ldc+32(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+40(FP), CX
+	MOVQ sa+48(FP), R8
+	MOVQ sb+56(FP), R9
+	MOVQ corr+64(FP), R11
+	MOVQ bias+72(FP), AX
+	VBROADCASTSS 0(R8), Z30
+	VPSUBD 0(R11), Z0, Z0
+	VCVTDQ2PS Z0, Z0
+	VMULPS 0(R9), Z30, Z31
+	VFMADD213PS 0(AX), Z31, Z0
+	VMOVUPS Z0, 0(DI)
+	VPSUBD 64(R11), Z1, Z1
+	VCVTDQ2PS Z1, Z1
+	VMULPS 64(R9), Z30, Z31
+	VFMADD213PS 64(AX), Z31, Z1
+	VMOVUPS Z1, 64(DI)
+	VPSUBD 128(R11), Z2, Z2
+	VCVTDQ2PS Z2, Z2
+	VMULPS 128(R9), Z30, Z31
+	VFMADD213PS 128(AX), Z31, Z2
+	VMOVUPS Z2, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VBROADCASTSS 4(R8), Z30
+	VPSUBD 0(R11), Z3, Z3
+	VCVTDQ2PS Z3, Z3
+	VMULPS 0(R9), Z30, Z31
+	VFMADD213PS 0(AX), Z31, Z3
+	VMOVUPS Z3, 0(DI)
+	VPSUBD 64(R11), Z4, Z4
+	VCVTDQ2PS Z4, Z4
+	VMULPS 64(R9), Z30, Z31
+	VFMADD213PS 64(AX), Z31, Z4
+	VMOVUPS Z4, 64(DI)
+	VPSUBD 128(R11), Z5, Z5
+	VCVTDQ2PS Z5, Z5
+	VMULPS 128(R9), Z30, Z31
+	VFMADD213PS 128(AX), Z31, Z5
+	VMOVUPS Z5, 128(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func i8TileAVX512x1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+//
+//	for i := range 1 { for j := range 48 {  // only rows i < rows are stored
+//		sum := -corr[j] + Σ_g Σ_t a[(g*1+i)*4+t] * b[(g*48+j)*4+t]  // a is u8, corr = 128·colsum
+//		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
+//	}}
+TEXT ·i8TileAVX512x1(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), BX
+	MOVQ kg+16(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+loop:
+	VMOVDQU32 0(BX), Z3
+	VMOVDQU32 64(BX), Z4
+	VMOVDQU32 128(BX), Z5
+	VPBROADCASTD 0(SI), Z6
+	VPDPBUSD Z3, Z6, Z0
+	VPDPBUSD Z4, Z6, Z1
+	VPDPBUSD Z5, Z6, Z2
+	ADDQ $4, SI
+	ADDQ $192, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ c+24(FP), DI
+	MOVQ ldc+32(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+40(FP), CX
+	MOVQ sa+48(FP), R8
+	MOVQ sb+56(FP), R9
+	MOVQ corr+64(FP), R11
+	MOVQ bias+72(FP), AX
+	VBROADCASTSS 0(R8), Z30
+	VPSUBD 0(R11), Z0, Z0
+	VCVTDQ2PS Z0, Z0
+	VMULPS 0(R9), Z30, Z31
+	VFMADD213PS 0(AX), Z31, Z0
+	VMOVUPS Z0, 0(DI)
+	VPSUBD 64(R11), Z1, Z1
+	VCVTDQ2PS Z1, Z1
+	VMULPS 64(R9), Z30, Z31
+	VFMADD213PS 64(AX), Z31, Z1
+	VMOVUPS Z1, 64(DI)
+	VPSUBD 128(R11), Z2, Z2
+	VCVTDQ2PS Z2, Z2
+	VMULPS 128(R9), Z30, Z31
+	VFMADD213PS 128(AX), Z31, Z2
+	VMOVUPS Z2, 128(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func i8TileAVXVNNIx6(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 //
 //	for i := range 6 { for j := range 16 {  // only rows i < rows are stored
 //		sum := -corr[j] + Σ_g Σ_t a[(g*6+i)*4+t] * b[(g*16+j)*4+t]  // a is u8, corr = 128·colsum
@@ -248,7 +512,7 @@ done:
 //	}}
 //
 // vpdpbusd is VEX-encoded with BYTE: Go's assembler knows only its EVEX form.
-TEXT ·i8TileAVXVNNI(SB), NOSPLIT, $0-80
+TEXT ·i8TileAVXVNNIx6(SB), NOSPLIT, $0-80
 	MOVQ a+0(FP), SI
 	MOVQ b+8(FP), BX
 	MOVQ kg+16(FP), CX
@@ -382,13 +646,230 @@ done:
 	VZEROUPPER
 	RET
 
-// func i8TileAVX2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+// func i8TileAVXVNNIx4(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 //
 //	for i := range 4 { for j := range 16 {  // only rows i < rows are stored
-//		sum := Σ_g Σ_t |a|[g*32+i*4+t] * (sign(a[g*32+16+i*4+t]) * b[(g*16+j)*4+t])  // pairs ≤ 2·127·127, no int16 saturation
+//		sum := -corr[j] + Σ_g Σ_t a[(g*4+i)*4+t] * b[(g*16+j)*4+t]  // a is u8, corr = 128·colsum
 //		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
 //	}}
-TEXT ·i8TileAVX2(SB), NOSPLIT, $0-80
+//
+// vpdpbusd is VEX-encoded with BYTE: Go's assembler knows only its EVEX form.
+TEXT ·i8TileAVXVNNIx4(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), BX
+	MOVQ kg+16(FP), CX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	VPXOR Y4, Y4, Y4
+	VPXOR Y5, Y5, Y5
+	VPXOR Y6, Y6, Y6
+	VPXOR Y7, Y7, Y7
+loop:
+	VMOVDQU 0(BX), Y8
+	VMOVDQU 32(BX), Y9
+	VPBROADCASTD 0(SI), Y10
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x2D; BYTE $0x50; BYTE $0xC0 // vpdpbusd ymm0, ymm10, ymm8
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x2D; BYTE $0x50; BYTE $0xC9 // vpdpbusd ymm1, ymm10, ymm9
+	VPBROADCASTD 4(SI), Y11
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x25; BYTE $0x50; BYTE $0xD0 // vpdpbusd ymm2, ymm11, ymm8
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x25; BYTE $0x50; BYTE $0xD9 // vpdpbusd ymm3, ymm11, ymm9
+	VPBROADCASTD 8(SI), Y10
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x2D; BYTE $0x50; BYTE $0xE0 // vpdpbusd ymm4, ymm10, ymm8
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x2D; BYTE $0x50; BYTE $0xE9 // vpdpbusd ymm5, ymm10, ymm9
+	VPBROADCASTD 12(SI), Y11
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x25; BYTE $0x50; BYTE $0xF0 // vpdpbusd ymm6, ymm11, ymm8
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x25; BYTE $0x50; BYTE $0xF9 // vpdpbusd ymm7, ymm11, ymm9
+	ADDQ $16, SI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ c+24(FP), DI
+	MOVQ ldc+32(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+40(FP), CX
+	MOVQ sa+48(FP), R8
+	MOVQ sb+56(FP), R9
+	MOVQ corr+64(FP), R11
+	MOVQ bias+72(FP), AX
+	VBROADCASTSS 0(R8), Y14
+	VPSUBD 0(R11), Y0, Y0
+	VCVTDQ2PS Y0, Y0
+	VMULPS 0(R9), Y14, Y15
+	VFMADD213PS 0(AX), Y15, Y0
+	VMOVUPS Y0, 0(DI)
+	VPSUBD 32(R11), Y1, Y1
+	VCVTDQ2PS Y1, Y1
+	VMULPS 32(R9), Y14, Y15
+	VFMADD213PS 32(AX), Y15, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VBROADCASTSS 4(R8), Y14
+	VPSUBD 0(R11), Y2, Y2
+	VCVTDQ2PS Y2, Y2
+	VMULPS 0(R9), Y14, Y15
+	VFMADD213PS 0(AX), Y15, Y2
+	VMOVUPS Y2, 0(DI)
+	VPSUBD 32(R11), Y3, Y3
+	VCVTDQ2PS Y3, Y3
+	VMULPS 32(R9), Y14, Y15
+	VFMADD213PS 32(AX), Y15, Y3
+	VMOVUPS Y3, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VBROADCASTSS 8(R8), Y14
+	VPSUBD 0(R11), Y4, Y4
+	VCVTDQ2PS Y4, Y4
+	VMULPS 0(R9), Y14, Y15
+	VFMADD213PS 0(AX), Y15, Y4
+	VMOVUPS Y4, 0(DI)
+	VPSUBD 32(R11), Y5, Y5
+	VCVTDQ2PS Y5, Y5
+	VMULPS 32(R9), Y14, Y15
+	VFMADD213PS 32(AX), Y15, Y5
+	VMOVUPS Y5, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VBROADCASTSS 12(R8), Y14
+	VPSUBD 0(R11), Y6, Y6
+	VCVTDQ2PS Y6, Y6
+	VMULPS 0(R9), Y14, Y15
+	VFMADD213PS 0(AX), Y15, Y6
+	VMOVUPS Y6, 0(DI)
+	VPSUBD 32(R11), Y7, Y7
+	VCVTDQ2PS Y7, Y7
+	VMULPS 32(R9), Y14, Y15
+	VFMADD213PS 32(AX), Y15, Y7
+	VMOVUPS Y7, 32(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func i8TileAVXVNNIx2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+//
+//	for i := range 2 { for j := range 16 {  // only rows i < rows are stored
+//		sum := -corr[j] + Σ_g Σ_t a[(g*2+i)*4+t] * b[(g*16+j)*4+t]  // a is u8, corr = 128·colsum
+//		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
+//	}}
+//
+// vpdpbusd is VEX-encoded with BYTE: Go's assembler knows only its EVEX form.
+TEXT ·i8TileAVXVNNIx2(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), BX
+	MOVQ kg+16(FP), CX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+loop:
+	VMOVDQU 0(BX), Y4
+	VMOVDQU 32(BX), Y5
+	VPBROADCASTD 0(SI), Y6
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x4D; BYTE $0x50; BYTE $0xC4 // vpdpbusd ymm0, ymm6, ymm4
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x4D; BYTE $0x50; BYTE $0xCD // vpdpbusd ymm1, ymm6, ymm5
+	VPBROADCASTD 4(SI), Y7
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x45; BYTE $0x50; BYTE $0xD4 // vpdpbusd ymm2, ymm7, ymm4
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x45; BYTE $0x50; BYTE $0xDD // vpdpbusd ymm3, ymm7, ymm5
+	ADDQ $8, SI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ c+24(FP), DI
+	MOVQ ldc+32(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+40(FP), CX
+	MOVQ sa+48(FP), R8
+	MOVQ sb+56(FP), R9
+	MOVQ corr+64(FP), R11
+	MOVQ bias+72(FP), AX
+	VBROADCASTSS 0(R8), Y14
+	VPSUBD 0(R11), Y0, Y0
+	VCVTDQ2PS Y0, Y0
+	VMULPS 0(R9), Y14, Y15
+	VFMADD213PS 0(AX), Y15, Y0
+	VMOVUPS Y0, 0(DI)
+	VPSUBD 32(R11), Y1, Y1
+	VCVTDQ2PS Y1, Y1
+	VMULPS 32(R9), Y14, Y15
+	VFMADD213PS 32(AX), Y15, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VBROADCASTSS 4(R8), Y14
+	VPSUBD 0(R11), Y2, Y2
+	VCVTDQ2PS Y2, Y2
+	VMULPS 0(R9), Y14, Y15
+	VFMADD213PS 0(AX), Y15, Y2
+	VMOVUPS Y2, 0(DI)
+	VPSUBD 32(R11), Y3, Y3
+	VCVTDQ2PS Y3, Y3
+	VMULPS 32(R9), Y14, Y15
+	VFMADD213PS 32(AX), Y15, Y3
+	VMOVUPS Y3, 32(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func i8TileAVXVNNIx1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+//
+//	for i := range 1 { for j := range 16 {  // only rows i < rows are stored
+//		sum := -corr[j] + Σ_g Σ_t a[(g*1+i)*4+t] * b[(g*16+j)*4+t]  // a is u8, corr = 128·colsum
+//		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
+//	}}
+//
+// vpdpbusd is VEX-encoded with BYTE: Go's assembler knows only its EVEX form.
+TEXT ·i8TileAVXVNNIx1(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), BX
+	MOVQ kg+16(FP), CX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+loop:
+	VMOVDQU 0(BX), Y2
+	VMOVDQU 32(BX), Y3
+	VPBROADCASTD 0(SI), Y4
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x5D; BYTE $0x50; BYTE $0xC2 // vpdpbusd ymm0, ymm4, ymm2
+	BYTE $0xC4; BYTE $0xE2; BYTE $0x5D; BYTE $0x50; BYTE $0xCB // vpdpbusd ymm1, ymm4, ymm3
+	ADDQ $4, SI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ c+24(FP), DI
+	MOVQ ldc+32(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+40(FP), CX
+	MOVQ sa+48(FP), R8
+	MOVQ sb+56(FP), R9
+	MOVQ corr+64(FP), R11
+	MOVQ bias+72(FP), AX
+	VBROADCASTSS 0(R8), Y14
+	VPSUBD 0(R11), Y0, Y0
+	VCVTDQ2PS Y0, Y0
+	VMULPS 0(R9), Y14, Y15
+	VFMADD213PS 0(AX), Y15, Y0
+	VMOVUPS Y0, 0(DI)
+	VPSUBD 32(R11), Y1, Y1
+	VCVTDQ2PS Y1, Y1
+	VMULPS 32(R9), Y14, Y15
+	VFMADD213PS 32(AX), Y15, Y1
+	VMOVUPS Y1, 32(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func i8TileAVX2x4(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+//
+//	for i := range 4 { for j := range 16 {  // only rows i < rows are stored
+//		sum := Σ_g Σ_t |a|[g*32+i*4+t] * (sign(a[g*32+16+i*4+t]) * b[(g*16+j)*4+t])  // pairs ≤ 2·127·127: no int16 saturation
+//		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
+//	}}
+TEXT ·i8TileAVX2x4(SB), NOSPLIT, $0-80
 	MOVQ a+0(FP), SI
 	MOVQ b+8(FP), BX
 	MOVQ kg+16(FP), CX
@@ -503,6 +984,136 @@ loop:
 	VMULPS 32(R9), Y14, Y15
 	VFMADD213PS 32(AX), Y15, Y7
 	VMOVUPS Y7, 32(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func i8TileAVX2x2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+//
+//	for i := range 2 { for j := range 16 {  // only rows i < rows are stored
+//		sum := Σ_g Σ_t |a|[g*16+i*4+t] * (sign(a[g*16+8+i*4+t]) * b[(g*16+j)*4+t])  // pairs ≤ 2·127·127: no int16 saturation
+//		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
+//	}}
+TEXT ·i8TileAVX2x2(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), BX
+	MOVQ kg+16(FP), CX
+	MOVL $0x00010001, AX
+	MOVD AX, X6
+	VPBROADCASTD X6, Y6
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+loop:
+	VMOVDQU 0(BX), Y4
+	VMOVDQU 32(BX), Y5
+	VPBROADCASTD 0(SI), Y7
+	VPBROADCASTD 8(SI), Y8
+	VPSIGNB Y8, Y4, Y9
+	VPMADDUBSW Y9, Y7, Y9
+	VPMADDWD Y6, Y9, Y9
+	VPADDD Y9, Y0, Y0
+	VPSIGNB Y8, Y5, Y10
+	VPMADDUBSW Y10, Y7, Y10
+	VPMADDWD Y6, Y10, Y10
+	VPADDD Y10, Y1, Y1
+	VPBROADCASTD 4(SI), Y7
+	VPBROADCASTD 12(SI), Y8
+	VPSIGNB Y8, Y4, Y11
+	VPMADDUBSW Y11, Y7, Y11
+	VPMADDWD Y6, Y11, Y11
+	VPADDD Y11, Y2, Y2
+	VPSIGNB Y8, Y5, Y12
+	VPMADDUBSW Y12, Y7, Y12
+	VPMADDWD Y6, Y12, Y12
+	VPADDD Y12, Y3, Y3
+	ADDQ $16, SI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ c+24(FP), DI
+	MOVQ ldc+32(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+40(FP), CX
+	MOVQ sa+48(FP), R8
+	MOVQ sb+56(FP), R9
+	MOVQ corr+64(FP), R11
+	MOVQ bias+72(FP), AX
+	VBROADCASTSS 0(R8), Y14
+	VCVTDQ2PS Y0, Y0
+	VMULPS 0(R9), Y14, Y15
+	VFMADD213PS 0(AX), Y15, Y0
+	VMOVUPS Y0, 0(DI)
+	VCVTDQ2PS Y1, Y1
+	VMULPS 32(R9), Y14, Y15
+	VFMADD213PS 32(AX), Y15, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VBROADCASTSS 4(R8), Y14
+	VCVTDQ2PS Y2, Y2
+	VMULPS 0(R9), Y14, Y15
+	VFMADD213PS 0(AX), Y15, Y2
+	VMOVUPS Y2, 0(DI)
+	VCVTDQ2PS Y3, Y3
+	VMULPS 32(R9), Y14, Y15
+	VFMADD213PS 32(AX), Y15, Y3
+	VMOVUPS Y3, 32(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func i8TileAVX2x1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+//
+//	for i := range 1 { for j := range 16 {  // only rows i < rows are stored
+//		sum := Σ_g Σ_t |a|[g*8+i*4+t] * (sign(a[g*8+4+i*4+t]) * b[(g*16+j)*4+t])  // pairs ≤ 2·127·127: no int16 saturation
+//		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
+//	}}
+TEXT ·i8TileAVX2x1(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), BX
+	MOVQ kg+16(FP), CX
+	MOVL $0x00010001, AX
+	MOVD AX, X4
+	VPBROADCASTD X4, Y4
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+loop:
+	VMOVDQU 0(BX), Y2
+	VMOVDQU 32(BX), Y3
+	VPBROADCASTD 0(SI), Y5
+	VPBROADCASTD 4(SI), Y6
+	VPSIGNB Y6, Y2, Y7
+	VPMADDUBSW Y7, Y5, Y7
+	VPMADDWD Y4, Y7, Y7
+	VPADDD Y7, Y0, Y0
+	VPSIGNB Y6, Y3, Y8
+	VPMADDUBSW Y8, Y5, Y8
+	VPMADDWD Y4, Y8, Y8
+	VPADDD Y8, Y1, Y1
+	ADDQ $8, SI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ c+24(FP), DI
+	MOVQ ldc+32(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+40(FP), CX
+	MOVQ sa+48(FP), R8
+	MOVQ sb+56(FP), R9
+	MOVQ corr+64(FP), R11
+	MOVQ bias+72(FP), AX
+	VBROADCASTSS 0(R8), Y14
+	VCVTDQ2PS Y0, Y0
+	VMULPS 0(R9), Y14, Y15
+	VFMADD213PS 0(AX), Y15, Y0
+	VMOVUPS Y0, 0(DI)
+	VCVTDQ2PS Y1, Y1
+	VMULPS 32(R9), Y14, Y15
+	VFMADD213PS 32(AX), Y15, Y1
+	VMOVUPS Y1, 32(DI)
 done:
 	VZEROUPPER
 	RET
