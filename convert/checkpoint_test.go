@@ -235,3 +235,24 @@ func TestReadCheckpointTokenizerConfig(t *testing.T) {
 		t.Errorf("tokenizer settings %+v", m.Config)
 	}
 }
+
+// TestReadCheckpointPyTorchOnly reads a directory whose only weights are a
+// pytorch_model.bin.
+func TestReadCheckpointPyTorchOnly(t *testing.T) {
+	dir := writeCheckpoint(t, map[string][]byte{
+		"config.json":       readTestFile(t, "../testdata/albert-tiny-mlm/config.json"),
+		"pytorch_model.bin": readTestFile(t, "../testdata/albert-tiny-mlm/pytorch_model.bin"),
+	})
+	m, err := ReadCheckpoint(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ReadCheckpoint("../testdata/albert-tiny-mlm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameTensors(t, "pytorch-only", want.Tensors, m.Tensors)
+	if len(m.Tokenizer) != 0 {
+		t.Errorf("tokenizer %d bytes without spiece.model", len(m.Tokenizer))
+	}
+}
