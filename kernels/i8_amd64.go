@@ -2,11 +2,6 @@
 
 package kernels
 
-import (
-	"encoding/binary"
-	"unsafe"
-)
-
 // The int8 kernels: an MR×NR register tile of int32 dot products over the
 // whole K, A packed per call into the order the tile streams (one k group of
 // four bytes per row), B one packed panel (Layout{NR, 4}).
@@ -128,66 +123,71 @@ func (s *scratch) panelEpilogue(b *PackedI8, j, cols, nr int, correct bool) {
 	}
 }
 
+//go:noescape
+func packWordsXor80(dst *byte, stride int, src *int8, n int)
+
+//go:noescape
+func packWordsAbs(dst *byte, stride, off int, src *int8, n int)
+
 // packVNNI packs A as u8 = a XOR 0x80 (a+128): per block of mr rows, per k
 // group g, the four bytes k = 4g..4g+3 of each row. K padding and missing
 // rows hold 0x80 (a = 0); B is zero there anyway.
 func packVNNI(dst []byte, a []int8, lda, m, k, mr int) int {
-	return packGroups(dst, a, lda, m, k, mr, 1, func(w uint32, out []uint32) { out[0] = w ^ 0x80808080 })
-}
-
-// packSignTrick packs A for the AVX2 sign trick: per block of mr rows, per
-// k group g, mr×4 bytes of |a| followed by mr×4 bytes of a. K padding and
-// missing rows hold 0.
-func packSignTrick(dst []byte, a []int8, lda, m, k, mr int) int {
-	return packGroups(dst, a, lda, m, k, mr, 2, func(w uint32, out []uint32) {
-		neg := (w & 0x80808080) >> 7 * 0xff // 0xff in each negative byte
-		out[0] = (w ^ neg) + neg&0x01010101 // |a| byte-wise: no carries, |a| ≤ 127
-		out[1] = w
-	})
-}
-
-// packGroups packs A in blocks of mr rows: per k group g and per row r, the
-// four bytes k = 4g..4g+3 (as one little-endian word w, zero past K and
-// past m) become words 0..parts-1 of conv(w), word p stored at
-// block + (g*parts + p)*mr*4 + r*4. It returns the bytes per block.
-func packGroups(dst []byte, a []int8, lda, m, k, mr, parts int, conv func(w uint32, out []uint32)) int {
 	kg := (k + 3) / 4
-	stride := kg * parts * mr * 4
-	words := unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(dst))), len(dst)/4)
-	src := bytesOf(a)
-	var out [2]uint32
+	stride := kg * mr * 4
 	for i := range (m + mr - 1) / mr * mr {
-		blk := words[i/mr*stride/4+i%mr:]
-		step := parts * mr
-		if i >= m {
-			conv(0, out[:])
-			for g := range kg {
-				for p := range parts {
-					blk[g*step+p*mr] = out[p]
-				}
+		blk := dst[i/mr*stride+i%mr*4:]
+		full := 0
+		if i < m {
+			full = k / 4
+			if full > 0 {
+				packWordsXor80(&blk[0], mr*4, &a[i*lda], full)
 			}
-			continue
 		}
-		row := src[i*lda : i*lda+k]
-		for g := range kg {
-			var w uint32
-			if 4*g+4 <= k {
-				w = binary.LittleEndian.Uint32(row[4*g:])
-			} else {
-				for t := 4 * g; t < k; t++ {
-					w |= uint32(row[t]) << (8 * (t - 4*g))
+		for g := full; g < kg; g++ {
+			for t := range 4 {
+				v := byte(0x80)
+				if kk := 4*g + t; i < m && kk < k {
+					v ^= byte(a[i*lda+kk])
 				}
-			}
-			conv(w, out[:])
-			for p := range parts {
-				blk[g*step+p*mr] = out[p]
+				blk[g*mr*4+t] = v
 			}
 		}
 	}
 	return stride
 }
 
-// bytesOf views int8s as bytes.
-func bytesOf(a []int8) []byte {
-	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(a))), len(a))
+// packSignTrick packs A for the AVX2 sign trick: per block of mr rows, per
+// k group g, mr×4 bytes of |a| followed by mr×4 bytes of a. K padding and
+// missing rows hold 0.
+func packSignTrick(dst []byte, a []int8, lda, m, k, mr int) int {
+	kg := (k + 3) / 4
+	stride := kg * mr * 8
+	for i := range (m + mr - 1) / mr * mr {
+		blk := dst[i/mr*stride+i%mr*4:]
+		full := 0
+		if i < m {
+			full = k / 4
+			if full > 0 {
+				packWordsAbs(&blk[0], mr*8, mr*4, &a[i*lda], full)
+			}
+		}
+		for g := full; g < kg; g++ {
+			for t := range 4 {
+				var v int8
+				if kk := 4*g + t; i < m && kk < k {
+					v = a[i*lda+kk]
+				}
+				blk[g*mr*8+t], blk[g*mr*8+mr*4+t] = byte(abs8(v)), byte(v)
+			}
+		}
+	}
+	return stride
+}
+
+func abs8(v int8) int8 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
