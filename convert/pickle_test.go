@@ -52,6 +52,9 @@ func TestPickleRefusedCalls(t *testing.T) {
 		{"memo miss", newPickle().op(opBinGet, 7).b, "memo entry 7 was never stored"},
 		{"not a dict", newPickle().op(opEmptyList, opStop).b, "holds a list, not a state_dict"},
 		{"value not a tensor", newPickle().op(opEmptyDict).str("w").int(3).op(opSetItem, opStop).b, `entry "w" is a int, not a tensor`},
+		{"list value", newPickle().op(opEmptyDict).str("w").op(opEmptyList, opMark).int(1).int(2).op(opAppends).int(3).op(opAppend, opSetItem, opStop).b, `entry "w" is a list`},
+		{"APPEND to a dict", newPickle().op(opEmptyDict).int(1).op(opAppend).b, "APPEND to a dict"},
+		{"SETITEM on a tuple", newPickle().op(opEmptyTuple).str("k").int(1).op(opSetItem).b, "SETITEM on a tuple"},
 		{"int key", newPickle().op(opEmptyDict).int(1).int(3).op(opSetItem, opStop).b, "dict key of type int"},
 		{"odd SETITEMS", newPickle().op(opEmptyDict, opMark).str("a").op(opSetItems, opStop).b, "odd number"},
 		{"extra values at STOP", newPickle().op(opEmptyDict, opNone, opStop).b, "with 2 values and 0 marks"},
@@ -139,6 +142,10 @@ func TestPickleOpcodes(t *testing.T) {
 	if len(names) != 1 || r == nil || r.storage.key != "k_1" || r.storage.numel != 0x110 || r.storage.kind != kindF16 ||
 		len(r.shape) != 1 || r.shape[0] != 0x110 {
 		t.Fatalf("got %v %+v", names, r)
+	}
+	memo := newPickle().op(opEmptyDict, opLongBinPut, 1, 0, 1, 0, opPop, opLongBinGet, 1, 0, 1, 0, opDup, opPop, opStop).b
+	if names, _, err := unpickleStateDict(memo); err != nil || len(names) != 0 {
+		t.Errorf("LONG_BINPUT/LONG_BINGET: %v, %v", names, err)
 	}
 	for _, tc := range []struct {
 		b    []byte
