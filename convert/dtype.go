@@ -17,7 +17,7 @@ const (
 	kindF16
 	kindBF16
 	kindF64
-	kindInt // any integer or boolean type: read for validation, never kept
+	kindInt // any integer or boolean type: its size is checked, its data never decoded
 	kindF8  // 8-bit floats: known but not supported
 )
 

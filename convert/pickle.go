@@ -24,45 +24,45 @@ const (
 
 // Pickle opcodes understood here (protocols 2 to 5, as torch.save writes).
 const (
-	opProto          = 0x80
-	opFrame          = 0x95
-	opStop           = '.'
-	opMark           = '('
-	opPop            = '0'
-	opPopMark        = '1'
-	opDup            = '2'
-	opNone           = 'N'
-	opNewTrue        = 0x88
-	opNewFalse       = 0x89
-	opBinInt         = 'J'
-	opBinInt1        = 'K'
-	opBinInt2        = 'M'
-	opLong1          = 0x8a
-	opBinFloat       = 'G'
-	opBinUnicode     = 'X'
-	opShortBinUnicod = 0x8c
-	opBinUnicode8    = 0x8d
-	opEmptyTuple     = ')'
-	opTuple          = 't'
-	opTuple1         = 0x85
-	opTuple2         = 0x86
-	opTuple3         = 0x87
-	opEmptyList      = ']'
-	opAppend         = 'a'
-	opAppends        = 'e'
-	opEmptyDict      = '}'
-	opSetItem        = 's'
-	opSetItems       = 'u'
-	opBinPut         = 'q'
-	opLongBinPut     = 'r'
-	opMemoize        = 0x94
-	opBinGet         = 'h'
-	opLongBinGet     = 'j'
-	opGlobal         = 'c'
-	opStackGlobal    = 0x93
-	opReduce         = 'R'
-	opBuild          = 'b'
-	opBinPersID      = 'Q'
+	opProto           = 0x80
+	opFrame           = 0x95
+	opStop            = '.'
+	opMark            = '('
+	opPop             = '0'
+	opPopMark         = '1'
+	opDup             = '2'
+	opNone            = 'N'
+	opNewTrue         = 0x88
+	opNewFalse        = 0x89
+	opBinInt          = 'J'
+	opBinInt1         = 'K'
+	opBinInt2         = 'M'
+	opLong1           = 0x8a
+	opBinFloat        = 'G'
+	opBinUnicode      = 'X'
+	opShortBinUnicode = 0x8c
+	opBinUnicode8     = 0x8d
+	opEmptyTuple      = ')'
+	opTuple           = 't'
+	opTuple1          = 0x85
+	opTuple2          = 0x86
+	opTuple3          = 0x87
+	opEmptyList       = ']'
+	opAppend          = 'a'
+	opAppends         = 'e'
+	opEmptyDict       = '}'
+	opSetItem         = 's'
+	opSetItems        = 'u'
+	opBinPut          = 'q'
+	opLongBinPut      = 'r'
+	opMemoize         = 0x94
+	opBinGet          = 'h'
+	opLongBinGet      = 'j'
+	opGlobal          = 'c'
+	opStackGlobal     = 0x93
+	opReduce          = 'R'
+	opBuild           = 'b'
+	opBinPersID       = 'Q'
 )
 
 // pyNone is Python's None.
@@ -112,16 +112,16 @@ var storageTypes = map[string]struct {
 
 // Callables that REDUCE may apply.
 var (
-	globalOrderedDict     = pyGlobal{"collections", "OrderedDict"}
-	globalRebuildTensor   = pyGlobal{"torch._utils", "_rebuild_tensor_v2"}
-	globalRebuildParamter = pyGlobal{"torch._utils", "_rebuild_parameter"}
+	globalOrderedDict      = pyGlobal{"collections", "OrderedDict"}
+	globalRebuildTensor    = pyGlobal{"torch._utils", "_rebuild_tensor_v2"}
+	globalRebuildParameter = pyGlobal{"torch._utils", "_rebuild_parameter"}
 )
 
 // admitGlobal returns the global named module.name if a state_dict may use it.
 func admitGlobal(module, name string) (pyGlobal, error) {
 	g := pyGlobal{module, name}
 	switch g {
-	case globalOrderedDict, globalRebuildTensor, globalRebuildParamter:
+	case globalOrderedDict, globalRebuildTensor, globalRebuildParameter:
 		return g, nil
 	}
 	if _, ok := storageTypes[name]; ok && module == "torch" {
@@ -244,7 +244,7 @@ func (u *unpickler) step(op byte) error {
 			return err
 		}
 		u.push(math.Float64frombits(binary.BigEndian.Uint64(b)))
-	case opBinUnicode, opShortBinUnicod, opBinUnicode8:
+	case opBinUnicode, opShortBinUnicode, opBinUnicode8:
 		return u.readString(op)
 	case opEmptyTuple, opTuple, opTuple1, opTuple2, opTuple3:
 		return u.makeTuple(op)
@@ -387,7 +387,7 @@ func decodeLong(b []byte) (int64, error) {
 func (u *unpickler) readString(op byte) error {
 	var n uint64
 	switch op {
-	case opShortBinUnicod:
+	case opShortBinUnicode:
 		b, err := u.byte()
 		if err != nil {
 			return err
@@ -639,7 +639,7 @@ func (u *unpickler) reduce() error {
 		v = newDict()
 	case f == globalRebuildTensor:
 		v, err = rebuildTensor(args)
-	case f == globalRebuildParamter:
+	case f == globalRebuildParameter:
 		v, err = rebuildParameter(args)
 	default:
 		return fmt.Errorf("refusing to call %s", f)

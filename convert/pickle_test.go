@@ -46,7 +46,7 @@ func TestPickleRefusedCalls(t *testing.T) {
 		{"truncated", newPickle().op(opEmptyDict).b, "truncated"},
 		{"truncated string", newPickle().op(opBinUnicode, 0xff, 0xff, 0, 0, 'a').b, "wants 65535 bytes"},
 		{"long string", newPickle().op(opBinUnicode8, 0, 0, 0, 0, 0, 0, 0, 0x10).b, "exceeds the 1048576-byte limit"},
-		{"bad UTF-8", newPickle().op(opShortBinUnicod, 1, 0xff).b, "not valid UTF-8"},
+		{"bad UTF-8", newPickle().op(opShortBinUnicode, 1, 0xff).b, "not valid UTF-8"},
 		{"underflow", newPickle().op(opTuple2).b, "stack underflow"},
 		{"mark fences pops", newPickle().op(opNone, opMark, opTuple1).b, "stack underflow"},
 		{"memo miss", newPickle().op(opBinGet, 7).b, "memo entry 7 was never stored"},
