@@ -1,0 +1,86 @@
+//go:build !purego
+
+package kernels
+
+import "testing"
+
+// TestSelectAMD64 checks what each ALBERTQ_KERNELS name forces: avx512 and
+// avx2 every kind, avxvnni the int8 kind only.
+func TestSelectAMD64(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		available    bool
+		f32, f16, i8 string
+	}{
+		{"avx512", hasAVX512VNNI(), "avx512", "avx512", "avx512"},
+		{"avx2", hasAVX2(), "avx2", "avx2", "avx2"},
+		{"avxvnni", hasAVXVNNI(), Best().F32.Name, Best().F16.Name, "avxvnni"},
+	} {
+		s, err := Select(c.name)
+		if !c.available {
+			if err == nil {
+				t.Errorf("Select(%q) succeeded on a CPU without it", c.name)
+			}
+			continue
+		}
+		if err != nil || s.F32.Name != c.f32 || s.F16.Name != c.f16 || s.I8.Name != c.i8 {
+			t.Errorf("Select(%q) = %s/%s/%s, %v; want %s/%s/%s", c.name, s.F32.Name, s.F16.Name, s.I8.Name, err, c.f32, c.f16, c.i8)
+		}
+	}
+}
+
+// TestPackSignTrickAbs checks the byte-wise |a| of the assembly packer on
+// every int8 in [-127, 127].
+func TestPackSignTrickAbs(t *testing.T) {
+	a := make([]int8, 256)
+	for i := range a {
+		a[i] = int8(max(-127, i-128))
+	}
+	dst := make([]byte, 2*len(a))
+	packSignTrick(dst, a, len(a), 1, len(a), 1)
+	for g := range len(a) / 4 {
+		for t4 := range 4 {
+			v := a[4*g+t4]
+			if got, want := dst[g*8+t4], byte(abs8(v)); got != want {
+				t.Fatalf("|%d| packed as %d", v, got)
+			}
+			if got := dst[g*8+4+t4]; got != byte(v) {
+				t.Fatalf("%d packed as %d", v, got)
+			}
+		}
+	}
+}
+
+// TestTilesDoNotAllocate checks that a warm call of each assembly kernel
+// allocates nothing (its scratch is pooled). It calls the kernels directly:
+// the threading wrapper GEMM is not under test here.
+func TestTilesDoNotAllocate(t *testing.T) {
+	const m, k, n = 16, 64, 48
+	a, a8, sa := make([]float32, m*k), make([]int8, m*k), make([]float32, m)
+	w, w8, sb := make([]float32, k*n), make([]int8, k*n), make([]float32, n)
+	c := make([]float32, m*n)
+	check := func(name string, run func()) {
+		run()
+		if allocs := testing.AllocsPerRun(10, run); allocs > 0 {
+			t.Errorf("%s: %g allocations per call", name, allocs)
+		}
+	}
+	for _, kn := range archF32Kernels() {
+		if kn.Available() {
+			b := kn.Pack(w, Transposed(k), k, n)
+			check("f32/"+kn.Name, func() { kn.gemm(c, n, a, k, m, b, nil, 0, n) })
+		}
+	}
+	for _, kn := range archF16Kernels() {
+		if kn.Available() {
+			b := kn.Pack(w, Transposed(k), k, n)
+			check("f16/"+kn.Name, func() { kn.gemm(c, n, a, k, m, b, nil, 0, n) })
+		}
+	}
+	for _, kn := range archI8Kernels() {
+		if kn.Available() {
+			b := kn.Pack(w8, Transposed(k), k, n, sb)
+			check("i8/"+kn.Name, func() { kn.gemm(c, n, a8, k, sa, m, b, nil, 0, n) })
+		}
+	}
+}
