@@ -39,3 +39,16 @@ func BenchmarkEncode(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSentencePiece measures the raw SentencePiece encoder alone.
+func BenchmarkSentencePiece(b *testing.B) {
+	tok := loadTestTokenizer(b, "debsec.spiece.model")
+	texts, size := benchTexts(b)
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for b.Loop() {
+		for _, s := range texts {
+			tok.SentencePiece(s)
+		}
+	}
+}

@@ -37,54 +37,60 @@ func newPieceTrie(entries map[string]int) *pieceTrie {
 	sort.Strings(keys)
 	t := &pieceTrie{}
 	t.nodes = append(t.nodes, trieNode{id: -1, dense: -1})
-	t.build(0, keys, 0, entries)
+	// Each task is a node whose keys all share their first depth bytes. Keys
+	// are sorted, so each child owns a contiguous run of them. A node's edges
+	// are written together, keeping them contiguous; an explicit stack keeps
+	// long pieces from recursing deeply.
+	type task struct {
+		node  int32
+		keys  []string
+		depth int
+	}
+	stack := []task{{0, keys, 0}}
+	for len(stack) > 0 {
+		tk := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		keys, depth := tk.keys, tk.depth
+		first := int32(len(t.edges))
+		for len(keys) > 0 {
+			if len(keys[0]) == depth {
+				t.nodes[tk.node].id = int32(entries[keys[0]])
+				keys = keys[1:]
+				continue
+			}
+			c := keys[0][depth]
+			n := 1
+			for n < len(keys) && keys[n][depth] == c {
+				n++
+			}
+			child := int32(len(t.nodes))
+			t.nodes = append(t.nodes, trieNode{id: -1, dense: -1})
+			t.edges = append(t.edges, trieEdge{c, child})
+			stack = append(stack, task{child, keys[:n], depth + 1})
+			keys = keys[n:]
+		}
+		t.setChildren(tk.node, first)
+	}
 	return t
 }
 
-// build adds the children of node: keys all share their first depth bytes and
-// are sorted, so each child owns a contiguous run of them. Edges for a node
-// are written before recursing, keeping them contiguous.
-func (t *pieceTrie) build(node int32, keys []string, depth int, entries map[string]int) {
-	type run struct {
-		label byte
-		keys  []string
+// setChildren records that node's children are edges[first:], adding a
+// dense table when there are many.
+func (t *pieceTrie) setChildren(node, first int32) {
+	edges := t.edges[first:]
+	t.nodes[node].first, t.nodes[node].size = first, int32(len(edges))
+	if len(edges) < denseMin {
+		return
 	}
-	var runs []run
-	for len(keys) > 0 {
-		if len(keys[0]) == depth {
-			t.nodes[node].id = int32(entries[keys[0]])
-			keys = keys[1:]
-			continue
-		}
-		c := keys[0][depth]
-		n := 1
-		for n < len(keys) && keys[n][depth] == c {
-			n++
-		}
-		runs = append(runs, run{c, keys[:n]})
-		keys = keys[n:]
+	var table [256]int32
+	for i := range table {
+		table[i] = -1
 	}
-	first := int32(len(t.edges))
-	for _, r := range runs {
-		child := int32(len(t.nodes))
-		t.nodes = append(t.nodes, trieNode{id: -1, dense: -1})
-		t.edges = append(t.edges, trieEdge{r.label, child})
+	for _, e := range edges {
+		table[e.label] = e.child
 	}
-	t.nodes[node].first, t.nodes[node].size = first, int32(len(runs))
-	if len(runs) >= denseMin {
-		var table [256]int32
-		for i := range table {
-			table[i] = -1
-		}
-		for _, e := range t.edges[first:] {
-			table[e.label] = e.child
-		}
-		t.nodes[node].dense = int32(len(t.dense))
-		t.dense = append(t.dense, table)
-	}
-	for i, r := range runs {
-		t.build(t.edges[first+int32(i)].child, r.keys, depth+1, entries)
-	}
+	t.nodes[node].dense = int32(len(t.dense))
+	t.dense = append(t.dense, table)
 }
 
 // child returns the child of node labelled c, or -1.

@@ -15,7 +15,7 @@ const unkPenalty float32 = 10.0
 type spModel struct {
 	pieces       []protoPiece
 	byID         map[string]int // every piece, as PieceToId sees them
-	trie         *pieceTrie     // normal, user-defined and unused pieces
+	trie         *pieceTrie     // normal and user-defined pieces
 	norm         *normalizer
 	unkID        int
 	byteFallback bool
@@ -52,8 +52,9 @@ func newSPModel(m *modelProto) (*spModel, error) {
 			return nil, fmt.Errorf("piece %d %q is already defined", i, p.text)
 		}
 		s.byID[p.text] = i
-		switch p.typ {
-		case typeNormal, typeUserDefined, typeUnused:
+		// Unused pieces are in the reference's trie but skipped by its search,
+		// which is the same as leaving them out.
+		if p.typ == typeNormal || p.typ == typeUserDefined {
 			inTrie[p.text] = i
 		}
 		switch p.typ {
@@ -198,7 +199,7 @@ func (s *spModel) viterbi(text string) []spPiece {
 			}
 			end++
 			id := int(s.trie.nodes[node].id)
-			if id < 0 || s.pieces[id].typ == typeUnused {
+			if id < 0 {
 				continue
 			}
 			length := end - start
