@@ -22,6 +22,7 @@ func commands() []command {
 	return []command{
 		{"run", "run the encoder on text or token ids and print every output as JSON", runCmd},
 		{"convert", "convert a Hugging Face checkpoint into an int8, fp16 or fp32 .albq file", convertCmd},
+		{"bench", "time the encoder (or the GEMM kernels) per dtype, sequence length, batch and threads", benchCmd},
 		{"info", "show the CPU's features and the kernels chosen for it", infoCmd},
 	}
 }

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/albertq/albertq/convert"
+	"github.com/albertq/albertq/modelfile"
+	"github.com/albertq/albertq/quant"
+)
+
+// runBenchCLI runs `albertq bench args...` and returns its exit code and output.
+func runBenchCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := mainExit(append([]string{"bench"}, args...), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestBenchJSONAndSVG(t *testing.T) {
+	svg := filepath.Join(t.TempDir(), "chart.svg")
+	code, out, errOut := runBenchCLI(t, "--config", "tiny", "--time", "10ms", "--seq", "8,16", "--batch", "1,2",
+		"--threads", "1,2", "--dtypes", "int8,fp16,fp32", "--json", "--svg", svg)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc benchDoc
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	if doc.Machine.GOARCH == "" || doc.Machine.CPUs < 1 || doc.Machine.GoVersion == "" || len(doc.Machine.Kernels) != 3 {
+		t.Errorf("incomplete machine info: %+v", doc.Machine)
+	}
+	type key struct {
+		dtype               string
+		seq, batch, threads int
+	}
+	seen := map[key]benchResult{}
+	for _, r := range doc.Results {
+		k := key{r.DType, r.Seq, r.Batch, r.Threads}
+		if _, dup := seen[k]; dup {
+			t.Errorf("%+v measured twice", k)
+		}
+		seen[k] = r
+		if r.Runs < benchMinRuns || !(r.P50ms > 0 && r.P50ms <= r.P90ms && r.P90ms <= r.P99ms) || r.TokensPerSec <= 0 {
+			t.Errorf("%+v: implausible timing %+v", k, r)
+		}
+		if r.Kernel == "" || r.ModelBytes <= 0 || r.SpeedupVsFP32 == nil {
+			t.Errorf("%+v: missing fields %+v", k, r)
+		}
+		if r.DType == "fp32" && *r.SpeedupVsFP32 != 1 {
+			t.Errorf("%+v: fp32 speed-up over itself is %v", k, *r.SpeedupVsFP32)
+		}
+	}
+	for _, dt := range []string{"int8", "fp16", "fp32"} {
+		for _, seq := range []int{8, 16} {
+			for _, batch := range []int{1, 2} {
+				for _, threads := range []int{1, 2} {
+					if _, ok := seen[key{dt, seq, batch, threads}]; !ok {
+						t.Errorf("no result for %s seq %d batch %d threads %d", dt, seq, batch, threads)
+					}
+				}
+			}
+		}
+	}
+	if len(doc.Results) != 24 {
+		t.Errorf("%d results, want 24", len(doc.Results))
+	}
+	i8, f16, f32 := seen[key{"int8", 8, 1, 1}], seen[key{"fp16", 8, 1, 1}], seen[key{"fp32", 8, 1, 1}]
+	if !(i8.ModelBytes < f16.ModelBytes && f16.ModelBytes < f32.ModelBytes) {
+		t.Errorf("model bytes int8 %d, fp16 %d, fp32 %d: want increasing", i8.ModelBytes, f16.ModelBytes, f32.ModelBytes)
+	}
+	checkSVGFile(t, svg, []string{"int8", "fp16", "fp32"}, 4)
+}
+
+func TestBenchTable(t *testing.T) {
+	code, out, errOut := runBenchCLI(t, "--config", "tiny", "--time", "1ms", "--seq", "8", "--batch", "1",
+		"--threads", "1", "--dtypes", "fp32,int8")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 6 {
+		t.Fatalf("want 2 title lines, a blank, a header and 2 rows, got:\n%s", out)
+	}
+	for _, want := range []string{"albert-tiny", "p50 ms", "vs fp32", "peak RSS MB"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.HasPrefix(strings.TrimSpace(lines[4]), "int8") || !strings.Contains(lines[5], "1.00x") {
+		t.Errorf("want int8 first and fp32 at 1.00x:\n%s", out)
+	}
+}
+
+// TestBenchModelFile benchmarks an int8 .albq: int8 as stored, fp32 from
+// its widened weights.
+func TestBenchModelFile(t *testing.T) {
+	cfg, err := convert.Preset("tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := quant.QuantizeModel(convert.Random(cfg, 3), modelfile.I8, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "tiny.albq")
+	if err := modelfile.WriteFile(path, q, false); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runBenchCLI(t, "--model", path, "--time", "1ms", "--seq", "8", "--batch", "1",
+		"--threads", "1", "--dtypes", "int8,fp32", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc benchDoc
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Model != "tiny.albq" || len(doc.Results) != 2 || doc.Results[0].ModelBytes != storedBytes(q) {
+		t.Errorf("model %q, results %+v", doc.Model, doc.Results)
+	}
+	if code, _, errOut := runBenchCLI(t, "--model", path, "--seq", "513"); code != 2 || !strings.Contains(errOut, "max_position_embeddings") {
+		t.Errorf("--seq 513 on a 512-position model: exit %d, %q", code, errOut)
+	}
+}
+
+func TestBenchKernels(t *testing.T) {
+	// Small shapes keep the generic kernels quick; the real ones are for people.
+	saved := benchKernelShapes
+	benchKernelShapes = [][3]int{{8, 64, 32}, {5, 32, 48}}
+	t.Cleanup(func() { benchKernelShapes = saved })
+	code, out, errOut := runBenchCLI(t, "--kernels", "--time", "1ms", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc benchKernelsDoc
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	shapes := map[[3]int]bool{}
+	for _, r := range doc.Results {
+		shapes[[3]int{r.M, r.K, r.N}] = true
+		if r.GOPS <= 0 || r.Name == "" {
+			t.Errorf("implausible %+v", r)
+		}
+	}
+	for _, sh := range benchKernelShapes {
+		if !shapes[sh] {
+			t.Errorf("shape %v not timed", sh)
+		}
+	}
+}
+
+func TestBenchUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"--seq", "0"},
+		{"--seq", "abc"},
+		{"--seq", "16,"},
+		{"--seq", "600"},
+		{"--batch", "-1"},
+		{"--threads", "0"},
+		{"--dtypes", "int4"},
+		{"--config", "huge"},
+		{"--time", "0s"},
+		{"--time", "soon"},
+		{"--model", "x.albq", "--config", "base"},
+		{"--kernels", "--seq", "8"},
+		{"--kernels", "--svg", "x.svg"},
+		{"extra"},
+	} {
+		code, _, errOut := runBenchCLI(t, args...)
+		if code != 2 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and one line", args, code, errOut)
+		}
+	}
+}
