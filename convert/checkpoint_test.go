@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"bytes"
 	"math"
 	"os"
 	"path/filepath"
@@ -145,7 +146,7 @@ func names(m map[string]*modelfile.Tensor) []string {
 
 // TestDebsec reads a real fine-tuned model (8 labels, 6 layers).
 func TestDebsec(t *testing.T) {
-	m, err := ReadCheckpoint("testdata/albert-debsec")
+	m, err := ReadCheckpoint("../testdata/albert-debsec")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,8 +157,12 @@ func TestDebsec(t *testing.T) {
 	if w := m.Tensors["classifier.weight"]; w == nil || !sameShape(w.Shape, []int{8, 256}) {
 		t.Errorf("classifier %v", w)
 	}
-	if len(m.Tokenizer) != 0 {
-		t.Errorf("tokenizer %d bytes from a directory without spiece.model", len(m.Tokenizer))
+	spiece, err := os.ReadFile("../testdata/albert-debsec/spiece.model")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(m.Tokenizer, spiece) {
+		t.Errorf("tokenizer: %d bytes, want the %d of spiece.model", len(m.Tokenizer), len(spiece))
 	}
 }
 
