@@ -36,3 +36,14 @@ func Load(path string) (*modelfile.Model, error) {
 	}
 	return modelfile.Open(path)
 }
+
+// OpenBytes loads a model from the bytes of an .albq file (for example one
+// embedded in a program with go:embed). The bytes must not change while the
+// model is in use.
+func OpenBytes(data []byte, opts Options) (*Model, error) {
+	m, err := modelfile.Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	return New(m, opts)
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -53,9 +52,7 @@ func infoCmd(args []string, stdout io.Writer) error {
 		}
 		return nil
 	case *asJSON:
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(doc)
+		return writeJSON(stdout, doc)
 	}
 	fmt.Fprintf(stdout, "CPU:       %s/%s, %d threads\n", doc.GOOS, doc.GOARCH, doc.CPUs)
 	fmt.Fprintf(stdout, "features:  %s\n", strings.Join(doc.Features, " "))

@@ -20,6 +20,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"classify", "label texts (default model: Debian package sections)", classifyCmd},
+		{"embed", "turn texts into vectors", embedCmd},
+		{"fill-mask", "predict the tokens behind [MASK]", fillMaskCmd},
+		{"tokenize", "show the token ids and pieces of texts", tokenizeCmd},
 		{"run", "run the encoder on text or token ids and print every output as JSON", runCmd},
 		{"convert", "convert a Hugging Face checkpoint into an int8, fp16 or fp32 .albq file", convertCmd},
 		{"bench", "time the encoder (or the GEMM kernels) per dtype, sequence length, batch and threads", benchCmd},

@@ -8,23 +8,30 @@ import (
 
 // modelFlags are the flags every command that runs a model shares.
 type modelFlags struct {
-	path    *string
-	threads *int
-	kernels *string
+	path       *string
+	threads    *int
+	kernels    *string
+	noTruncate *bool
+	fallback   defaultModel
 }
 
-func addModelFlags(fs *flag.FlagSet) *modelFlags {
+// addModelFlags adds --model (defaulting to an embedded model), --threads,
+// --kernels and --no-truncate.
+func addModelFlags(fs *flag.FlagSet, fallback defaultModel) *modelFlags {
 	return &modelFlags{
-		path:    fs.String("model", "", "an .albq file or a Hugging Face ALBERT checkpoint directory"),
-		threads: fs.Int("threads", 0, "threads to use (0: all cores)"),
-		kernels: fs.String("kernels", "", "force a kernel by name (see 'albertq info'); default: the best this CPU has"),
+		path:       fs.String("model", "", "an .albq file or a Hugging Face ALBERT checkpoint directory (default: "+fallback.name+")"),
+		threads:    fs.Int("threads", 0, "threads to use (0: all cores)"),
+		kernels:    fs.String("kernels", "", "force a kernel by name (see 'albertq info'); default: the best this CPU has"),
+		noTruncate: fs.Bool("no-truncate", false, "fail on text longer than the model's maximum length instead of truncating it"),
+		fallback:   fallback,
 	}
 }
 
-// open loads the model the flags name.
+// open loads the model the flags name, or the embedded default.
 func (f *modelFlags) open() (*engine.Model, error) {
+	opts := engine.Options{Threads: *f.threads, Kernels: *f.kernels, NoTruncate: *f.noTruncate}
 	if *f.path == "" {
-		return nil, usagef("--model is required")
+		return engine.OpenBytes(f.fallback.data, opts)
 	}
-	return engine.Open(*f.path, engine.Options{Threads: *f.threads, Kernels: *f.kernels})
+	return engine.Open(*f.path, opts)
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -17,7 +15,7 @@ inputs and every output: last_hidden_state, pooler_output and the head's logits.
 
 func runCmd(args []string, stdout io.Writer) error {
 	fs := newFlags("run", runUsage, stdout)
-	mf := addModelFlags(fs)
+	mf := addModelFlags(fs, classifierDefault)
 	ids := fs.String("ids", "", "comma-separated token ids to feed directly, with no tokenizer")
 	pair := fs.String("pair", "", "the second text of a pair")
 	_ = fs.Bool("json", true, "print JSON (the only output format of run)")
@@ -93,10 +91,5 @@ func writeRunJSON(w io.Writer, mod *engine.Model, seq engine.Sequence, out *engi
 		doc["start_logits"] = tensorOut{[]int{1, n}, out.StartLogits}
 		doc["end_logits"] = tensorOut{[]int{1, n}, out.EndLogits}
 	}
-	data, err := json.Marshal(doc)
-	if err != nil {
-		return fmt.Errorf("writing JSON: %w", err)
-	}
-	_, err = fmt.Fprintf(w, "%s\n", data)
-	return err
+	return writeJSONLine(w, doc)
 }

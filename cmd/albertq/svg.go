@@ -121,14 +121,7 @@ func svgLegend(b *bytes.Buffer, cx, y float64, dtypes []string) {
 func svgPanel(b *bytes.Buffer, x0, y0 float64, results []benchResult, a benchAxes, batch, threads int) {
 	left, right := x0+svgPadLeft, x0+svgPanelW-svgPadRight
 	top, bottom := y0+svgPadTop, y0+svgPanelH-svgPadBottom
-	var peak float64
-	for _, r := range results {
-		if r.Batch == batch && r.Threads == threads {
-			peak = max(peak, r.TokensPerSec)
-		}
-	}
-	step := niceStep(peak)
-	ymax := step * math.Max(1, math.Ceil(peak/step))
+	step, ymax := yScale(results)
 	xAt := func(i int) float64 { return left + (right-left)*(float64(i)+0.5)/float64(len(a.seqs)) }
 	yAt := func(v float64) float64 { return bottom - (bottom-top)*v/ymax }
 
@@ -169,6 +162,17 @@ func svgPanel(b *bytes.Buffer, x0, y0 float64, results []benchResult, a benchAxe
 			escapeXML(dt), bytes.TrimSpace(points.Bytes()), st.color, dashAttr(st))
 		b.Write(marks.Bytes())
 	}
+}
+
+// yScale is the tick step and top of the y axis, shared by every panel so
+// that heights compare across batch sizes and thread counts.
+func yScale(results []benchResult) (step, top float64) {
+	var peak float64
+	for _, r := range results {
+		peak = max(peak, r.TokensPerSec)
+	}
+	step = niceStep(peak)
+	return step, step * math.Max(1, math.Ceil(peak/step))
 }
 
 func dashAttr(st svgStyle) string {

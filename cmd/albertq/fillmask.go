@@ -1,0 +1,51 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const fillMaskUsage = `[--model PATH] [--top K] [--json] "text with [MASK]"... | -
+
+Prints the most probable tokens for every [MASK] in each text. With no --model it
+uses the embedded debsec-mlm model (trained on Debian package descriptions).`
+
+func fillMaskCmd(args []string, stdout io.Writer) error {
+	fs := newFlags("fill-mask", fillMaskUsage, stdout)
+	mf := addModelFlags(fs, maskedLMDefault)
+	top := fs.Int("top", 5, "how many candidates to print per [MASK]")
+	asJSON := fs.Bool("json", false, "print JSON, one object per text")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	texts, err := inputTexts(rest, os.Stdin)
+	if err != nil {
+		return err
+	}
+	mod, err := mf.open()
+	if err != nil {
+		return err
+	}
+	defer mod.Close()
+	for i, text := range texts {
+		masks, err := mod.FillMask(text, *top)
+		if err != nil {
+			return fmt.Errorf("text %d: %w", i+1, err)
+		}
+		if *asJSON {
+			if err := writeJSONLine(stdout, map[string]any{"text": text, "masks": masks}); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintln(stdout, text)
+		for _, m := range masks {
+			for _, c := range m.Candidates {
+				fmt.Fprintf(stdout, "  [MASK]@%d  %-16s %.4f\n", m.Position, c.Token, c.Prob)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// inputTexts returns the TEXT arguments, with "-" replaced by the lines of
+// standard input (one text per line, empty lines skipped).
+func inputTexts(args []string, stdin io.Reader) ([]string, error) {
+	if len(args) == 0 {
+		return nil, usagef("give at least one TEXT (or - to read texts from standard input)")
+	}
+	var texts []string
+	for _, a := range args {
+		if a != "-" {
+			texts = append(texts, a)
+			continue
+		}
+		sc := bufio.NewScanner(stdin)
+		sc.Buffer(make([]byte, 64<<10), 16<<20)
+		for sc.Scan() {
+			if line := strings.TrimRight(sc.Text(), "\r"); strings.TrimSpace(line) != "" {
+				texts = append(texts, line)
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("reading standard input: %w", err)
+		}
+	}
+	return texts, nil
+}
+
+// warnTruncated tells the user on stderr which texts were cut to fit.
+func warnTruncated(i int, truncated bool) {
+	if truncated {
+		fmt.Fprintf(os.Stderr, "albertq: warning: text %d is longer than the model takes and was truncated (--no-truncate makes this an error)\n", i+1)
+	}
+}
+
+// writeJSONLine writes v as compact JSON on one line (JSON Lines).
+func writeJSONLine(w io.Writer, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", data)
+	return err
+}
