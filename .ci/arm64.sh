@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# arm64 CI: cross-builds, then the kernel (and engine) tests built for arm64
+# and run under qemu-user on three CPU models:
+#   cortex-a53  NEON only            -> int8 kernel "neon"
+#   cortex-a76  + dot product, fp16  -> int8 kernel "dotprod"
+#   max         + i8mm               -> int8 kernel "i8mm"
+# Emulation is slow (the full short kernel suite takes 4-9 minutes per model
+# on a loaded 2-core machine), so each model runs the tests of what it adds:
+# cortex-a53 every arm64 implementation (fp32, fp16 and int8 neon; the
+# generic kernels are tested natively by .ci/run), cortex-a76 and max the
+# int8 kernel they enable. Qemu executes the same instructions the same way
+# whatever the model, so the neon kernels need not be re-run on the others.
+# Every model checks that its expected int8 kernel is the one chosen.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+run() {
+  printf '+ %s\n' "$*"
+  "$@"
+}
+
+# timed runs a command and prints how long it took.
+timed() {
+  local start=$SECONDS
+  run "$@"
+  printf '  (%ds)\n' $((SECONDS - start))
+}
+
+if ! command -v qemu-aarch64-static >/dev/null; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  run $sudo apt-get update
+  run $sudo apt-get install -y qemu-user-static
+fi
+
+echo "--- cross builds (CGO_ENABLED=0)"
+for target in linux/arm64 darwin/arm64 windows/amd64; do
+  run env CGO_ENABLED=0 GOOS="${target%/*}" GOARCH="${target#*/}" go build ./...
+done
+
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+
+echo "--- kernels under qemu"
+run env CGO_ENABLED=0 GOARCH=arm64 go test -c -o "$bin/kernels.test" ./kernels
+# qemu <cpu> <int8 kernel it must choose> <test binary args...>, run in the
+# package directory as go test would.
+qemu() {
+  local cpu=$1 want=$2
+  shift 2
+  timed env ALBERTQ_TEST_WANT_I8="$want" qemu-aarch64-static -cpu "$cpu" "$@" -test.short
+}
+(cd kernels && qemu cortex-a53 neon "$bin/kernels.test" -test.skip '/generic')
+(cd kernels && qemu cortex-a76 dotprod "$bin/kernels.test" -test.run 'TestI8Kernels|TestArm64/dotprod')
+(cd kernels && qemu max i8mm "$bin/kernels.test" -test.run 'TestI8Kernels|TestArm64/i8mm')
+
+if compgen -G 'engine/*_test.go' >/dev/null; then
+  echo "--- engine under qemu"
+  run env CGO_ENABLED=0 GOARCH=arm64 go test -c -o "$bin/engine.test" ./engine
+  for cpu in cortex-a53 cortex-a76 max; do
+    (cd engine && timed qemu-aarch64-static -cpu "$cpu" "$bin/engine.test" -test.short)
+  done
+fi
