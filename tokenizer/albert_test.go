@@ -141,3 +141,17 @@ func TestPythonStringHelpers(t *testing.T) {
 		t.Error("U+200B is not space in Python")
 	}
 }
+
+// TestPlainAtShortcut checks the normalizer's ASCII shortcut on every pair of
+// ASCII bytes, for both models.
+func TestPlainAtShortcut(t *testing.T) {
+	for _, name := range []string{"albert-tiny.spiece.model", "debsec.spiece.model"} {
+		n := loadTestTokenizer(t, name).sp.norm
+		for a := 0; a < 128; a++ {
+			checkPlainAt(t, n, string(rune(a)))
+			for b := 0; b < 256; b++ {
+				checkPlainAt(t, n, string([]byte{byte(a), byte(b)}))
+			}
+		}
+	}
+}

@@ -56,7 +56,21 @@ func FuzzEncode(f *testing.F) {
 			t.Fatal("SentencePiece not deterministic")
 		}
 		_ = tok.Decode(enc.IDs)
+		checkPlainAt(t, tok.sp.norm, text)
 	})
+}
+
+// checkPlainAt verifies the normalizer's ASCII shortcut against the general
+// rule: wherever plainAt holds, normalizePrefix keeps that one byte.
+func checkPlainAt(t *testing.T, n *normalizer, text string) {
+	for i := range len(text) {
+		if !n.plainAt(text, i) {
+			continue
+		}
+		if r, l := n.normalizePrefix(text[i:]); l != 1 || r != text[i:i+1] {
+			t.Fatalf("plainAt(%q, %d) but normalizePrefix gives %q, %d", text, i, r, l)
+		}
+	}
 }
 
 // FuzzLoad feeds arbitrary bytes to Load: an error or a working tokenizer,
@@ -81,6 +95,7 @@ func FuzzLoad(f *testing.F) {
 			ids, _ := tok.SentencePiece(s)
 			checkIDs(t, tok, "SentencePiece", ids)
 			_ = tok.Decode(enc.IDs)
+			checkPlainAt(t, tok.sp.norm, s)
 		}
 	})
 }

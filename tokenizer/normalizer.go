@@ -93,6 +93,56 @@ type normalizer struct {
 	chars       *charsmap // nil: identity
 	userDefined *pieceTrie
 	wsAsSuffix  bool
+	// ascii describes, for each ASCII byte other than space that no
+	// user-defined symbol starts with, how the charsmap sees it; see plainAt.
+	ascii [utf8.RuneSelf]asciiRule
+}
+
+// asciiRule is what the charsmap holds for keys starting with one ASCII byte.
+type asciiRule struct {
+	candidate bool   // not a space, and no user-defined symbol starts with it
+	inTrie    bool   // some charsmap key starts with the byte
+	leaf      bool   // the byte alone is a charsmap key
+	base      uint32 // the darts base of its children, when inTrie
+}
+
+func newNormalizer(spec normalizerSpec, chars *charsmap, userDefined *pieceTrie, wsAsSuffix bool) *normalizer {
+	n := &normalizer{spec: spec, chars: chars, userDefined: userDefined, wsAsSuffix: wsAsSuffix}
+	for c := range n.ascii {
+		r := &n.ascii[c]
+		r.candidate = c != ' ' && (userDefined == nil || userDefined.child(0, byte(c)) < 0)
+		if chars != nil && len(chars.trie) > 0 {
+			u := chars.trie
+			if id := u.offset(0) ^ uint32(c); id < uint32(len(u)) && u.label(id) == uint32(c) {
+				r.inTrie, r.leaf, r.base = true, u.hasLeaf(id), id^u.offset(id)
+			}
+		}
+	}
+	return n
+}
+
+// plainAt reports whether the ASCII byte at s[i] normalizes to itself: no
+// user-defined symbol and no charsmap rule matches there. It follows the
+// charsmap only as far as the next byte, which settles the common case of
+// a letter followed by a letter without the general lookup.
+func (n *normalizer) plainAt(s string, i int) bool {
+	c := s[i]
+	if c >= utf8.RuneSelf || !n.ascii[c].candidate {
+		return false
+	}
+	r := n.ascii[c]
+	if !r.inTrie {
+		return true
+	}
+	if r.leaf {
+		return false
+	}
+	if i+1 == len(s) {
+		return true
+	}
+	u, x := n.chars.trie, uint32(s[i+1])
+	id := r.base ^ x
+	return id >= uint32(len(u)) || u.label(id) != x
 }
 
 // normalizePrefix normalizes the first unit of s: it returns the replacement
@@ -142,6 +192,16 @@ func (n *normalizer) normalize(s string) string {
 	}
 	prevSpace := n.spec.removeExtraWhitespaces
 	for len(s) > 0 {
+		if n.plainAt(s, 0) {
+			l := 1
+			for l < len(s) && n.plainAt(s, l) {
+				l++
+			}
+			b.WriteString(s[:l])
+			s = s[l:]
+			prevSpace = false
+			continue
+		}
 		r, l := n.normalizePrefix(s)
 		s = s[l:]
 		if prevSpace {

@@ -16,9 +16,10 @@ type pieceTrie struct {
 const denseMin = 8
 
 type trieNode struct {
-	id          int32 // piece id ending here, or -1
-	first, size int32 // children: edges[first : first+size]
-	dense       int32 // index into dense, or -1
+	id          int32   // piece id ending here, or -1
+	first, size int32   // children: edges[first : first+size]
+	dense       int32   // index into dense, or -1
+	score       float64 // the search score of piece id, kept here for locality
 }
 
 type trieEdge struct {
@@ -39,17 +40,18 @@ func newPieceTrie(entries map[string]int) *pieceTrie {
 	t.nodes = append(t.nodes, trieNode{id: -1, dense: -1})
 	// Each task is a node whose keys all share their first depth bytes. Keys
 	// are sorted, so each child owns a contiguous run of them. A node's edges
-	// are written together, keeping them contiguous; an explicit stack keeps
-	// long pieces from recursing deeply.
+	// are written together, keeping them contiguous. Nodes are numbered
+	// breadth first, so the short prefixes the search visits most share
+	// cache lines; the queue also keeps long pieces from recursing deeply.
 	type task struct {
 		node  int32
 		keys  []string
 		depth int
 	}
-	stack := []task{{0, keys, 0}}
-	for len(stack) > 0 {
-		tk := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
+	queue := []task{{0, keys, 0}}
+	for q := 0; q < len(queue); q++ {
+		tk := queue[q]
+		queue[q] = task{}
 		keys, depth := tk.keys, tk.depth
 		first := int32(len(t.edges))
 		for len(keys) > 0 {
@@ -66,7 +68,7 @@ func newPieceTrie(entries map[string]int) *pieceTrie {
 			child := int32(len(t.nodes))
 			t.nodes = append(t.nodes, trieNode{id: -1, dense: -1})
 			t.edges = append(t.edges, trieEdge{c, child})
-			stack = append(stack, task{child, keys[:n], depth + 1})
+			queue = append(queue, task{child, keys[:n], depth + 1})
 			keys = keys[n:]
 		}
 		t.setChildren(tk.node, first)

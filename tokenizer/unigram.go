@@ -91,17 +91,24 @@ func newSPModel(m *modelProto) (*spModel, error) {
 		}
 	}
 	s.trie = newPieceTrie(inTrie)
-	s.norm = &normalizer{spec: m.normalizer, wsAsSuffix: m.trainer.treatWhitespaceAsSuffix}
-	if len(userDefined) > 0 {
-		s.norm.userDefined = newPieceTrie(userDefined)
+	for i, nd := range s.trie.nodes {
+		if nd.id >= 0 {
+			s.trie.nodes[i].score = s.searchScore(int(nd.id))
+		}
 	}
+	var chars *charsmap
 	if len(m.normalizer.precompiledCharsmap) > 0 {
 		c, err := parseCharsmap(m.normalizer.precompiledCharsmap)
 		if err != nil {
 			return nil, err
 		}
-		s.norm.chars = c
+		chars = c
 	}
+	var userTrie *pieceTrie
+	if len(userDefined) > 0 {
+		userTrie = newPieceTrie(userDefined)
+	}
+	s.norm = newNormalizer(m.normalizer, chars, userTrie, m.trainer.treatWhitespaceAsSuffix)
 	return s, nil
 }
 
@@ -165,6 +172,18 @@ func (s *spModel) encode(text string) []spPiece {
 	return out
 }
 
+// searchScore is the score the search gives piece id. It is a double, as
+// in the reference: a piece's float score, or for a user-defined piece the
+// bonus len*maxScore-0.1 that makes it win over any normal segmentation.
+func (s *spModel) searchScore(id int) float64 {
+	p := s.pieces[id]
+	if p.typ == typeUserDefined {
+		bonus := float32(float32(len(p.text)) * s.maxScore)
+		return float64(bonus) - 0.1
+	}
+	return float64(p.score)
+}
+
 // bestPath is, for one end position, the best segmentation ending there.
 type bestPath struct {
 	score float32
@@ -198,23 +217,15 @@ func (s *spModel) viterbi(text string) []spPiece {
 				break
 			}
 			end++
-			id := int(s.trie.nodes[node].id)
-			if id < 0 {
+			nd := &s.trie.nodes[node]
+			if nd.id < 0 {
 				continue
 			}
-			length := end - start
-			var score float64
-			if s.pieces[id].typ == typeUserDefined {
-				bonus := float32(float32(length) * s.maxScore)
-				score = float64(bonus) - 0.1
-			} else {
-				score = float64(s.pieces[id].score)
-			}
-			cand := score + float64(till)
+			cand := nd.score + float64(till)
 			if t := &best[end]; t.start == -1 || cand > float64(t.score) {
-				*t = bestPath{score: float32(cand), start: int32(start), id: int32(id)}
+				*t = bestPath{score: float32(cand), start: int32(start), id: nd.id}
 			}
-			if length == mblen {
+			if end-start == mblen {
 				hasSingle = true
 			}
 		}
