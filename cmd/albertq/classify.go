@@ -36,8 +36,12 @@ func classifyCmd(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	truncated := make([]bool, len(results))
 	for i, r := range results {
-		warnTruncated(i, r.Truncated)
+		truncated[i] = r.Truncated
+	}
+	warnTruncated(truncated)
+	for i, r := range results {
 		if *asJSON {
 			if err := writeJSONLine(stdout, struct {
 				Text string `json:"text"`

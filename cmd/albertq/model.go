@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"flag"
+	"os"
 
 	"github.com/albertq/albertq/engine"
 )
@@ -32,6 +34,9 @@ func (f *modelFlags) open() (*engine.Model, error) {
 	opts := engine.Options{Threads: *f.threads, Kernels: *f.kernels, NoTruncate: *f.noTruncate}
 	if *f.path == "" {
 		return engine.OpenBytes(f.fallback.data, opts)
+	}
+	if _, err := os.Stat(*f.path); errors.Is(err, os.ErrNotExist) {
+		return nil, usagef("--model %s: no such file or directory", *f.path)
 	}
 	return engine.Open(*f.path, opts)
 }

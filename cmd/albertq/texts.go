@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -35,11 +36,33 @@ func inputTexts(args []string, stdin io.Reader) ([]string, error) {
 	return texts, nil
 }
 
-// warnTruncated tells the user on stderr which texts were cut to fit.
-func warnTruncated(i int, truncated bool) {
-	if truncated {
-		fmt.Fprintf(os.Stderr, "albertq: warning: text %d is longer than the model takes and was truncated (--no-truncate makes this an error)\n", i+1)
+// warnTruncated tells the user on stderr, in one line, which texts were cut
+// to fit the model (truncated[i] is text i's flag).
+func warnTruncated(truncated []bool) {
+	var which []string
+	for i, t := range truncated {
+		if t {
+			which = append(which, strconv.Itoa(i+1))
+		}
 	}
+	if len(which) == 0 {
+		return
+	}
+	if len(which) > 10 {
+		which = append(which[:10], "...")
+	}
+	fmt.Fprintf(os.Stderr, "albertq: warning: %d of %d texts were longer than the model takes and were truncated (text %s); --no-truncate makes this an error\n",
+		countTrue(truncated), len(truncated), strings.Join(which, ", "))
+}
+
+func countTrue(flags []bool) int {
+	n := 0
+	for _, f := range flags {
+		if f {
+			n++
+		}
+	}
+	return n
 }
 
 // writeJSONLine writes v as compact JSON on one line (JSON Lines).
