@@ -2,14 +2,24 @@ package kernels
 
 import "math"
 
+// The vector work between the GEMMs: row quantization, softmax, GELU and
+// LayerNorm sums. Each exported function calls an implementation chosen at
+// init (SIMD where vector_<arch>.go installs one, else the pure-Go twin
+// below), so the forward pass needs no per-architecture code.
+
+var (
+	maxAbs       = maxAbsGeneric
+	quantizeInto = quantizeGeneric
+	expScaleSum  = expScaleSumGeneric
+	geluTanh     = geluTanhGeneric
+	scaleBy      = scaleGeneric
+)
+
 // QuantizeRow writes src as symmetric int8 into dst (q = round(x·127/max|x|),
 // in [-127, 127]) and returns the scale max|x|/127 that maps q back to x. A
 // row of zeros gets scale 0 and zeros.
 func QuantizeRow(dst []int8, src []float32) float32 {
-	var peak float32
-	for _, x := range src {
-		peak = max(peak, abs32(x))
-	}
+	peak := maxAbs(src)
 	if peak == 0 {
 		clear(dst[:len(src)])
 		return 0
@@ -18,14 +28,110 @@ func QuantizeRow(dst []int8, src []float32) float32 {
 	return peak / 127
 }
 
-// QuantizeRowWithScale writes round(x/scale) clamped to [-127, 127] (a
-// static, calibrated scale may be exceeded); scale must be > 0.
+// QuantizeRowWithScale writes round(x/scale) (to nearest, ties to even)
+// clamped to [-127, 127] (a static, calibrated scale may be exceeded);
+// scale must be > 0.
 func QuantizeRowWithScale(dst []int8, src []float32, scale float32) {
-	inv := 1 / scale
-	for i, x := range src {
-		q := math.RoundToEven(float64(x * inv))
-		dst[i] = int8(max(-127, min(127, q)))
+	quantizeInto(dst[:len(src)], src, 1/scale)
+}
+
+// Softmax turns row into softmax(scale·row) in place.
+func Softmax(row []float32, scale float32) {
+	if len(row) == 0 {
+		return
 	}
+	peak := row[0]
+	for _, v := range row {
+		peak = max(peak, v)
+	}
+	sum := expScaleSum(row, scale, peak*scale)
+	scaleBy(row, 1/sum)
+}
+
+// GELUTanh applies gelu_new, 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), in
+// place, computed as x·sigmoid(2u) = x / (1 + exp(-2u)) with a float32 exp
+// (relative error a few ulp, and no cancellation for negative x).
+func GELUTanh(x []float32) { geluTanh(x) }
+
+// maxAbsGeneric is max |x| over x (0 for an empty x).
+func maxAbsGeneric(x []float32) float32 {
+	var peak float32
+	for _, v := range x {
+		peak = max(peak, abs32(v))
+	}
+	return peak
+}
+
+// quantizeGeneric writes round(x·inv) clamped to [-127, 127].
+func quantizeGeneric(dst []int8, src []float32, inv float32) {
+	for i, x := range src {
+		q := math.RoundToEven(float64(max(-127, min(127, x*inv))))
+		dst[i] = int8(q)
+	}
+}
+
+// expScaleSumGeneric sets x[i] = exp(x[i]·scale - shift) and returns the sum.
+func expScaleSumGeneric(x []float32, scale, shift float32) float32 {
+	var sum float32
+	for i, v := range x {
+		e := exp32(v*scale - shift)
+		x[i] = e
+		sum += e
+	}
+	return sum
+}
+
+// geluTanhGeneric is GELUTanh in pure Go.
+func geluTanhGeneric(x []float32) {
+	for i, v := range x {
+		x[i] = v / (1 + exp32(v*(geluA+geluB*v*v)))
+	}
+}
+
+// scaleGeneric multiplies x by s.
+func scaleGeneric(x []float32, s float32) {
+	for i := range x {
+		x[i] *= s
+	}
+}
+
+// The GELU exponent: -2u = x·(geluA + geluB·x²), u = √(2/π)·(x + 0.044715·x³).
+const (
+	geluA = -2 * 0.7978845608028654
+	geluB = -2 * 0.7978845608028654 * 0.044715
+)
+
+// The float32 exp: x = n·ln2 + r with |r| ≤ ln2/2, exp(r) by a degree-6
+// polynomial (Cephes expf's coefficients), times 2ⁿ built in the exponent
+// bits. Arguments are clamped to [expLo, expHi] so 2ⁿ stays a normal float.
+const (
+	expLo    = -87.3
+	expHi    = 88.0
+	log2e    = 1.44269504088896341
+	ln2Hi    = 0.693359375
+	ln2Lo    = -2.12194440e-4
+	expPoly0 = 1.9875691500e-4
+	expPoly1 = 1.3981999507e-3
+	expPoly2 = 8.3334519073e-3
+	expPoly3 = 4.1665795894e-2
+	expPoly4 = 1.6666665459e-1
+	expPoly5 = 5.0000001201e-1
+)
+
+// exp32 is the float32 exp the SIMD versions compute, step for step.
+func exp32(x float32) float32 {
+	x = max(expLo, min(expHi, x))
+	n := float32(math.RoundToEven(float64(x * log2e)))
+	r := x - n*ln2Hi
+	r -= n * ln2Lo
+	p := float32(expPoly0)
+	p = p*r + expPoly1
+	p = p*r + expPoly2
+	p = p*r + expPoly3
+	p = p*r + expPoly4
+	p = p*r + expPoly5
+	p = p*r*r + r + 1
+	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
 }
 
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }

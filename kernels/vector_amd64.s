@@ -1,0 +1,240 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// AVX2+FMA versions of the vector work between the GEMMs (see vector.go for
+// the pure-Go twins they match). Each handles n elements, n a multiple of 8;
+// vector_amd64.go does the tail in Go.
+
+// Broadcast constants, eight float32 (or int32) lanes each.
+DATA expLo<>+0(SB)/8, $0xc2ae999ac2ae999a
+DATA expLo<>+8(SB)/8, $0xc2ae999ac2ae999a
+DATA expLo<>+16(SB)/8, $0xc2ae999ac2ae999a
+DATA expLo<>+24(SB)/8, $0xc2ae999ac2ae999a
+GLOBL expLo<>(SB), RODATA|NOPTR, $32
+DATA expHi<>+0(SB)/8, $0x42b0000042b00000
+DATA expHi<>+8(SB)/8, $0x42b0000042b00000
+DATA expHi<>+16(SB)/8, $0x42b0000042b00000
+DATA expHi<>+24(SB)/8, $0x42b0000042b00000
+GLOBL expHi<>(SB), RODATA|NOPTR, $32
+DATA log2e<>+0(SB)/8, $0x3fb8aa3b3fb8aa3b
+DATA log2e<>+8(SB)/8, $0x3fb8aa3b3fb8aa3b
+DATA log2e<>+16(SB)/8, $0x3fb8aa3b3fb8aa3b
+DATA log2e<>+24(SB)/8, $0x3fb8aa3b3fb8aa3b
+GLOBL log2e<>(SB), RODATA|NOPTR, $32
+DATA ln2Hi<>+0(SB)/8, $0x3f3180003f318000
+DATA ln2Hi<>+8(SB)/8, $0x3f3180003f318000
+DATA ln2Hi<>+16(SB)/8, $0x3f3180003f318000
+DATA ln2Hi<>+24(SB)/8, $0x3f3180003f318000
+GLOBL ln2Hi<>(SB), RODATA|NOPTR, $32
+DATA ln2Lo<>+0(SB)/8, $0xb95e8083b95e8083
+DATA ln2Lo<>+8(SB)/8, $0xb95e8083b95e8083
+DATA ln2Lo<>+16(SB)/8, $0xb95e8083b95e8083
+DATA ln2Lo<>+24(SB)/8, $0xb95e8083b95e8083
+GLOBL ln2Lo<>(SB), RODATA|NOPTR, $32
+DATA expC0<>+0(SB)/8, $0x3950696739506967
+DATA expC0<>+8(SB)/8, $0x3950696739506967
+DATA expC0<>+16(SB)/8, $0x3950696739506967
+DATA expC0<>+24(SB)/8, $0x3950696739506967
+GLOBL expC0<>(SB), RODATA|NOPTR, $32
+DATA expC1<>+0(SB)/8, $0x3ab743ce3ab743ce
+DATA expC1<>+8(SB)/8, $0x3ab743ce3ab743ce
+DATA expC1<>+16(SB)/8, $0x3ab743ce3ab743ce
+DATA expC1<>+24(SB)/8, $0x3ab743ce3ab743ce
+GLOBL expC1<>(SB), RODATA|NOPTR, $32
+DATA expC2<>+0(SB)/8, $0x3c0889083c088908
+DATA expC2<>+8(SB)/8, $0x3c0889083c088908
+DATA expC2<>+16(SB)/8, $0x3c0889083c088908
+DATA expC2<>+24(SB)/8, $0x3c0889083c088908
+GLOBL expC2<>(SB), RODATA|NOPTR, $32
+DATA expC3<>+0(SB)/8, $0x3d2aa9c13d2aa9c1
+DATA expC3<>+8(SB)/8, $0x3d2aa9c13d2aa9c1
+DATA expC3<>+16(SB)/8, $0x3d2aa9c13d2aa9c1
+DATA expC3<>+24(SB)/8, $0x3d2aa9c13d2aa9c1
+GLOBL expC3<>(SB), RODATA|NOPTR, $32
+DATA expC4<>+0(SB)/8, $0x3e2aaaaa3e2aaaaa
+DATA expC4<>+8(SB)/8, $0x3e2aaaaa3e2aaaaa
+DATA expC4<>+16(SB)/8, $0x3e2aaaaa3e2aaaaa
+DATA expC4<>+24(SB)/8, $0x3e2aaaaa3e2aaaaa
+GLOBL expC4<>(SB), RODATA|NOPTR, $32
+DATA expC5<>+0(SB)/8, $0x3f0000003f000000
+DATA expC5<>+8(SB)/8, $0x3f0000003f000000
+DATA expC5<>+16(SB)/8, $0x3f0000003f000000
+DATA expC5<>+24(SB)/8, $0x3f0000003f000000
+GLOBL expC5<>(SB), RODATA|NOPTR, $32
+DATA one<>+0(SB)/8, $0x3f8000003f800000
+DATA one<>+8(SB)/8, $0x3f8000003f800000
+DATA one<>+16(SB)/8, $0x3f8000003f800000
+DATA one<>+24(SB)/8, $0x3f8000003f800000
+GLOBL one<>(SB), RODATA|NOPTR, $32
+DATA geluA<>+0(SB)/8, $0xbfcc422abfcc422a
+DATA geluA<>+8(SB)/8, $0xbfcc422abfcc422a
+DATA geluA<>+16(SB)/8, $0xbfcc422abfcc422a
+DATA geluA<>+24(SB)/8, $0xbfcc422abfcc422a
+GLOBL geluA<>(SB), RODATA|NOPTR, $32
+DATA geluB<>+0(SB)/8, $0xbd922279bd922279
+DATA geluB<>+8(SB)/8, $0xbd922279bd922279
+DATA geluB<>+16(SB)/8, $0xbd922279bd922279
+DATA geluB<>+24(SB)/8, $0xbd922279bd922279
+GLOBL geluB<>(SB), RODATA|NOPTR, $32
+DATA plus127<>+0(SB)/8, $0x42fe000042fe0000
+DATA plus127<>+8(SB)/8, $0x42fe000042fe0000
+DATA plus127<>+16(SB)/8, $0x42fe000042fe0000
+DATA plus127<>+24(SB)/8, $0x42fe000042fe0000
+GLOBL plus127<>(SB), RODATA|NOPTR, $32
+DATA minus127<>+0(SB)/8, $0xc2fe0000c2fe0000
+DATA minus127<>+8(SB)/8, $0xc2fe0000c2fe0000
+DATA minus127<>+16(SB)/8, $0xc2fe0000c2fe0000
+DATA minus127<>+24(SB)/8, $0xc2fe0000c2fe0000
+GLOBL minus127<>(SB), RODATA|NOPTR, $32
+DATA absMask<>+0(SB)/8, $0x7fffffff7fffffff
+DATA absMask<>+8(SB)/8, $0x7fffffff7fffffff
+DATA absMask<>+16(SB)/8, $0x7fffffff7fffffff
+DATA absMask<>+24(SB)/8, $0x7fffffff7fffffff
+GLOBL absMask<>(SB), RODATA|NOPTR, $32
+DATA bias127<>+0(SB)/8, $0x0000007f0000007f
+DATA bias127<>+8(SB)/8, $0x0000007f0000007f
+DATA bias127<>+16(SB)/8, $0x0000007f0000007f
+DATA bias127<>+24(SB)/8, $0x0000007f0000007f
+GLOBL bias127<>(SB), RODATA|NOPTR, $32
+
+// EXP computes Y0 = exp(Y0) as exp32 does, using Y1-Y3.
+#define EXP \
+	VMAXPS expLo<>(SB), Y0, Y0 \
+	VMINPS expHi<>(SB), Y0, Y0 \
+	VMULPS log2e<>(SB), Y0, Y1 \
+	VROUNDPS $0, Y1, Y1 \
+	VFNMADD231PS ln2Hi<>(SB), Y1, Y0 \
+	VFNMADD231PS ln2Lo<>(SB), Y1, Y0 \
+	VMOVUPS expC0<>(SB), Y2 \
+	VFMADD213PS expC1<>(SB), Y0, Y2 \
+	VFMADD213PS expC2<>(SB), Y0, Y2 \
+	VFMADD213PS expC3<>(SB), Y0, Y2 \
+	VFMADD213PS expC4<>(SB), Y0, Y2 \
+	VFMADD213PS expC5<>(SB), Y0, Y2 \
+	VMULPS Y0, Y0, Y3 \
+	VFMADD213PS Y0, Y3, Y2 \
+	VADDPS one<>(SB), Y2, Y2 \
+	VCVTPS2DQ Y1, Y1 \
+	VPADDD bias127<>(SB), Y1, Y1 \
+	VPSLLD $23, Y1, Y1 \
+	VMULPS Y1, Y2, Y0
+
+// HMAX and HSUM reduce the eight lanes of Y0 into X0's low lane, using X1.
+#define HMAX \
+	VEXTRACTF128 $1, Y0, X1 \
+	VMAXPS X1, X0, X0 \
+	VPERMILPS $0x4e, X0, X1 \
+	VMAXPS X1, X0, X0 \
+	VPERMILPS $0xb1, X0, X1 \
+	VMAXPS X1, X0, X0
+
+#define HSUM \
+	VEXTRACTF128 $1, Y0, X1 \
+	VADDPS X1, X0, X0 \
+	VPERMILPS $0x4e, X0, X1 \
+	VADDPS X1, X0, X0 \
+	VPERMILPS $0xb1, X0, X1 \
+	VADDPS X1, X0, X0
+
+// func maxAbsAVX2(x *float32, n int) float32
+TEXT ·maxAbsAVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VXORPS Y0, Y0, Y0
+	VMOVUPS absMask<>(SB), Y2
+maxabs_loop:
+	VANDPS (SI), Y2, Y1
+	VMAXPS Y1, Y0, Y0
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JNZ maxabs_loop
+	HMAX
+	VMOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func quantizeAVX2(dst *int8, src *float32, n int, inv float32)
+// dst[i] = round-to-even(clamp(src[i]·inv, -127, 127)).
+TEXT ·quantizeAVX2(SB), NOSPLIT, $0-28
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS inv+24(FP), Y2
+	VMOVUPS plus127<>(SB), Y3
+	VMOVUPS minus127<>(SB), Y4
+quant_loop:
+	VMULPS (SI), Y2, Y0
+	VMAXPS Y4, Y0, Y0
+	VMINPS Y3, Y0, Y0
+	VCVTPS2DQ Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW X1, X0, X0
+	VPACKSSWB X0, X0, X0
+	VMOVQ X0, (DI)
+	ADDQ $32, SI
+	ADDQ $8, DI
+	SUBQ $8, CX
+	JNZ quant_loop
+	VZEROUPPER
+	RET
+
+// func expScaleSumAVX2(x *float32, n int, scale, shift float32) float32
+// x[i] = exp(x[i]·scale - shift); returns the sum of the new x.
+TEXT ·expScaleSumAVX2(SB), NOSPLIT, $0-28
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS scale+16(FP), Y4
+	VBROADCASTSS shift+20(FP), Y5
+	VXORPS Y6, Y6, Y6
+exp_loop:
+	VMULPS (SI), Y4, Y0
+	VSUBPS Y5, Y0, Y0
+	EXP
+	VMOVUPS Y0, (SI)
+	VADDPS Y0, Y6, Y6
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JNZ exp_loop
+	VMOVAPS Y6, Y0
+	HSUM
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func geluTanhAVX2(x *float32, n int)
+// x[i] = x / (1 + exp(x·(geluA + geluB·x²))).
+TEXT ·geluTanhAVX2(SB), NOSPLIT, $0-16
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VMOVUPS geluA<>(SB), Y6
+	VMOVUPS geluB<>(SB), Y7
+	VMOVUPS one<>(SB), Y8
+gelu_loop:
+	VMOVUPS (SI), Y4
+	VMULPS Y4, Y4, Y0
+	VFMADD213PS Y6, Y7, Y0
+	VMULPS Y4, Y0, Y0
+	EXP
+	VADDPS Y8, Y0, Y0
+	VDIVPS Y0, Y4, Y0
+	VMOVUPS Y0, (SI)
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JNZ gelu_loop
+	VZEROUPPER
+	RET
+
+// func scaleAVX2(x *float32, n int, s float32)
+TEXT ·scaleAVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS s+16(FP), Y1
+scale_loop:
+	VMULPS (SI), Y1, Y0
+	VMOVUPS Y0, (SI)
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JNZ scale_loop
+	VZEROUPPER
+	RET

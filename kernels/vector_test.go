@@ -1,0 +1,131 @@
+package kernels
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// The vector functions are checked on every length from 0 to 40 (the SIMD
+// bodies and the Go tails) and against float64 maths, the SIMD version
+// against its Go twin, with guard elements after the slice that must stay.
+
+const guard = 12345.5
+
+func randomRow(rng *rand.Rand, n int, spread float32) []float32 {
+	x := make([]float32, n+4)
+	for i := range x {
+		x[i] = guard
+	}
+	for i := range n {
+		x[i] = (rng.Float32()*2 - 1) * spread
+	}
+	return x
+}
+
+func checkGuard(t *testing.T, x []float32, n int) {
+	t.Helper()
+	for _, v := range x[n:] {
+		if v != guard {
+			t.Fatalf("n=%d: guard overwritten: %v", n, x[n:])
+		}
+	}
+}
+
+func relErr(got, want float64) float64 {
+	return math.Abs(got-want) / max(math.Abs(want), 1e-30)
+}
+
+func TestExp32(t *testing.T) {
+	for x := float32(-87); x < 88; x += 0.0137 {
+		if e := relErr(float64(exp32(x)), math.Exp(float64(x))); e > 5e-7 {
+			t.Fatalf("exp32(%v) relative error %g", x, e)
+		}
+	}
+}
+
+func TestGELUTanh(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := range 41 {
+		x := randomRow(rng, n, 12)
+		want := make([]float64, n)
+		for i, v := range x[:n] {
+			f := float64(v)
+			want[i] = 0.5 * f * (1 + math.Tanh(0.7978845608028654*(f+0.044715*f*f*f)))
+		}
+		twin := append([]float32(nil), x...)
+		GELUTanh(x[:n])
+		geluTanhGeneric(twin[:n])
+		checkGuard(t, x, n)
+		for i := range n {
+			if e := math.Abs(float64(x[i]) - want[i]); e > 1e-6*max(math.Abs(want[i]), 1e-3) {
+				t.Fatalf("n=%d: gelu(%v) = %v, want %v", n, twin[i], x[i], want[i])
+			}
+			// The twins round the exponent's argument differently (FMA), and
+			// exp amplifies that by the argument's size: a few 1e-6.
+			if e := relErr(float64(x[i]), float64(twin[i])); e > 4e-6 && math.Abs(float64(x[i]-twin[i])) > 1e-12 {
+				t.Fatalf("n=%d: SIMD %v, Go twin %v", n, x[i], twin[i])
+			}
+		}
+	}
+}
+
+func TestSoftmax(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := 1; n <= 40; n++ {
+		x := randomRow(rng, n, 30)
+		want := make([]float64, n)
+		peak, sum := math.Inf(-1), 0.0
+		for _, v := range x[:n] {
+			peak = max(peak, float64(v)*0.125)
+		}
+		for i, v := range x[:n] {
+			want[i] = math.Exp(float64(v)*0.125 - peak)
+			sum += want[i]
+		}
+		Softmax(x[:n], 0.125)
+		checkGuard(t, x, n)
+		for i := range n {
+			if e := math.Abs(float64(x[i]) - want[i]/sum); e > 1e-6 {
+				t.Fatalf("n=%d: softmax[%d] = %v, want %v", n, i, x[i], want[i]/sum)
+			}
+		}
+	}
+}
+
+func TestQuantizeRow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := range 41 {
+		x := randomRow(rng, n, 3)
+		if n > 2 {
+			x[1] = 2.5 / 127 * 3 // a tie, rounded to even
+		}
+		dst := make([]int8, n+4)
+		twin := make([]int8, n)
+		scale := QuantizeRow(dst[:n], x[:n])
+		peak := maxAbsGeneric(x[:n])
+		if scale != peak/127 {
+			t.Fatalf("n=%d: scale %v, want %v", n, scale, peak/127)
+		}
+		if n > 0 && peak > 0 {
+			quantizeGeneric(twin, x[:n], 1/scale)
+		}
+		for i := range n {
+			if dst[i] != twin[i] {
+				t.Fatalf("n=%d: q[%d] = %d, Go twin %d (x=%v)", n, i, dst[i], twin[i], x[i])
+			}
+		}
+		for _, g := range dst[n:] {
+			if g != 0 {
+				t.Fatalf("n=%d: wrote past the row", n)
+			}
+		}
+		// A static scale that the row exceeds saturates at ±127.
+		QuantizeRowWithScale(dst[:n], x[:n], 1e-3)
+		for i := range n {
+			if want := int8(max(-127, min(127, math.RoundToEven(float64(x[i]*1e3))))); dst[i] != want {
+				t.Fatalf("n=%d: saturated q[%d] = %d, want %d", n, i, dst[i], want)
+			}
+		}
+	}
+}
