@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -15,10 +16,37 @@ var (
 // Peaks measures, once per process and single-threaded, the rate in GOPS (a
 // multiply-add counts as two operations) of a tight loop of each core SIMD
 // instruction the kernels rely on, keyed by probe name (see Impl.Probe).
-// Each probe runs for about 50 ms; the map is empty without assembly.
+// Each probe runs for about 50 ms, timed like BenchKernels; the map is
+// empty without assembly.
 func Peaks() map[string]float64 {
-	peaksOnce.Do(func() { peaks = archPeaks() })
+	peaksOnce.Do(func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		peaks = archPeaks()
+	})
 	return peaks
+}
+
+// stopwatch times single-threaded work: in the calling thread's CPU time
+// where the OS reports it (Linux), so other processes sharing the cores do
+// not distort the rate, else in wall time. The caller locks its goroutine
+// to its OS thread while the stopwatch runs.
+type stopwatch struct {
+	wall time.Time
+	cpu  time.Duration
+	ok   bool
+}
+
+func startStopwatch() stopwatch {
+	cpu, ok := threadCPUTime()
+	return stopwatch{wall: time.Now(), cpu: cpu, ok: ok}
+}
+
+func (s stopwatch) elapsed() time.Duration {
+	if cpu, ok := threadCPUTime(); s.ok && ok {
+		return cpu - s.cpu
+	}
+	return time.Since(s.wall)
 }
 
 // KernelBench is the single-threaded speed of one kernel on one shape.
@@ -37,8 +65,12 @@ type KernelBench struct {
 
 // BenchKernels times every available implementation of every kind,
 // single-threaded, on each shape {M, K, N}: after a warm-up call, the median
-// of five repeats that each last at least minTime/5.
+// of five repeats that each last at least minTime/5, in thread CPU time
+// where available (see stopwatch), like the peaks it is compared with.
 func BenchKernels(shapes [][3]int, minTime time.Duration) []KernelBench {
+	Peaks()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	var out []KernelBench
 	for _, sh := range shapes {
 		for _, r := range benchRunners(sh[0], sh[1], sh[2]) {
@@ -98,16 +130,16 @@ func benchRunners(m, k, n int) []benchRunner {
 // medianTime is the median time of one call of run over five repeats of at
 // least minTime/5 each, after one warm-up call.
 func medianTime(run func(), minTime time.Duration) time.Duration {
-	start := time.Now()
+	sw := startStopwatch()
 	run()
-	calls := max(1, int((minTime/5)/max(time.Since(start), 1)))
+	calls := max(1, int((minTime/5)/max(sw.elapsed(), time.Microsecond)))
 	var times []time.Duration
 	for range 5 {
-		start := time.Now()
+		sw := startStopwatch()
 		for range calls {
 			run()
 		}
-		times = append(times, time.Since(start)/time.Duration(calls))
+		times = append(times, max(sw.elapsed(), time.Nanosecond)/time.Duration(calls))
 	}
 	slices.Sort(times)
 	return times[2]

@@ -60,22 +60,22 @@ func archPeaks() map[string]float64 {
 }
 
 // measurePeak grows the iteration count until one run takes 10 ms, then
-// returns the best rate of a few runs of that size.
+// returns the best rate of three runs of that size.
 func measurePeak(run func(n int), ops float64) float64 {
 	n := 1 << 12
 	for {
-		start := time.Now()
+		sw := startStopwatch()
 		run(n)
-		if time.Since(start) >= 10*time.Millisecond {
+		if sw.elapsed() >= 10*time.Millisecond {
 			break
 		}
 		n *= 2
 	}
 	best := 0.0
 	for range 3 {
-		start := time.Now()
+		sw := startStopwatch()
 		run(n)
-		best = max(best, float64(n)*ops/float64(time.Since(start).Nanoseconds()))
+		best = max(best, float64(n)*ops/float64(max(sw.elapsed(), time.Nanosecond).Nanoseconds()))
 	}
 	return best
 }

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package kernels
+
+import "time"
+
+// threadCPUTime is not available here: rates are measured in wall time.
+func threadCPUTime() (time.Duration, bool) { return 0, false }
