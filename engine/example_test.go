@@ -1,0 +1,78 @@
+package engine_test
+
+import (
+	"fmt"
+	"log"
+
+	"github.com/albertq/albertq/engine"
+)
+
+// Classify a text with a fine-tuned checkpoint directory, as downloaded.
+func ExampleModel_Classify() {
+	mod, err := engine.Open("../testdata/albert-debsec", engine.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer mod.Close()
+	results, err := mod.Classify([]string{"a multiplayer first-person shooter with network play"}, 2)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(results[0].Labels[0].Label)
+	// Output: games
+}
+
+// Predict a masked word with an int8 .albq file made by `albertq convert`.
+func ExampleModel_FillMask() {
+	mod, err := engine.Open("../cmd/albertq/models/debsec-mlm.albq", engine.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer mod.Close()
+	masks, err := mod.FillMask("perl [MASK] to parse configuration files", 3)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(masks[0].Candidates[0].Token)
+	// Output: module
+}
+
+// Turn texts into unit-length sentence vectors.
+func ExampleModel_Embed() {
+	mod, err := engine.Open("../testdata/albert-debsec", engine.Options{Threads: 1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer mod.Close()
+	vectors, err := mod.Embed([]string{"an image editor", "a photo retouching tool"}, engine.PoolMean, true)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(vectors), len(vectors[0]))
+	// Output: 2 256
+}
+
+// Run the encoder on token ids and read the hidden states of each sequence.
+func ExampleModel_Run() {
+	mod, err := engine.Open("../testdata/albert-tiny", engine.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer mod.Close()
+	out, err := mod.Run([]engine.Sequence{
+		{IDs: []int{2, 13, 416, 455, 3}},
+		{IDs: []int{2, 228, 79, 3}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	h := mod.Config().HiddenSize
+	for s := range 2 {
+		fmt.Printf("sequence %d: %d tokens × %d\n", s, out.Offsets[s+1]-out.Offsets[s], h)
+	}
+	fmt.Println("logits per sequence:", out.LogitsWidth)
+	// Output:
+	// sequence 0: 5 tokens × 64
+	// sequence 1: 4 tokens × 64
+	// logits per sequence: 3
+}
