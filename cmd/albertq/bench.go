@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -222,8 +223,19 @@ func parseBenchFlags(args []string, stdout io.Writer) (*benchOptions, error) {
 	if o.threads, err = parseIntList("threads", *threads, 1, 1<<10); err != nil {
 		return nil, err
 	}
+	if o.svg != "" {
+		// Fail now rather than after minutes of measuring.
+		if dir := filepath.Dir(o.svg); !isDir(dir) {
+			return nil, usagef("--svg %s: there is no directory %s", o.svg, dir)
+		}
+	}
 	o.dtypes, err = parseDTypeList(*dtypes)
 	return o, err
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 // parseIntList parses --name's comma-separated whole numbers in [lo, hi],
@@ -354,16 +366,19 @@ func storedBytes(m *modelfile.Model) int64 {
 }
 
 // runBench measures every configuration, one engine per dtype and thread
-// count. It also says what the peak RSS figures cover.
+// count, and returns the results ordered by threads, batch, seq and dtype.
+// It also says what the peak RSS figures cover.
 func runBench(o *benchOptions, src *benchSource, prog *progress) ([]benchResult, string, error) {
 	var results []benchResult
 	total := len(o.dtypes) * len(o.threads) * len(o.seqs) * len(o.batches)
-	scope := "configuration"
+	scope, started := "configuration", 0
 	for _, dt := range o.dtypes {
 		for _, threads := range o.threads {
 			say := func(seq, batch int) {
-				prog.say("%s seq %d batch %d threads %d (%d/%d)", dtypeName(dt), seq, batch, threads, len(results)+1, total)
+				started++
+				prog.say("%s seq %d batch %d threads %d (%d/%d)", dtypeName(dt), seq, batch, threads, started, total)
 			}
+			prog.say("%s threads %d: preparing the model", dtypeName(dt), threads)
 			rs, sc, err := benchEngine(o, src, dt, threads, say)
 			if err != nil {
 				return nil, "", err
@@ -375,6 +390,10 @@ func runBench(o *benchOptions, src *benchSource, prog *progress) ([]benchResult,
 		}
 	}
 	setSpeedups(results)
+	// Side by side, the dtypes of one shape compare at a glance.
+	slices.SortStableFunc(results, func(a, b benchResult) int {
+		return cmp.Or(cmp.Compare(a.Threads, b.Threads), cmp.Compare(a.Batch, b.Batch), cmp.Compare(a.Seq, b.Seq))
+	})
 	return results, scope, nil
 }
 

@@ -170,6 +170,7 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"--model", "x.albq", "--config", "base"},
 		{"--kernels", "--seq", "8"},
 		{"--kernels", "--svg", "x.svg"},
+		{"--svg", "no/such/dir/chart.svg"},
 		{"extra"},
 	} {
 		code, _, errOut := runBenchCLI(t, args...)
