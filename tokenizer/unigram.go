@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 )
 
 // unkPenalty is subtracted from the lowest piece score to score an unknown
@@ -152,7 +153,10 @@ type spPiece struct {
 func (s *spModel) encode(text string) []spPiece {
 	normalized := s.norm.normalize(text)
 	raw := s.viterbi(normalized)
-	out := make([]spPiece, 0, len(raw))
+	out := raw[:0] // merging only shrinks; byte fallback needs its own slice
+	if s.byteFallback {
+		out = make([]spPiece, 0, len(raw))
+	}
 	prevUnk := false
 	for _, p := range raw {
 		isUnk := p.id == s.unkID
@@ -184,6 +188,9 @@ func (s *spModel) searchScore(id int) float64 {
 	return float64(p.score)
 }
 
+// bestPool recycles the search's per-position table between calls.
+var bestPool = sync.Pool{New: func() any { return new([]bestPath) }}
+
 // bestPath is, for one end position, the best segmentation ending there.
 type bestPath struct {
 	score float32
@@ -202,9 +209,14 @@ func (s *spModel) viterbi(text string) []spPiece {
 	if n == 0 {
 		return nil
 	}
-	best := make([]bestPath, n+1)
+	bp := bestPool.Get().(*[]bestPath)
+	defer bestPool.Put(bp)
+	if cap(*bp) < n+1 {
+		*bp = make([]bestPath, n+1)
+	}
+	best := (*bp)[:n+1]
 	for i := range best {
-		best[i].start = -1
+		best[i] = bestPath{start: -1}
 	}
 	unkScore := s.minScore - unkPenalty
 	for start := 0; start < n; {
