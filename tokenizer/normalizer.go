@@ -106,6 +106,7 @@ type asciiRule struct {
 	base      uint32 // the darts base of its children, when inTrie
 }
 
+// newNormalizer builds a normalizer and its ASCII shortcut table.
 func newNormalizer(spec normalizerSpec, chars *charsmap, userDefined *pieceTrie, wsAsSuffix bool) *normalizer {
 	n := &normalizer{spec: spec, chars: chars, userDefined: userDefined, wsAsSuffix: wsAsSuffix}
 	for c := range n.ascii {
