@@ -2,6 +2,7 @@ package modelfile
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,6 +36,25 @@ func Write(w io.Writer, m *Model) error {
 // existing output is left untouched.
 func WriteFile(path string, m *Model, force bool) error {
 	return writeFile(path, m, force, nil)
+}
+
+// WriteFileContext is WriteFile that gives up, leaving no file behind, when
+// ctx is cancelled (an interrupted convert).
+func WriteFileContext(ctx context.Context, path string, m *Model, force bool) error {
+	return writeFile(path, m, force, func(w io.Writer) io.Writer { return ctxWriter{ctx, w} })
+}
+
+// ctxWriter fails its writes once its context is done.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }
 
 // writeFile is WriteFile with an optional wrapper around the file's writer

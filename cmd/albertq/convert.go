@@ -2,10 +2,14 @@ package main
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/albertq/albertq/convert"
@@ -41,6 +45,9 @@ func convertCmd(args []string, stdout io.Writer) error {
 	start := time.Now()
 	progress := newProgress("convert")
 	defer progress.done()
+	// An interrupt stops the conversion and leaves no output behind.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 
 	progress.say("reading %s", opts.in)
 	src, err := convert.ReadCheckpoint(opts.in)
@@ -62,8 +69,14 @@ func convertCmd(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
+	if ctx.Err() != nil {
+		return errInterrupted
+	}
 	progress.say("writing %s", opts.out)
-	if err := modelfile.WriteFile(opts.out, q, opts.force); err != nil {
+	if err := modelfile.WriteFileContext(ctx, opts.out, q, opts.force); err != nil {
+		if ctx.Err() != nil {
+			return errInterrupted
+		}
 		return err
 	}
 	progress.done()
@@ -78,6 +91,8 @@ func convertCmd(args []string, stdout io.Writer) error {
 	}
 	return nil
 }
+
+var errInterrupted = errors.New("interrupted: no output was written")
 
 func parseConvertFlags(args []string, stdout io.Writer) (*convertOptions, error) {
 	fs := newFlags("convert", convertUsage, stdout)
