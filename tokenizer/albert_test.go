@@ -7,7 +7,7 @@ import (
 )
 
 func TestSpecialTokensInText(t *testing.T) {
-	tok := loadTestTokenizer(t, "albert-tiny.spiece.model")
+	tok := loadTestTokenizer(t, tinyModel)
 	// Lower-casing runs before special tokens are split off, so "<PAD>" becomes
 	// the special token "<pad>"; "[mask]" stays text.
 	enc, _ := tok.Encode("x <PAD> [MASK]", 0)
@@ -18,7 +18,7 @@ func TestSpecialTokensInText(t *testing.T) {
 	if slices.Contains(enc.IDs, tok.MaskID()) {
 		t.Errorf("[mask] recognised as special: %v", enc.IDs)
 	}
-	data, _ := os.ReadFile("testdata/albert-tiny.spiece.model")
+	data, _ := os.ReadFile(tinyModel)
 	cased, err := Load(data, Options{DoLowerCase: false})
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +30,7 @@ func TestSpecialTokensInText(t *testing.T) {
 }
 
 func TestOptions(t *testing.T) {
-	data, _ := os.ReadFile("testdata/albert-tiny.spiece.model")
+	data, _ := os.ReadFile(tinyModel)
 	tok, err := Load(data, Options{DoLowerCase: false, KeepAccents: true})
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +41,7 @@ func TestOptions(t *testing.T) {
 }
 
 func TestTruncation(t *testing.T) {
-	tok := loadTestTokenizer(t, "albert-tiny.spiece.model")
+	tok := loadTestTokenizer(t, tinyModel)
 	full, _ := tok.Encode("one two three four five", 0)
 	n := len(full.IDs)
 	for _, maxLen := range []int{2, 3, n - 1, n, n + 5} {
@@ -77,7 +77,7 @@ func TestTruncation(t *testing.T) {
 }
 
 func TestDecodeAndPieces(t *testing.T) {
-	tok := loadTestTokenizer(t, "albert-tiny.spiece.model")
+	tok := loadTestTokenizer(t, tinyModel)
 	enc, _ := tok.Encode("Hello [MASK] world, 1,000 times!", 0)
 	if got := tok.Decode(enc.IDs); got != "hello world, 1,000 times!" {
 		t.Errorf("Decode = %q", got)
@@ -100,7 +100,7 @@ func TestDecodeAndPieces(t *testing.T) {
 }
 
 func TestInvalidUTF8(t *testing.T) {
-	tok := loadTestTokenizer(t, "albert-tiny.spiece.model")
+	tok := loadTestTokenizer(t, tinyModel)
 	bad, _ := tok.Encode("a\xffb\xe2\x82", 0)
 	good, _ := tok.Encode("a\uFFFDb\uFFFD\uFFFD", 0)
 	if !slices.Equal(bad.IDs, good.IDs) {
@@ -145,7 +145,7 @@ func TestPythonStringHelpers(t *testing.T) {
 // TestPlainAtShortcut checks the normalizer's ASCII shortcut on every pair of
 // ASCII bytes, for both models.
 func TestPlainAtShortcut(t *testing.T) {
-	for _, name := range []string{"albert-tiny.spiece.model", "debsec.spiece.model"} {
+	for _, name := range []string{tinyModel, debsecModel} {
 		n := loadTestTokenizer(t, name).sp.norm
 		for a := 0; a < 128; a++ {
 			checkPlainAt(t, n, string(rune(a)))

@@ -27,7 +27,7 @@ func benchTexts(b *testing.B) (texts []string, size int) {
 
 // BenchmarkEncode measures Encode throughput over whole texts (no max length).
 func BenchmarkEncode(b *testing.B) {
-	tok := loadTestTokenizer(b, "debsec.spiece.model")
+	tok := loadTestTokenizer(b, debsecModel)
 	texts, size := benchTexts(b)
 	b.SetBytes(int64(size))
 	b.ResetTimer()
@@ -42,7 +42,7 @@ func BenchmarkEncode(b *testing.B) {
 
 // BenchmarkSentencePiece measures the raw SentencePiece encoder alone.
 func BenchmarkSentencePiece(b *testing.B) {
-	tok := loadTestTokenizer(b, "debsec.spiece.model")
+	tok := loadTestTokenizer(b, debsecModel)
 	texts, size := benchTexts(b)
 	b.SetBytes(int64(size))
 	b.ResetTimer()

@@ -19,7 +19,7 @@ func checkIDs(t *testing.T, tok *Tokenizer, what string, ids []int) {
 // FuzzEncode feeds arbitrary bytes to every entry point: no panic, ids in
 // range, and the same result twice.
 func FuzzEncode(f *testing.F) {
-	tok := loadTestTokenizer(f, "albert-tiny.spiece.model")
+	tok := loadTestTokenizer(f, tinyModel)
 	f.Add([]byte("Hello [MASK] world, 1,000 times!"))
 	f.Add([]byte("a\xffb\x00\u0130\u03a3\u0301"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -76,7 +76,7 @@ func checkPlainAt(t *testing.T, n *normalizer, text string) {
 // FuzzLoad feeds arbitrary bytes to Load: an error or a working tokenizer,
 // never a panic.
 func FuzzLoad(f *testing.F) {
-	if data, err := os.ReadFile("testdata/albert-tiny.spiece.model"); err == nil {
+	if data, err := os.ReadFile(tinyModel); err == nil {
 		f.Add(data)
 	}
 	f.Add(testModel{pieces: basePieces()}.bytes())

@@ -8,9 +8,15 @@ import (
 	"testing"
 )
 
+// The spiece.model files of the shared test checkpoints.
+const (
+	tinyModel   = "../testdata/albert-tiny/spiece.model"
+	debsecModel = "../testdata/albert-debsec/spiece.model"
+)
+
 func loadTestTokenizer(t testing.TB, name string) *Tokenizer {
 	t.Helper()
-	data, err := os.ReadFile("testdata/" + name)
+	data, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +41,7 @@ func readJSON(t testing.TB, name string, v any) {
 // TestTokenizerCases checks all of tokenizer-cases.json: AlbertTokenizer's
 // ids, tokens and preprocessed text, and raw SentencePiece ids and pieces.
 func TestTokenizerCases(t *testing.T) {
-	tok := loadTestTokenizer(t, "albert-tiny.spiece.model")
+	tok := loadTestTokenizer(t, tinyModel)
 	var f struct {
 		Cases []struct {
 			Text         string   `json:"text"`
@@ -106,7 +112,7 @@ func checkTexts(t *testing.T, tok *Tokenizer, text string, tokens []string, pre 
 // TestExpectedCases checks the model fixtures' tokenizer calls: single texts
 // and pairs, padding, and truncation to 64.
 func TestExpectedCases(t *testing.T) {
-	tok := loadTestTokenizer(t, "albert-tiny.spiece.model")
+	tok := loadTestTokenizer(t, tinyModel)
 	var f struct {
 		Cases []struct {
 			Inputs []struct {
@@ -165,7 +171,7 @@ func TestExpectedCases(t *testing.T) {
 // TestDebsecDev checks a second, larger model on 20 real descriptions
 // tokenized with truncation to 128.
 func TestDebsecDev(t *testing.T) {
-	tok := loadTestTokenizer(t, "debsec.spiece.model")
+	tok := loadTestTokenizer(t, debsecModel)
 	var f struct {
 		Cases []struct {
 			Text string `json:"text"`
