@@ -93,7 +93,7 @@ func renderBenchSVG(b *bytes.Buffer, doc *benchDoc) {
 <rect width="100%%" height="100%%" fill="white"/>
 `, width, height, width, height)
 	svgText(b, float64(width)/2, 24, "middle", `font-size="16" font-weight="bold"`, "albertq bench: "+doc.Model+", tokens/s by sequence length")
-	svgText(b, float64(width)/2, 44, "middle", `fill="#555"`, doc.Machine.describe())
+	svgText(b, float64(width)/2, 44, "middle", `fill="#555"`, doc.Machine.describe()+"; tokens/s = batch × seq / p50 latency")
 	svgLegend(b, float64(width)/2, 64, a.dtypes)
 	for row, batch := range a.batches {
 		for col, threads := range a.threads {
