@@ -248,8 +248,11 @@ func parseIntList(name, s string, lo, hi int) ([]int, error) {
 		if err != nil {
 			return nil, usagef("--%s: %q is not a whole number", name, f)
 		}
-		if v < lo || v > hi {
-			return nil, usagef("--%s: %d is out of range (%d to %d)", name, v, lo, hi)
+		switch {
+		case v < lo:
+			return nil, usagef("--%s: %d is too small (at least %d)", name, v, lo)
+		case v > hi:
+			return nil, usagef("--%s: %d is too large (at most %d)", name, v, hi)
 		}
 		out = append(out, v)
 	}
