@@ -2,57 +2,62 @@
 
 package kernels
 
+import "unsafe"
+
 // The fp32 and fp16-weight kernels: an MR×NR register tile of FMAs over the
 // whole K, reading A in place and one packed B panel (B stays half precision
 // in memory and is widened by vcvtph2ps in the loop).
 
 //go:noescape
-func f32TileAVX512x8(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+func f32TileAVX512x8(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f32TileAVX512x4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+func f32TileAVX512x4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f32TileAVX512x2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+func f32TileAVX512x2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f32TileAVX512x1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+func f32TileAVX512x1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f32TileAVX2x6(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+func f32TileAVX2x6(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f32TileAVX2x4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+func f32TileAVX2x4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f32TileAVX2x2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+func f32TileAVX2x2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f32TileAVX2x1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+func f32TileAVX2x1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f16TileAVX512x8(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+func f16TileAVX512x12(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f16TileAVX512x4(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+func f16TileAVX512x8(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f16TileAVX512x2(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+func f16TileAVX512x4(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f16TileAVX512x1(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+func f16TileAVX512x2(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f16TileAVX2x6(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+func f16TileAVX512x1(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f16TileAVX2x4(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+func f16TileAVX2x6(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f16TileAVX2x2(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+func f16TileAVX2x4(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
-func f16TileAVX2x1(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+func f16TileAVX2x2(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+
+//go:noescape
+func f16TileAVX2x1(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 var (
 	f32AVX512 = &F32Kernel{
@@ -67,8 +72,10 @@ var (
 	}
 	f16AVX512 = &F16Kernel{
 		Impl:   Impl{Name: "avx512", Available: hasAVX512, Probe: probeFMAZmm},
-		Layout: Layout{NR: 48, KG: 1},
-		gemm:   f16GEMM(48, []int{8, 4, 2, 1}, []floatTile[uint16]{f16TileAVX512x8, f16TileAVX512x4, f16TileAVX512x2, f16TileAVX512x1}),
+		Layout: Layout{NR: 32, KG: 1},
+		// 12×32 rather than 8×48: fewer vcvtph2ps (two uops each, on the
+		// FMA ports) per FMA.
+		gemm: f16GEMM(32, []int{12, 8, 4, 2, 1}, []floatTile[uint16]{f16TileAVX512x12, f16TileAVX512x8, f16TileAVX512x4, f16TileAVX512x2, f16TileAVX512x1}),
 	}
 	f16AVX2 = &F16Kernel{
 		Impl:   Impl{Name: "avx2", Available: hasAVX2, Probe: probeFMAYmm},
@@ -78,7 +85,7 @@ var (
 )
 
 // floatTile is the signature of the fp32 and fp16 micro-kernels.
-type floatTile[B float32 | uint16] func(a *float32, lda int, b *B, k int, c *float32, ldc, rows int, bias *float32)
+type floatTile[B float32 | uint16] func(a *float32, lda int, b *B, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 // f32GEMM is the F32Kernel.gemm of micro-kernels of nr columns and heights
 // mrs (descending).
@@ -95,6 +102,11 @@ func f16GEMM(nr int, mrs []int, tiles []floatTile[uint16]) func([]float32, int, 
 		floatGEMM(nr, mrs, tiles, c, ldc, a, lda, m, b.K, b.Data, bias, n0, n1)
 	}
 }
+
+// maxBlockBytes bounds the part of a B panel that one pass over the rows
+// streams: a longer K is cut into blocks whose panel slices stay in L2
+// while every row block (and every panel) reuses them, C accumulating.
+const maxBlockBytes = 160 << 10
 
 // floatGEMM drives micro-kernels over columns [n0, n1) of C, B being k×N
 // packed in panels of nr columns: blocks of mrs[0] rows, then the smallest
@@ -117,19 +129,30 @@ func floatGEMM[B float32 | uint16](nr int, mrs []int, tiles []floatTile[B], c []
 		}
 		lastA, lastLda = rest, k
 	}
-	for j := n0; j < n1; j += nr {
-		cols := min(nr, n1-j)
-		bp, bi := &b[j*k], s.panelBias(bias, j, cols, nr)
-		for i := 0; i < m; i += mrs[0] {
-			rows := min(mrs[0], m-i)
-			tile, ap, ldA := tiles[0], a[i*lda:], lda
-			if i == full {
-				tile, ap, ldA = tiles[last], lastA, lastLda
-			}
-			if cols == nr {
-				tile(&ap[0], ldA, bp, k, &c[i*ldc+j], ldc, rows, bi)
-			} else {
-				tile(&ap[0], ldA, bp, k, &s.tile[0], nr, rows, bi)
+	var zero B
+	blocks := (k*nr*int(unsafe.Sizeof(zero)) + maxBlockBytes - 1) / maxBlockBytes
+	kc := (k + blocks - 1) / blocks
+	for k0 := 0; k0 < k; k0 += kc {
+		kn, acc := min(kc, k-k0), k0 > 0
+		for j := n0; j < n1; j += nr {
+			cols := min(nr, n1-j)
+			bp, bi := &b[j*k+k0*nr], s.panelBias(bias, j, cols, nr)
+			for i := 0; i < m; i += mrs[0] {
+				rows := min(mrs[0], m-i)
+				tile, ap, ldA := tiles[0], a[i*lda+k0:], lda
+				if i == full {
+					tile, ap, ldA = tiles[last], lastA[k0:], lastLda
+				}
+				if cols == nr {
+					tile(&ap[0], ldA, bp, kn, &c[i*ldc+j], ldc, rows, bi, acc)
+					continue
+				}
+				if acc {
+					for r := range rows {
+						copy(s.tile[r*nr:r*nr+cols], c[(i+r)*ldc+j:])
+					}
+				}
+				tile(&ap[0], ldA, bp, kn, &s.tile[0], nr, rows, bi, acc)
 				s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
 			}
 		}

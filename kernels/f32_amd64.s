@@ -3,17 +3,18 @@
 #include "textflag.h"
 
 // fp32 and fp16-weight micro-kernels: one MR×NR tile of C over the whole K,
-// A read in place (row stride lda), B one packed panel (Layout{NR, 1}).
+// A read in place (row stride lda), B one packed panel (Layout{NR, 1}), or
+// one K block of both, adding to C.
 // Each kernel comes in a few MR (the x suffix) so short row tails waste little.
 
-// func f32TileAVX512x8(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+// func f32TileAVX512x8(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
 //	for i := range 8 { for j := range 48 {  // only rows i < rows are stored
-//		sum := bias[j]
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
 //		for kk := range k { sum += a[i*lda+kk] * b[kk*48+j] }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f32TileAVX512x8(SB), NOSPLIT, $0-64
+TEXT ·f32TileAVX512x8(SB), NOSPLIT, $0-65
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -86,14 +87,17 @@ loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVUPS 128(AX), Z26
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z24
+	VMOVUPS 64(AX), Z25
+	VMOVUPS 128(AX), Z26
 	VADDPS Z24, Z0, Z0
 	VMOVUPS Z0, 0(DI)
 	VADDPS Z25, Z1, Z1
@@ -163,18 +167,89 @@ loop:
 	VMOVUPS Z22, 64(DI)
 	VADDPS Z26, Z23, Z23
 	VMOVUPS Z23, 128(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS 64(DI), Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	VADDPS 128(DI), Z2, Z2
+	VMOVUPS Z2, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z3, Z3
+	VMOVUPS Z3, 0(DI)
+	VADDPS 64(DI), Z4, Z4
+	VMOVUPS Z4, 64(DI)
+	VADDPS 128(DI), Z5, Z5
+	VMOVUPS Z5, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z6, Z6
+	VMOVUPS Z6, 0(DI)
+	VADDPS 64(DI), Z7, Z7
+	VMOVUPS Z7, 64(DI)
+	VADDPS 128(DI), Z8, Z8
+	VMOVUPS Z8, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z9, Z9
+	VMOVUPS Z9, 0(DI)
+	VADDPS 64(DI), Z10, Z10
+	VMOVUPS Z10, 64(DI)
+	VADDPS 128(DI), Z11, Z11
+	VMOVUPS Z11, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z12, Z12
+	VMOVUPS Z12, 0(DI)
+	VADDPS 64(DI), Z13, Z13
+	VMOVUPS Z13, 64(DI)
+	VADDPS 128(DI), Z14, Z14
+	VMOVUPS Z14, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z15, Z15
+	VMOVUPS Z15, 0(DI)
+	VADDPS 64(DI), Z16, Z16
+	VMOVUPS Z16, 64(DI)
+	VADDPS 128(DI), Z17, Z17
+	VMOVUPS Z17, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z18, Z18
+	VMOVUPS Z18, 0(DI)
+	VADDPS 64(DI), Z19, Z19
+	VMOVUPS Z19, 64(DI)
+	VADDPS 128(DI), Z20, Z20
+	VMOVUPS Z20, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z21, Z21
+	VMOVUPS Z21, 0(DI)
+	VADDPS 64(DI), Z22, Z22
+	VMOVUPS Z22, 64(DI)
+	VADDPS 128(DI), Z23, Z23
+	VMOVUPS Z23, 128(DI)
 done:
 	VZEROUPPER
 	RET
 
-// func f32TileAVX512x4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+// func f32TileAVX512x4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
 //	for i := range 4 { for j := range 48 {  // only rows i < rows are stored
-//		sum := bias[j]
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
 //		for kk := range k { sum += a[i*lda+kk] * b[kk*48+j] }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f32TileAVX512x4(SB), NOSPLIT, $0-64
+TEXT ·f32TileAVX512x4(SB), NOSPLIT, $0-65
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -217,14 +292,17 @@ loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Z12
-	VMOVUPS 64(AX), Z13
-	VMOVUPS 128(AX), Z14
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z12
+	VMOVUPS 64(AX), Z13
+	VMOVUPS 128(AX), Z14
 	VADDPS Z12, Z0, Z0
 	VMOVUPS Z0, 0(DI)
 	VADDPS Z13, Z1, Z1
@@ -258,18 +336,53 @@ loop:
 	VMOVUPS Z10, 64(DI)
 	VADDPS Z14, Z11, Z11
 	VMOVUPS Z11, 128(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS 64(DI), Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	VADDPS 128(DI), Z2, Z2
+	VMOVUPS Z2, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z3, Z3
+	VMOVUPS Z3, 0(DI)
+	VADDPS 64(DI), Z4, Z4
+	VMOVUPS Z4, 64(DI)
+	VADDPS 128(DI), Z5, Z5
+	VMOVUPS Z5, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z6, Z6
+	VMOVUPS Z6, 0(DI)
+	VADDPS 64(DI), Z7, Z7
+	VMOVUPS Z7, 64(DI)
+	VADDPS 128(DI), Z8, Z8
+	VMOVUPS Z8, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z9, Z9
+	VMOVUPS Z9, 0(DI)
+	VADDPS 64(DI), Z10, Z10
+	VMOVUPS Z10, 64(DI)
+	VADDPS 128(DI), Z11, Z11
+	VMOVUPS Z11, 128(DI)
 done:
 	VZEROUPPER
 	RET
 
-// func f32TileAVX512x2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+// func f32TileAVX512x2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
 //	for i := range 2 { for j := range 48 {  // only rows i < rows are stored
-//		sum := bias[j]
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
 //		for kk := range k { sum += a[i*lda+kk] * b[kk*48+j] }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f32TileAVX512x2(SB), NOSPLIT, $0-64
+TEXT ·f32TileAVX512x2(SB), NOSPLIT, $0-65
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -298,14 +411,17 @@ loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Z6
-	VMOVUPS 64(AX), Z7
-	VMOVUPS 128(AX), Z8
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z6
+	VMOVUPS 64(AX), Z7
+	VMOVUPS 128(AX), Z8
 	VADDPS Z6, Z0, Z0
 	VMOVUPS Z0, 0(DI)
 	VADDPS Z7, Z1, Z1
@@ -321,18 +437,35 @@ loop:
 	VMOVUPS Z4, 64(DI)
 	VADDPS Z8, Z5, Z5
 	VMOVUPS Z5, 128(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS 64(DI), Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	VADDPS 128(DI), Z2, Z2
+	VMOVUPS Z2, 128(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z3, Z3
+	VMOVUPS Z3, 0(DI)
+	VADDPS 64(DI), Z4, Z4
+	VMOVUPS Z4, 64(DI)
+	VADDPS 128(DI), Z5, Z5
+	VMOVUPS Z5, 128(DI)
 done:
 	VZEROUPPER
 	RET
 
-// func f32TileAVX512x1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+// func f32TileAVX512x1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
 //	for i := range 1 { for j := range 48 {  // only rows i < rows are stored
-//		sum := bias[j]
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
 //		for kk := range k { sum += a[i*lda+kk] * b[kk*48+j] }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f32TileAVX512x1(SB), NOSPLIT, $0-64
+TEXT ·f32TileAVX512x1(SB), NOSPLIT, $0-65
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -354,32 +487,717 @@ loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Z3
-	VMOVUPS 64(AX), Z4
-	VMOVUPS 128(AX), Z5
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z3
+	VMOVUPS 64(AX), Z4
+	VMOVUPS 128(AX), Z5
 	VADDPS Z3, Z0, Z0
 	VMOVUPS Z0, 0(DI)
 	VADDPS Z4, Z1, Z1
 	VMOVUPS Z1, 64(DI)
 	VADDPS Z5, Z2, Z2
 	VMOVUPS Z2, 128(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS 64(DI), Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	VADDPS 128(DI), Z2, Z2
+	VMOVUPS Z2, 128(DI)
 done:
 	VZEROUPPER
 	RET
 
-// func f32TileAVX2x6(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+// func f16TileAVX512x12(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+//
+//	for i := range 12 { for j := range 32 {  // only rows i < rows are stored
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
+//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*32+j]) }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f16TileAVX512x12(SB), NOSPLIT, $0-65
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	LEAQ (SI)(DX*4), DI
+	LEAQ (DI)(DX*4), R11
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	VXORPS Z16, Z16, Z16
+	VXORPS Z17, Z17, Z17
+	VXORPS Z18, Z18, Z18
+	VXORPS Z19, Z19, Z19
+	VXORPS Z20, Z20, Z20
+	VXORPS Z21, Z21, Z21
+	VXORPS Z22, Z22, Z22
+	VXORPS Z23, Z23, Z23
+loop:
+	VCVTPH2PS 0(BX), Z24
+	VCVTPH2PS 32(BX), Z25
+	VBROADCASTSS (SI), Z26
+	VFMADD231PS Z24, Z26, Z0
+	VFMADD231PS Z25, Z26, Z1
+	VBROADCASTSS (SI)(DX*1), Z27
+	VFMADD231PS Z24, Z27, Z2
+	VFMADD231PS Z25, Z27, Z3
+	VBROADCASTSS (SI)(DX*2), Z26
+	VFMADD231PS Z24, Z26, Z4
+	VFMADD231PS Z25, Z26, Z5
+	VBROADCASTSS (SI)(R10*1), Z27
+	VFMADD231PS Z24, Z27, Z6
+	VFMADD231PS Z25, Z27, Z7
+	VBROADCASTSS (DI), Z26
+	VFMADD231PS Z24, Z26, Z8
+	VFMADD231PS Z25, Z26, Z9
+	VBROADCASTSS (DI)(DX*1), Z27
+	VFMADD231PS Z24, Z27, Z10
+	VFMADD231PS Z25, Z27, Z11
+	VBROADCASTSS (DI)(DX*2), Z26
+	VFMADD231PS Z24, Z26, Z12
+	VFMADD231PS Z25, Z26, Z13
+	VBROADCASTSS (DI)(R10*1), Z27
+	VFMADD231PS Z24, Z27, Z14
+	VFMADD231PS Z25, Z27, Z15
+	VBROADCASTSS (R11), Z26
+	VFMADD231PS Z24, Z26, Z16
+	VFMADD231PS Z25, Z26, Z17
+	VBROADCASTSS (R11)(DX*1), Z27
+	VFMADD231PS Z24, Z27, Z18
+	VFMADD231PS Z25, Z27, Z19
+	VBROADCASTSS (R11)(DX*2), Z26
+	VFMADD231PS Z24, Z26, Z20
+	VFMADD231PS Z25, Z26, Z21
+	VBROADCASTSS (R11)(R10*1), Z27
+	VFMADD231PS Z24, Z27, Z22
+	VFMADD231PS Z25, Z27, Z23
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $4, R11
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z24
+	VMOVUPS 64(AX), Z25
+	VADDPS Z24, Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS Z25, Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z24, Z2, Z2
+	VMOVUPS Z2, 0(DI)
+	VADDPS Z25, Z3, Z3
+	VMOVUPS Z3, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z24, Z4, Z4
+	VMOVUPS Z4, 0(DI)
+	VADDPS Z25, Z5, Z5
+	VMOVUPS Z5, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z24, Z6, Z6
+	VMOVUPS Z6, 0(DI)
+	VADDPS Z25, Z7, Z7
+	VMOVUPS Z7, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z24, Z8, Z8
+	VMOVUPS Z8, 0(DI)
+	VADDPS Z25, Z9, Z9
+	VMOVUPS Z9, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z24, Z10, Z10
+	VMOVUPS Z10, 0(DI)
+	VADDPS Z25, Z11, Z11
+	VMOVUPS Z11, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z24, Z12, Z12
+	VMOVUPS Z12, 0(DI)
+	VADDPS Z25, Z13, Z13
+	VMOVUPS Z13, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z24, Z14, Z14
+	VMOVUPS Z14, 0(DI)
+	VADDPS Z25, Z15, Z15
+	VMOVUPS Z15, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z24, Z16, Z16
+	VMOVUPS Z16, 0(DI)
+	VADDPS Z25, Z17, Z17
+	VMOVUPS Z17, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z24, Z18, Z18
+	VMOVUPS Z18, 0(DI)
+	VADDPS Z25, Z19, Z19
+	VMOVUPS Z19, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z24, Z20, Z20
+	VMOVUPS Z20, 0(DI)
+	VADDPS Z25, Z21, Z21
+	VMOVUPS Z21, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z24, Z22, Z22
+	VMOVUPS Z22, 0(DI)
+	VADDPS Z25, Z23, Z23
+	VMOVUPS Z23, 64(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS 64(DI), Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z2, Z2
+	VMOVUPS Z2, 0(DI)
+	VADDPS 64(DI), Z3, Z3
+	VMOVUPS Z3, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z4, Z4
+	VMOVUPS Z4, 0(DI)
+	VADDPS 64(DI), Z5, Z5
+	VMOVUPS Z5, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z6, Z6
+	VMOVUPS Z6, 0(DI)
+	VADDPS 64(DI), Z7, Z7
+	VMOVUPS Z7, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z8, Z8
+	VMOVUPS Z8, 0(DI)
+	VADDPS 64(DI), Z9, Z9
+	VMOVUPS Z9, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z10, Z10
+	VMOVUPS Z10, 0(DI)
+	VADDPS 64(DI), Z11, Z11
+	VMOVUPS Z11, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z12, Z12
+	VMOVUPS Z12, 0(DI)
+	VADDPS 64(DI), Z13, Z13
+	VMOVUPS Z13, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z14, Z14
+	VMOVUPS Z14, 0(DI)
+	VADDPS 64(DI), Z15, Z15
+	VMOVUPS Z15, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z16, Z16
+	VMOVUPS Z16, 0(DI)
+	VADDPS 64(DI), Z17, Z17
+	VMOVUPS Z17, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z18, Z18
+	VMOVUPS Z18, 0(DI)
+	VADDPS 64(DI), Z19, Z19
+	VMOVUPS Z19, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z20, Z20
+	VMOVUPS Z20, 0(DI)
+	VADDPS 64(DI), Z21, Z21
+	VMOVUPS Z21, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z22, Z22
+	VMOVUPS Z22, 0(DI)
+	VADDPS 64(DI), Z23, Z23
+	VMOVUPS Z23, 64(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f16TileAVX512x8(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+//
+//	for i := range 8 { for j := range 32 {  // only rows i < rows are stored
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
+//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*32+j]) }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f16TileAVX512x8(SB), NOSPLIT, $0-65
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	LEAQ (SI)(DX*4), DI
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	VXORPS Z15, Z15, Z15
+loop:
+	VCVTPH2PS 0(BX), Z16
+	VCVTPH2PS 32(BX), Z17
+	VBROADCASTSS (SI), Z18
+	VFMADD231PS Z16, Z18, Z0
+	VFMADD231PS Z17, Z18, Z1
+	VBROADCASTSS (SI)(DX*1), Z19
+	VFMADD231PS Z16, Z19, Z2
+	VFMADD231PS Z17, Z19, Z3
+	VBROADCASTSS (SI)(DX*2), Z18
+	VFMADD231PS Z16, Z18, Z4
+	VFMADD231PS Z17, Z18, Z5
+	VBROADCASTSS (SI)(R10*1), Z19
+	VFMADD231PS Z16, Z19, Z6
+	VFMADD231PS Z17, Z19, Z7
+	VBROADCASTSS (DI), Z18
+	VFMADD231PS Z16, Z18, Z8
+	VFMADD231PS Z17, Z18, Z9
+	VBROADCASTSS (DI)(DX*1), Z19
+	VFMADD231PS Z16, Z19, Z10
+	VFMADD231PS Z17, Z19, Z11
+	VBROADCASTSS (DI)(DX*2), Z18
+	VFMADD231PS Z16, Z18, Z12
+	VFMADD231PS Z17, Z18, Z13
+	VBROADCASTSS (DI)(R10*1), Z19
+	VFMADD231PS Z16, Z19, Z14
+	VFMADD231PS Z17, Z19, Z15
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z16
+	VMOVUPS 64(AX), Z17
+	VADDPS Z16, Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS Z17, Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z16, Z2, Z2
+	VMOVUPS Z2, 0(DI)
+	VADDPS Z17, Z3, Z3
+	VMOVUPS Z3, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z16, Z4, Z4
+	VMOVUPS Z4, 0(DI)
+	VADDPS Z17, Z5, Z5
+	VMOVUPS Z5, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z16, Z6, Z6
+	VMOVUPS Z6, 0(DI)
+	VADDPS Z17, Z7, Z7
+	VMOVUPS Z7, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z16, Z8, Z8
+	VMOVUPS Z8, 0(DI)
+	VADDPS Z17, Z9, Z9
+	VMOVUPS Z9, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z16, Z10, Z10
+	VMOVUPS Z10, 0(DI)
+	VADDPS Z17, Z11, Z11
+	VMOVUPS Z11, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z16, Z12, Z12
+	VMOVUPS Z12, 0(DI)
+	VADDPS Z17, Z13, Z13
+	VMOVUPS Z13, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z16, Z14, Z14
+	VMOVUPS Z14, 0(DI)
+	VADDPS Z17, Z15, Z15
+	VMOVUPS Z15, 64(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS 64(DI), Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z2, Z2
+	VMOVUPS Z2, 0(DI)
+	VADDPS 64(DI), Z3, Z3
+	VMOVUPS Z3, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z4, Z4
+	VMOVUPS Z4, 0(DI)
+	VADDPS 64(DI), Z5, Z5
+	VMOVUPS Z5, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z6, Z6
+	VMOVUPS Z6, 0(DI)
+	VADDPS 64(DI), Z7, Z7
+	VMOVUPS Z7, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z8, Z8
+	VMOVUPS Z8, 0(DI)
+	VADDPS 64(DI), Z9, Z9
+	VMOVUPS Z9, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z10, Z10
+	VMOVUPS Z10, 0(DI)
+	VADDPS 64(DI), Z11, Z11
+	VMOVUPS Z11, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z12, Z12
+	VMOVUPS Z12, 0(DI)
+	VADDPS 64(DI), Z13, Z13
+	VMOVUPS Z13, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z14, Z14
+	VMOVUPS Z14, 0(DI)
+	VADDPS 64(DI), Z15, Z15
+	VMOVUPS Z15, 64(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f16TileAVX512x4(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+//
+//	for i := range 4 { for j := range 32 {  // only rows i < rows are stored
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
+//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*32+j]) }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f16TileAVX512x4(SB), NOSPLIT, $0-65
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+loop:
+	VCVTPH2PS 0(BX), Z8
+	VCVTPH2PS 32(BX), Z9
+	VBROADCASTSS (SI), Z10
+	VFMADD231PS Z8, Z10, Z0
+	VFMADD231PS Z9, Z10, Z1
+	VBROADCASTSS (SI)(DX*1), Z11
+	VFMADD231PS Z8, Z11, Z2
+	VFMADD231PS Z9, Z11, Z3
+	VBROADCASTSS (SI)(DX*2), Z10
+	VFMADD231PS Z8, Z10, Z4
+	VFMADD231PS Z9, Z10, Z5
+	VBROADCASTSS (SI)(R10*1), Z11
+	VFMADD231PS Z8, Z11, Z6
+	VFMADD231PS Z9, Z11, Z7
+	ADDQ $4, SI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z8
+	VMOVUPS 64(AX), Z9
+	VADDPS Z8, Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS Z9, Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z8, Z2, Z2
+	VMOVUPS Z2, 0(DI)
+	VADDPS Z9, Z3, Z3
+	VMOVUPS Z3, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z8, Z4, Z4
+	VMOVUPS Z4, 0(DI)
+	VADDPS Z9, Z5, Z5
+	VMOVUPS Z5, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z8, Z6, Z6
+	VMOVUPS Z6, 0(DI)
+	VADDPS Z9, Z7, Z7
+	VMOVUPS Z7, 64(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS 64(DI), Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z2, Z2
+	VMOVUPS Z2, 0(DI)
+	VADDPS 64(DI), Z3, Z3
+	VMOVUPS Z3, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z4, Z4
+	VMOVUPS Z4, 0(DI)
+	VADDPS 64(DI), Z5, Z5
+	VMOVUPS Z5, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z6, Z6
+	VMOVUPS Z6, 0(DI)
+	VADDPS 64(DI), Z7, Z7
+	VMOVUPS Z7, 64(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f16TileAVX512x2(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+//
+//	for i := range 2 { for j := range 32 {  // only rows i < rows are stored
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
+//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*32+j]) }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f16TileAVX512x2(SB), NOSPLIT, $0-65
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+loop:
+	VCVTPH2PS 0(BX), Z4
+	VCVTPH2PS 32(BX), Z5
+	VBROADCASTSS (SI), Z6
+	VFMADD231PS Z4, Z6, Z0
+	VFMADD231PS Z5, Z6, Z1
+	VBROADCASTSS (SI)(DX*1), Z7
+	VFMADD231PS Z4, Z7, Z2
+	VFMADD231PS Z5, Z7, Z3
+	ADDQ $4, SI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z4
+	VMOVUPS 64(AX), Z5
+	VADDPS Z4, Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS Z5, Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS Z4, Z2, Z2
+	VMOVUPS Z2, 0(DI)
+	VADDPS Z5, Z3, Z3
+	VMOVUPS Z3, 64(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS 64(DI), Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Z2, Z2
+	VMOVUPS Z2, 0(DI)
+	VADDPS 64(DI), Z3, Z3
+	VMOVUPS Z3, 64(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f16TileAVX512x1(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+//
+//	for i := range 1 { for j := range 32 {  // only rows i < rows are stored
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
+//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*32+j]) }
+//		c[i*ldc+j] = sum
+//	}}
+TEXT ·f16TileAVX512x1(SB), NOSPLIT, $0-65
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+loop:
+	VCVTPH2PS 0(BX), Z2
+	VCVTPH2PS 32(BX), Z3
+	VBROADCASTSS (SI), Z4
+	VFMADD231PS Z2, Z4, Z0
+	VFMADD231PS Z3, Z4, Z1
+	ADDQ $4, SI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  loop
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z2
+	VMOVUPS 64(AX), Z3
+	VADDPS Z2, Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS Z3, Z1, Z1
+	VMOVUPS Z1, 64(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Z0, Z0
+	VMOVUPS Z0, 0(DI)
+	VADDPS 64(DI), Z1, Z1
+	VMOVUPS Z1, 64(DI)
+done:
+	VZEROUPPER
+	RET
+
+// func f32TileAVX2x6(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
 //	for i := range 6 { for j := range 16 {  // only rows i < rows are stored
-//		sum := bias[j]
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
 //		for kk := range k { sum += a[i*lda+kk] * b[kk*16+j] }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f32TileAVX2x6(SB), NOSPLIT, $0-64
+TEXT ·f32TileAVX2x6(SB), NOSPLIT, $0-65
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -425,13 +1243,16 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Y12
-	VMOVUPS 32(AX), Y13
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y12
+	VMOVUPS 32(AX), Y13
 	VADDPS Y12, Y0, Y0
 	VMOVUPS Y0, 0(DI)
 	VADDPS Y13, Y1, Y1
@@ -471,18 +1292,59 @@ loop:
 	VMOVUPS Y10, 0(DI)
 	VADDPS Y13, Y11, Y11
 	VMOVUPS Y11, 32(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS 32(DI), Y1, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y2, Y2
+	VMOVUPS Y2, 0(DI)
+	VADDPS 32(DI), Y3, Y3
+	VMOVUPS Y3, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y4, Y4
+	VMOVUPS Y4, 0(DI)
+	VADDPS 32(DI), Y5, Y5
+	VMOVUPS Y5, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y6, Y6
+	VMOVUPS Y6, 0(DI)
+	VADDPS 32(DI), Y7, Y7
+	VMOVUPS Y7, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y8, Y8
+	VMOVUPS Y8, 0(DI)
+	VADDPS 32(DI), Y9, Y9
+	VMOVUPS Y9, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y10, Y10
+	VMOVUPS Y10, 0(DI)
+	VADDPS 32(DI), Y11, Y11
+	VMOVUPS Y11, 32(DI)
 done:
 	VZEROUPPER
 	RET
 
-// func f32TileAVX2x4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+// func f32TileAVX2x4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
 //	for i := range 4 { for j := range 16 {  // only rows i < rows are stored
-//		sum := bias[j]
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
 //		for kk := range k { sum += a[i*lda+kk] * b[kk*16+j] }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f32TileAVX2x4(SB), NOSPLIT, $0-64
+TEXT ·f32TileAVX2x4(SB), NOSPLIT, $0-65
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -516,13 +1378,16 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Y8
-	VMOVUPS 32(AX), Y9
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y8
+	VMOVUPS 32(AX), Y9
 	VADDPS Y8, Y0, Y0
 	VMOVUPS Y0, 0(DI)
 	VADDPS Y9, Y1, Y1
@@ -548,18 +1413,45 @@ loop:
 	VMOVUPS Y6, 0(DI)
 	VADDPS Y9, Y7, Y7
 	VMOVUPS Y7, 32(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS 32(DI), Y1, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y2, Y2
+	VMOVUPS Y2, 0(DI)
+	VADDPS 32(DI), Y3, Y3
+	VMOVUPS Y3, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y4, Y4
+	VMOVUPS Y4, 0(DI)
+	VADDPS 32(DI), Y5, Y5
+	VMOVUPS Y5, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y6, Y6
+	VMOVUPS Y6, 0(DI)
+	VADDPS 32(DI), Y7, Y7
+	VMOVUPS Y7, 32(DI)
 done:
 	VZEROUPPER
 	RET
 
-// func f32TileAVX2x2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+// func f32TileAVX2x2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
 //	for i := range 2 { for j := range 16 {  // only rows i < rows are stored
-//		sum := bias[j]
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
 //		for kk := range k { sum += a[i*lda+kk] * b[kk*16+j] }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f32TileAVX2x2(SB), NOSPLIT, $0-64
+TEXT ·f32TileAVX2x2(SB), NOSPLIT, $0-65
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -583,13 +1475,16 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Y4
-	VMOVUPS 32(AX), Y5
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y4
+	VMOVUPS 32(AX), Y5
 	VADDPS Y4, Y0, Y0
 	VMOVUPS Y0, 0(DI)
 	VADDPS Y5, Y1, Y1
@@ -601,18 +1496,31 @@ loop:
 	VMOVUPS Y2, 0(DI)
 	VADDPS Y5, Y3, Y3
 	VMOVUPS Y3, 32(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS 32(DI), Y1, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y2, Y2
+	VMOVUPS Y2, 0(DI)
+	VADDPS 32(DI), Y3, Y3
+	VMOVUPS Y3, 32(DI)
 done:
 	VZEROUPPER
 	RET
 
-// func f32TileAVX2x1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32)
+// func f32TileAVX2x1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
 //	for i := range 1 { for j := range 16 {  // only rows i < rows are stored
-//		sum := bias[j]
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
 //		for kk := range k { sum += a[i*lda+kk] * b[kk*16+j] }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f32TileAVX2x1(SB), NOSPLIT, $0-64
+TEXT ·f32TileAVX2x1(SB), NOSPLIT, $0-65
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -631,395 +1539,38 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Y2
-	VMOVUPS 32(AX), Y3
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y2
+	VMOVUPS 32(AX), Y3
 	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, 0(DI)
 	VADDPS Y3, Y1, Y1
+	VMOVUPS Y1, 32(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS 32(DI), Y1, Y1
 	VMOVUPS Y1, 32(DI)
 done:
 	VZEROUPPER
 	RET
 
-// func f16TileAVX512x8(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
-//
-//	for i := range 8 { for j := range 48 {  // only rows i < rows are stored
-//		sum := bias[j]
-//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*48+j]) }
-//		c[i*ldc+j] = sum
-//	}}
-TEXT ·f16TileAVX512x8(SB), NOSPLIT, $0-64
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	SHLQ $2, DX
-	LEAQ (DX)(DX*2), R10
-	LEAQ (SI)(DX*4), DI
-	MOVQ b+16(FP), BX
-	MOVQ k+24(FP), CX
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
-	VXORPS Z8, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VXORPS Z10, Z10, Z10
-	VXORPS Z11, Z11, Z11
-	VXORPS Z12, Z12, Z12
-	VXORPS Z13, Z13, Z13
-	VXORPS Z14, Z14, Z14
-	VXORPS Z15, Z15, Z15
-	VXORPS Z16, Z16, Z16
-	VXORPS Z17, Z17, Z17
-	VXORPS Z18, Z18, Z18
-	VXORPS Z19, Z19, Z19
-	VXORPS Z20, Z20, Z20
-	VXORPS Z21, Z21, Z21
-	VXORPS Z22, Z22, Z22
-	VXORPS Z23, Z23, Z23
-loop:
-	VCVTPH2PS 0(BX), Z24
-	VCVTPH2PS 32(BX), Z25
-	VCVTPH2PS 64(BX), Z26
-	VBROADCASTSS (SI), Z27
-	VFMADD231PS Z24, Z27, Z0
-	VFMADD231PS Z25, Z27, Z1
-	VFMADD231PS Z26, Z27, Z2
-	VBROADCASTSS (SI)(DX*1), Z28
-	VFMADD231PS Z24, Z28, Z3
-	VFMADD231PS Z25, Z28, Z4
-	VFMADD231PS Z26, Z28, Z5
-	VBROADCASTSS (SI)(DX*2), Z27
-	VFMADD231PS Z24, Z27, Z6
-	VFMADD231PS Z25, Z27, Z7
-	VFMADD231PS Z26, Z27, Z8
-	VBROADCASTSS (SI)(R10*1), Z28
-	VFMADD231PS Z24, Z28, Z9
-	VFMADD231PS Z25, Z28, Z10
-	VFMADD231PS Z26, Z28, Z11
-	VBROADCASTSS (DI), Z27
-	VFMADD231PS Z24, Z27, Z12
-	VFMADD231PS Z25, Z27, Z13
-	VFMADD231PS Z26, Z27, Z14
-	VBROADCASTSS (DI)(DX*1), Z28
-	VFMADD231PS Z24, Z28, Z15
-	VFMADD231PS Z25, Z28, Z16
-	VFMADD231PS Z26, Z28, Z17
-	VBROADCASTSS (DI)(DX*2), Z27
-	VFMADD231PS Z24, Z27, Z18
-	VFMADD231PS Z25, Z27, Z19
-	VFMADD231PS Z26, Z27, Z20
-	VBROADCASTSS (DI)(R10*1), Z28
-	VFMADD231PS Z24, Z28, Z21
-	VFMADD231PS Z25, Z28, Z22
-	VFMADD231PS Z26, Z28, Z23
-	ADDQ $4, SI
-	ADDQ $4, DI
-	ADDQ $96, BX
-	DECQ CX
-	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Z24
-	VMOVUPS 64(AX), Z25
-	VMOVUPS 128(AX), Z26
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	VADDPS Z24, Z0, Z0
-	VMOVUPS Z0, 0(DI)
-	VADDPS Z25, Z1, Z1
-	VMOVUPS Z1, 64(DI)
-	VADDPS Z26, Z2, Z2
-	VMOVUPS Z2, 128(DI)
-	DECQ CX
-	JZ   done
-	ADDQ DX, DI
-	VADDPS Z24, Z3, Z3
-	VMOVUPS Z3, 0(DI)
-	VADDPS Z25, Z4, Z4
-	VMOVUPS Z4, 64(DI)
-	VADDPS Z26, Z5, Z5
-	VMOVUPS Z5, 128(DI)
-	DECQ CX
-	JZ   done
-	ADDQ DX, DI
-	VADDPS Z24, Z6, Z6
-	VMOVUPS Z6, 0(DI)
-	VADDPS Z25, Z7, Z7
-	VMOVUPS Z7, 64(DI)
-	VADDPS Z26, Z8, Z8
-	VMOVUPS Z8, 128(DI)
-	DECQ CX
-	JZ   done
-	ADDQ DX, DI
-	VADDPS Z24, Z9, Z9
-	VMOVUPS Z9, 0(DI)
-	VADDPS Z25, Z10, Z10
-	VMOVUPS Z10, 64(DI)
-	VADDPS Z26, Z11, Z11
-	VMOVUPS Z11, 128(DI)
-	DECQ CX
-	JZ   done
-	ADDQ DX, DI
-	VADDPS Z24, Z12, Z12
-	VMOVUPS Z12, 0(DI)
-	VADDPS Z25, Z13, Z13
-	VMOVUPS Z13, 64(DI)
-	VADDPS Z26, Z14, Z14
-	VMOVUPS Z14, 128(DI)
-	DECQ CX
-	JZ   done
-	ADDQ DX, DI
-	VADDPS Z24, Z15, Z15
-	VMOVUPS Z15, 0(DI)
-	VADDPS Z25, Z16, Z16
-	VMOVUPS Z16, 64(DI)
-	VADDPS Z26, Z17, Z17
-	VMOVUPS Z17, 128(DI)
-	DECQ CX
-	JZ   done
-	ADDQ DX, DI
-	VADDPS Z24, Z18, Z18
-	VMOVUPS Z18, 0(DI)
-	VADDPS Z25, Z19, Z19
-	VMOVUPS Z19, 64(DI)
-	VADDPS Z26, Z20, Z20
-	VMOVUPS Z20, 128(DI)
-	DECQ CX
-	JZ   done
-	ADDQ DX, DI
-	VADDPS Z24, Z21, Z21
-	VMOVUPS Z21, 0(DI)
-	VADDPS Z25, Z22, Z22
-	VMOVUPS Z22, 64(DI)
-	VADDPS Z26, Z23, Z23
-	VMOVUPS Z23, 128(DI)
-done:
-	VZEROUPPER
-	RET
-
-// func f16TileAVX512x4(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
-//
-//	for i := range 4 { for j := range 48 {  // only rows i < rows are stored
-//		sum := bias[j]
-//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*48+j]) }
-//		c[i*ldc+j] = sum
-//	}}
-TEXT ·f16TileAVX512x4(SB), NOSPLIT, $0-64
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	SHLQ $2, DX
-	LEAQ (DX)(DX*2), R10
-	MOVQ b+16(FP), BX
-	MOVQ k+24(FP), CX
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-	VXORPS Z6, Z6, Z6
-	VXORPS Z7, Z7, Z7
-	VXORPS Z8, Z8, Z8
-	VXORPS Z9, Z9, Z9
-	VXORPS Z10, Z10, Z10
-	VXORPS Z11, Z11, Z11
-loop:
-	VCVTPH2PS 0(BX), Z12
-	VCVTPH2PS 32(BX), Z13
-	VCVTPH2PS 64(BX), Z14
-	VBROADCASTSS (SI), Z15
-	VFMADD231PS Z12, Z15, Z0
-	VFMADD231PS Z13, Z15, Z1
-	VFMADD231PS Z14, Z15, Z2
-	VBROADCASTSS (SI)(DX*1), Z16
-	VFMADD231PS Z12, Z16, Z3
-	VFMADD231PS Z13, Z16, Z4
-	VFMADD231PS Z14, Z16, Z5
-	VBROADCASTSS (SI)(DX*2), Z15
-	VFMADD231PS Z12, Z15, Z6
-	VFMADD231PS Z13, Z15, Z7
-	VFMADD231PS Z14, Z15, Z8
-	VBROADCASTSS (SI)(R10*1), Z16
-	VFMADD231PS Z12, Z16, Z9
-	VFMADD231PS Z13, Z16, Z10
-	VFMADD231PS Z14, Z16, Z11
-	ADDQ $4, SI
-	ADDQ $96, BX
-	DECQ CX
-	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Z12
-	VMOVUPS 64(AX), Z13
-	VMOVUPS 128(AX), Z14
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	VADDPS Z12, Z0, Z0
-	VMOVUPS Z0, 0(DI)
-	VADDPS Z13, Z1, Z1
-	VMOVUPS Z1, 64(DI)
-	VADDPS Z14, Z2, Z2
-	VMOVUPS Z2, 128(DI)
-	DECQ CX
-	JZ   done
-	ADDQ DX, DI
-	VADDPS Z12, Z3, Z3
-	VMOVUPS Z3, 0(DI)
-	VADDPS Z13, Z4, Z4
-	VMOVUPS Z4, 64(DI)
-	VADDPS Z14, Z5, Z5
-	VMOVUPS Z5, 128(DI)
-	DECQ CX
-	JZ   done
-	ADDQ DX, DI
-	VADDPS Z12, Z6, Z6
-	VMOVUPS Z6, 0(DI)
-	VADDPS Z13, Z7, Z7
-	VMOVUPS Z7, 64(DI)
-	VADDPS Z14, Z8, Z8
-	VMOVUPS Z8, 128(DI)
-	DECQ CX
-	JZ   done
-	ADDQ DX, DI
-	VADDPS Z12, Z9, Z9
-	VMOVUPS Z9, 0(DI)
-	VADDPS Z13, Z10, Z10
-	VMOVUPS Z10, 64(DI)
-	VADDPS Z14, Z11, Z11
-	VMOVUPS Z11, 128(DI)
-done:
-	VZEROUPPER
-	RET
-
-// func f16TileAVX512x2(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
-//
-//	for i := range 2 { for j := range 48 {  // only rows i < rows are stored
-//		sum := bias[j]
-//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*48+j]) }
-//		c[i*ldc+j] = sum
-//	}}
-TEXT ·f16TileAVX512x2(SB), NOSPLIT, $0-64
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	SHLQ $2, DX
-	LEAQ (DX)(DX*2), R10
-	MOVQ b+16(FP), BX
-	MOVQ k+24(FP), CX
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-	VXORPS Z3, Z3, Z3
-	VXORPS Z4, Z4, Z4
-	VXORPS Z5, Z5, Z5
-loop:
-	VCVTPH2PS 0(BX), Z6
-	VCVTPH2PS 32(BX), Z7
-	VCVTPH2PS 64(BX), Z8
-	VBROADCASTSS (SI), Z9
-	VFMADD231PS Z6, Z9, Z0
-	VFMADD231PS Z7, Z9, Z1
-	VFMADD231PS Z8, Z9, Z2
-	VBROADCASTSS (SI)(DX*1), Z10
-	VFMADD231PS Z6, Z10, Z3
-	VFMADD231PS Z7, Z10, Z4
-	VFMADD231PS Z8, Z10, Z5
-	ADDQ $4, SI
-	ADDQ $96, BX
-	DECQ CX
-	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Z6
-	VMOVUPS 64(AX), Z7
-	VMOVUPS 128(AX), Z8
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	VADDPS Z6, Z0, Z0
-	VMOVUPS Z0, 0(DI)
-	VADDPS Z7, Z1, Z1
-	VMOVUPS Z1, 64(DI)
-	VADDPS Z8, Z2, Z2
-	VMOVUPS Z2, 128(DI)
-	DECQ CX
-	JZ   done
-	ADDQ DX, DI
-	VADDPS Z6, Z3, Z3
-	VMOVUPS Z3, 0(DI)
-	VADDPS Z7, Z4, Z4
-	VMOVUPS Z4, 64(DI)
-	VADDPS Z8, Z5, Z5
-	VMOVUPS Z5, 128(DI)
-done:
-	VZEROUPPER
-	RET
-
-// func f16TileAVX512x1(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
-//
-//	for i := range 1 { for j := range 48 {  // only rows i < rows are stored
-//		sum := bias[j]
-//		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*48+j]) }
-//		c[i*ldc+j] = sum
-//	}}
-TEXT ·f16TileAVX512x1(SB), NOSPLIT, $0-64
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	SHLQ $2, DX
-	LEAQ (DX)(DX*2), R10
-	MOVQ b+16(FP), BX
-	MOVQ k+24(FP), CX
-	VXORPS Z0, Z0, Z0
-	VXORPS Z1, Z1, Z1
-	VXORPS Z2, Z2, Z2
-loop:
-	VCVTPH2PS 0(BX), Z3
-	VCVTPH2PS 32(BX), Z4
-	VCVTPH2PS 64(BX), Z5
-	VBROADCASTSS (SI), Z6
-	VFMADD231PS Z3, Z6, Z0
-	VFMADD231PS Z4, Z6, Z1
-	VFMADD231PS Z5, Z6, Z2
-	ADDQ $4, SI
-	ADDQ $96, BX
-	DECQ CX
-	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Z3
-	VMOVUPS 64(AX), Z4
-	VMOVUPS 128(AX), Z5
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	VADDPS Z3, Z0, Z0
-	VMOVUPS Z0, 0(DI)
-	VADDPS Z4, Z1, Z1
-	VMOVUPS Z1, 64(DI)
-	VADDPS Z5, Z2, Z2
-	VMOVUPS Z2, 128(DI)
-done:
-	VZEROUPPER
-	RET
-
-// func f16TileAVX2x6(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+// func f16TileAVX2x6(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
 //	for i := range 6 { for j := range 16 {  // only rows i < rows are stored
-//		sum := bias[j]
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
 //		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*16+j]) }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f16TileAVX2x6(SB), NOSPLIT, $0-64
+TEXT ·f16TileAVX2x6(SB), NOSPLIT, $0-65
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -1065,13 +1616,16 @@ loop:
 	ADDQ $32, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Y12
-	VMOVUPS 32(AX), Y13
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y12
+	VMOVUPS 32(AX), Y13
 	VADDPS Y12, Y0, Y0
 	VMOVUPS Y0, 0(DI)
 	VADDPS Y13, Y1, Y1
@@ -1111,18 +1665,59 @@ loop:
 	VMOVUPS Y10, 0(DI)
 	VADDPS Y13, Y11, Y11
 	VMOVUPS Y11, 32(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS 32(DI), Y1, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y2, Y2
+	VMOVUPS Y2, 0(DI)
+	VADDPS 32(DI), Y3, Y3
+	VMOVUPS Y3, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y4, Y4
+	VMOVUPS Y4, 0(DI)
+	VADDPS 32(DI), Y5, Y5
+	VMOVUPS Y5, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y6, Y6
+	VMOVUPS Y6, 0(DI)
+	VADDPS 32(DI), Y7, Y7
+	VMOVUPS Y7, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y8, Y8
+	VMOVUPS Y8, 0(DI)
+	VADDPS 32(DI), Y9, Y9
+	VMOVUPS Y9, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y10, Y10
+	VMOVUPS Y10, 0(DI)
+	VADDPS 32(DI), Y11, Y11
+	VMOVUPS Y11, 32(DI)
 done:
 	VZEROUPPER
 	RET
 
-// func f16TileAVX2x4(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+// func f16TileAVX2x4(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
 //	for i := range 4 { for j := range 16 {  // only rows i < rows are stored
-//		sum := bias[j]
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
 //		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*16+j]) }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f16TileAVX2x4(SB), NOSPLIT, $0-64
+TEXT ·f16TileAVX2x4(SB), NOSPLIT, $0-65
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -1156,13 +1751,16 @@ loop:
 	ADDQ $32, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Y8
-	VMOVUPS 32(AX), Y9
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y8
+	VMOVUPS 32(AX), Y9
 	VADDPS Y8, Y0, Y0
 	VMOVUPS Y0, 0(DI)
 	VADDPS Y9, Y1, Y1
@@ -1188,18 +1786,45 @@ loop:
 	VMOVUPS Y6, 0(DI)
 	VADDPS Y9, Y7, Y7
 	VMOVUPS Y7, 32(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS 32(DI), Y1, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y2, Y2
+	VMOVUPS Y2, 0(DI)
+	VADDPS 32(DI), Y3, Y3
+	VMOVUPS Y3, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y4, Y4
+	VMOVUPS Y4, 0(DI)
+	VADDPS 32(DI), Y5, Y5
+	VMOVUPS Y5, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y6, Y6
+	VMOVUPS Y6, 0(DI)
+	VADDPS 32(DI), Y7, Y7
+	VMOVUPS Y7, 32(DI)
 done:
 	VZEROUPPER
 	RET
 
-// func f16TileAVX2x2(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+// func f16TileAVX2x2(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
 //	for i := range 2 { for j := range 16 {  // only rows i < rows are stored
-//		sum := bias[j]
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
 //		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*16+j]) }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f16TileAVX2x2(SB), NOSPLIT, $0-64
+TEXT ·f16TileAVX2x2(SB), NOSPLIT, $0-65
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -1223,13 +1848,16 @@ loop:
 	ADDQ $32, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Y4
-	VMOVUPS 32(AX), Y5
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y4
+	VMOVUPS 32(AX), Y5
 	VADDPS Y4, Y0, Y0
 	VMOVUPS Y0, 0(DI)
 	VADDPS Y5, Y1, Y1
@@ -1241,18 +1869,31 @@ loop:
 	VMOVUPS Y2, 0(DI)
 	VADDPS Y5, Y3, Y3
 	VMOVUPS Y3, 32(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS 32(DI), Y1, Y1
+	VMOVUPS Y1, 32(DI)
+	DECQ CX
+	JZ   done
+	ADDQ DX, DI
+	VADDPS 0(DI), Y2, Y2
+	VMOVUPS Y2, 0(DI)
+	VADDPS 32(DI), Y3, Y3
+	VMOVUPS Y3, 32(DI)
 done:
 	VZEROUPPER
 	RET
 
-// func f16TileAVX2x1(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32)
+// func f16TileAVX2x1(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
 //	for i := range 1 { for j := range 16 {  // only rows i < rows are stored
-//		sum := bias[j]
+//		sum := bias[j]  // or c[i*ldc+j] if accumulate
 //		for kk := range k { sum += a[i*lda+kk] * widen(b[kk*16+j]) }
 //		c[i*ldc+j] = sum
 //	}}
-TEXT ·f16TileAVX2x1(SB), NOSPLIT, $0-64
+TEXT ·f16TileAVX2x1(SB), NOSPLIT, $0-65
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
@@ -1271,16 +1912,25 @@ loop:
 	ADDQ $32, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ bias+56(FP), AX
-	VMOVUPS 0(AX), Y2
-	VMOVUPS 32(AX), Y3
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Y2
+	VMOVUPS 32(AX), Y3
 	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, 0(DI)
 	VADDPS Y3, Y1, Y1
+	VMOVUPS Y1, 32(DI)
+	JMP  done
+accumulate:
+	VADDPS 0(DI), Y0, Y0
+	VMOVUPS Y0, 0(DI)
+	VADDPS 32(DI), Y1, Y1
 	VMOVUPS Y1, 32(DI)
 done:
 	VZEROUPPER

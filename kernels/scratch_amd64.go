@@ -18,7 +18,7 @@ type scratch struct {
 
 // The largest register tile of any amd64 kernel.
 const (
-	maxMR = 8
+	maxMR = 12
 	maxNR = 48
 )
 
