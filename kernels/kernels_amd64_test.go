@@ -2,7 +2,10 @@
 
 package kernels
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
 // TestSelectAMD64 checks what each ALBERTQ_KERNELS name forces: avx512 and
 // avx2 every kind, avxvnni the int8 kind only.
@@ -26,6 +29,23 @@ func TestSelectAMD64(t *testing.T) {
 		if err != nil || s.F32.Name != c.f32 || s.F16.Name != c.f16 || s.I8.Name != c.i8 {
 			t.Errorf("Select(%q) = %s/%s/%s, %v; want %s/%s/%s", c.name, s.F32.Name, s.F16.Name, s.I8.Name, err, c.f32, c.f16, c.i8)
 		}
+	}
+}
+
+// TestDefaultHonorsEnv makes ALBERTQ_KERNELS=<name> go test meaningful:
+// Default must then pick that kernel wherever the name has one.
+func TestDefaultHonorsEnv(t *testing.T) {
+	name := os.Getenv(EnvVar)
+	if name == "" {
+		t.Skip(EnvVar + " not set")
+	}
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := Select(name)
+	if s != want || (s.I8.Name != name && s.F32.Name != name) {
+		t.Fatalf("Default() = %s/%s/%s for %s=%s", s.F32.Name, s.F16.Name, s.I8.Name, EnvVar, name)
 	}
 }
 
