@@ -2,15 +2,46 @@ package engine
 
 import (
 	"fmt"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/albertq/albertq/convert"
 	"github.com/albertq/albertq/modelfile"
 	"github.com/albertq/albertq/quant"
 )
 
-// BenchmarkForward times albert-base (random weights) per dtype and shape,
-// single-threaded, reporting tokens/s.
+// benchShapes are the batch×sequence shapes of the ONNX Runtime anchors
+// (../shared/anchors), plus "mixed": 8 sequences of 16, 32, …, 128 tokens.
+var benchShapes = []string{"1x16", "1x64", "1x128", "1x256", "8x128", "mixed"}
+
+// benchBatch builds the sequences of a shape with deterministic ids.
+func benchBatch(shape string, vocab int) []Sequence {
+	var lens []int
+	if shape == "mixed" {
+		for i := range 8 {
+			lens = append(lens, 16*(i+1))
+		}
+	} else {
+		var b, s int
+		fmt.Sscanf(shape, "%dx%d", &b, &s)
+		for range b {
+			lens = append(lens, s)
+		}
+	}
+	seqs := make([]Sequence, len(lens))
+	for i, n := range lens {
+		seqs[i].IDs = make([]int, n)
+		for j := range n {
+			seqs[i].IDs[j] = (i*131 + j*7) % vocab
+		}
+	}
+	return seqs
+}
+
+// BenchmarkForward times albert-base (random weights) per dtype, shape and
+// thread count, reporting tokens/s and the process CPU time per op (less
+// sensitive than wall time to other jobs on a shared machine).
 func BenchmarkForward(b *testing.B) {
 	cfg, _ := convert.Preset("base")
 	src := convert.Random(cfg, 1)
@@ -19,27 +50,42 @@ func BenchmarkForward(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		mod, err := New(q, Options{Threads: 1})
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, shape := range [][2]int{{1, 16}, {1, 128}, {8, 128}} {
-			seqs := make([]Sequence, shape[0])
-			for i := range seqs {
-				seqs[i].IDs = make([]int, shape[1])
-				for j := range seqs[i].IDs {
-					seqs[i].IDs[j] = (i*131 + j*7) % cfg.VocabSize
-				}
+		for _, threads := range []int{1, 2} {
+			mod, err := New(q, Options{Threads: threads})
+			if err != nil {
+				b.Fatal(err)
 			}
-			b.Run(fmt.Sprintf("%v/%dx%d", dt, shape[0], shape[1]), func(b *testing.B) {
-				for b.Loop() {
-					if _, err := mod.Run(seqs); err != nil {
+			for _, shape := range benchShapes {
+				seqs := benchBatch(shape, cfg.VocabSize)
+				tokens := 0
+				for _, s := range seqs {
+					tokens += len(s.IDs)
+				}
+				b.Run(fmt.Sprintf("%v/%s/t%d", dt, shape, threads), func(b *testing.B) {
+					if _, err := mod.Run(seqs); err != nil { // warm the workspace
 						b.Fatal(err)
 					}
-				}
-				b.ReportMetric(float64(shape[0]*shape[1])*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
-			})
+					cpu0 := cpuTime()
+					b.ResetTimer()
+					for b.Loop() {
+						if _, err := mod.Run(seqs); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(tokens)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+					b.ReportMetric(float64(cpuTime()-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+				})
+			}
+			mod.Close()
 		}
-		mod.Close()
 	}
+}
+
+// cpuTime is the CPU time (user + system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

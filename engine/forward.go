@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/albertq/albertq/kernels"
 )
@@ -42,7 +41,8 @@ type batch struct {
 type runner struct {
 	kern kernels.Set
 	pool *kernels.Pool
-	eps  float64
+	eps  float32
+	ws   *workspace
 	// observe, when set, sees the input of every Linear application
 	// (calibration).
 	observe func(linear string, app int, x []float32)
@@ -58,17 +58,22 @@ func (mod *Model) run(seqs []Sequence, observe func(string, int, []float32)) (ou
 	if err != nil {
 		return nil, err
 	}
+	ws := mod.arenas.getWork()
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, fmt.Errorf("engine: internal error: %v", p)
 		}
 	}()
-	r := &runner{kern: mod.kern, pool: mod.pool, eps: mod.cfg.LayerNormEps, observe: observe}
-	return mod.forward(r, b), nil
+	r := &runner{kern: mod.kern, pool: mod.pool, eps: float32(mod.cfg.LayerNormEps), ws: ws, observe: observe}
+	out = mod.forward(r, b)
+	mod.arenas.putWork(ws) // not on a panic: the workspace may be half written
+	return out, nil
 }
 
 // forward is ALBERT: factorized embeddings projected to H, then the shared
-// layers applied num_hidden_layers times, the pooler, and the head.
+// layers applied num_hidden_layers times, the pooler, and the head. The
+// hidden states are computed in place in the returned buffer; everything
+// else lives in the workspace.
 func (mod *Model) forward(r *runner, b *batch) *Output {
 	c := &mod.cfg
 	emb := mod.embed(r, b)
@@ -77,7 +82,7 @@ func (mod *Model) forward(r *runner, b *batch) *Output {
 	layersPerGroup := c.NumHiddenLayers / c.NumHiddenGroups
 	for i := range c.NumHiddenLayers {
 		for _, lay := range mod.groups[i/layersPerGroup] {
-			hidden = lay.forward(r, mod, b, hidden, i)
+			lay.forward(r, mod, b, hidden, i)
 		}
 	}
 	out := &Output{Offsets: b.offsets, Hidden: hidden}
@@ -94,7 +99,8 @@ func (mod *Model) forward(r *runner, b *batch) *Output {
 // and normalises them.
 func (mod *Model) embed(r *runner, b *batch) []float32 {
 	e := mod.cfg.EmbeddingSize
-	x := make([]float32, b.tokens*e)
+	x := grow(&r.ws.emb, b.tokens*e)
+	clear(x)
 	for s, seq := range b.seqs {
 		for p, id := range seq.IDs {
 			row := x[(b.offsets[s]+p)*e:][:e]
@@ -103,66 +109,29 @@ func (mod *Model) embed(r *runner, b *batch) []float32 {
 			addRow(row, mod.emb.tokenType, typeID(seq, p))
 		}
 	}
-	layerNorm(x, e, mod.emb.norm.gamma, mod.emb.norm.beta, r.eps)
+	r.layerNorm(x, nil, e, mod.emb.norm)
 	return x
 }
 
-// forward applies one layer to h (tokens × H); app numbers this
+// forward applies one layer to h (tokens × H) in place; app numbers this
 // application of the shared weights.
-func (lay *layer) forward(r *runner, mod *Model, b *batch, h []float32, app int) []float32 {
+func (lay *layer) forward(r *runner, mod *Model, b *batch, h []float32, app int) {
 	hs, is := mod.cfg.HiddenSize, mod.cfg.IntermediateSize
 	n := b.tokens
-	q, k, v := make([]float32, n*hs), make([]float32, n*hs), make([]float32, n*hs)
-	lay.query.apply(r, q, h, n, app)
-	lay.key.apply(r, k, h, n, app)
-	lay.value.apply(r, v, h, n, app)
-	ctx := make([]float32, n*hs)
-	mod.attention(b, q, k, v, ctx)
+	qkv := grow(&r.ws.qkv, n*3*hs)
+	lay.qkv.apply(r, qkv, h, n, app)
+	ctx := grow(&r.ws.ctx, n*hs)
+	mod.attention(r, b, qkv, ctx)
 
-	attended := make([]float32, n*hs)
+	attended := grow(&r.ws.attended, n*hs)
 	lay.attnOut.apply(r, attended, ctx, n, app)
-	addInto(attended, h)
-	layerNorm(attended, hs, lay.attnNorm.gamma, lay.attnNorm.beta, r.eps)
+	r.layerNorm(attended, h, hs, lay.attnNorm)
 
-	inner := make([]float32, n*is)
+	inner := grow(&r.ws.inner, n*is)
 	lay.ffn.apply(r, inner, attended, n, app)
-	mod.act(inner)
-	out := make([]float32, n*hs)
-	lay.ffnOut.apply(r, out, inner, n, app)
-	addInto(out, attended)
-	layerNorm(out, hs, lay.outNorm.gamma, lay.outNorm.beta, r.eps)
-	return out
-}
-
-// attention is multi-head scaled dot-product attention, each sequence on its
-// own tokens: ctx = softmax(q·kᵀ/√d + mask)·v per head, heads in parallel.
-func (mod *Model) attention(b *batch, q, k, v, ctx []float32) {
-	hs, heads := mod.cfg.HiddenSize, mod.cfg.NumAttentionHeads
-	d := hs / heads
-	scale := float32(1 / math.Sqrt(float64(d)))
-	f32 := mod.kern.F32
-	mod.pool.For(len(b.seqs)*heads, func(lo, hi int) {
-		for job := lo; job < hi; job++ {
-			s, hd := job/heads, job%heads
-			n := len(b.seqs[s].IDs)
-			at := b.offsets[s]*hs + hd*d // this head's columns of this sequence's rows
-			scores := make([]float32, n*n)
-			keys := f32.Pack(k[at:], kernels.Transposed(hs), d, n)
-			f32.GEMM(nil, scores, n, q[at:], hs, n, keys, nil)
-			for i := range n {
-				row := scores[i*n : (i+1)*n]
-				for j := range row {
-					row[j] *= scale
-					if !attends(b.seqs[s], j) {
-						row[j] += -math.MaxFloat32
-					}
-				}
-				softmaxRow(row)
-			}
-			values := f32.Pack(v[at:], kernels.RowMajor(hs), n, d)
-			f32.GEMM(nil, ctx[at:], hs, scores, n, n, values, nil)
-		}
-	})
+	r.rows(n, is, func(lo, hi int) { mod.act(inner[lo*is : hi*is]) })
+	lay.ffnOut.apply(r, h, inner, n, app)
+	r.layerNorm(h, attended, hs, lay.outNorm)
 }
 
 // pool1 is ALBERT's pooler: tanh(Linear(hidden of each sequence's first token)).
@@ -217,21 +186,4 @@ func (mod *Model) newBatch(seqs []Sequence) (*batch, error) {
 	}
 	b.tokens = b.offsets[len(seqs)]
 	return b, nil
-}
-
-// quantize turns rows of x (width w) into int8 for an int8 Linear: with a
-// static (calibrated) scale when one is given, else each row by its own max.
-func (r *runner) quantize(x []float32, rows, w int, static float32) ([]int8, []float32) {
-	q := make([]int8, rows*w)
-	scales := make([]float32, rows)
-	for i := range rows {
-		src, dst := x[i*w:(i+1)*w], q[i*w:(i+1)*w]
-		if static > 0 {
-			kernels.QuantizeRowWithScale(dst, src, static)
-			scales[i] = static
-		} else {
-			scales[i] = kernels.QuantizeRow(dst, src)
-		}
-	}
-	return q, scales
 }

@@ -140,7 +140,7 @@ func (h *maskedLMHead) apply(r *runner, b *batch, out *Output) {
 	x := make([]float32, b.tokens*e)
 	h.dense.apply(r, x, out.Hidden, b.tokens, 0)
 	h.act(x)
-	layerNorm(x, e, h.norm.gamma, h.norm.beta, r.eps)
+	r.layerNorm(x, nil, e, h.norm)
 	out.Logits = make([]float32, b.tokens*h.decoder.out)
 	out.LogitsWidth = h.decoder.out
 	h.decoder.apply(r, out.Logits, x, b.tokens, 0)

@@ -8,7 +8,10 @@ import (
 // linear is one Linear module, y = x·Wᵀ + b, with W packed once at load for
 // the kernel of its stored type: fp32, fp16 (kept half) or int8.
 type linear struct {
-	name    string
+	name string
+	// parts names the Linears fused into this one (q, k and v), each
+	// reported to observe; nil for an ordinary Linear.
+	parts   []string
 	in, out int
 	bias    []float32
 	f32     *kernels.PackedF32
@@ -50,20 +53,47 @@ func packLinear(kern kernels.Set, t *modelfile.Tensor, in, out int) *linear {
 }
 
 // apply computes dst = x·Wᵀ + b for rows rows of x; app numbers this use of
-// the Linear within the forward pass (for static int8 scales).
+// the Linear within the forward pass (for static int8 scales). An int8
+// Linear quantizes x into the workspace first, rows in parallel.
 func (l *linear) apply(r *runner, dst, x []float32, rows, app int) {
 	if r.observe != nil {
-		r.observe(l.name, app, x[:rows*l.in])
+		for _, name := range l.observedAs() {
+			r.observe(name, app, x[:rows*l.in])
+		}
 	}
 	switch {
 	case l.i8 != nil:
-		q, scales := r.quantize(x, rows, l.in, l.staticScale(app))
+		q, scales := grow(&r.ws.q8, rows*l.in), grow(&r.ws.qs, rows)
+		r.quantize(q, scales, x, rows, l.in, l.staticScale(app))
 		r.kern.I8.GEMM(r.pool, dst, l.out, q, l.in, scales, rows, l.i8, l.bias)
 	case l.f16 != nil:
 		r.kern.F16.GEMM(r.pool, dst, l.out, x, l.in, rows, l.f16, l.bias)
 	default:
 		r.kern.F32.GEMM(r.pool, dst, l.out, x, l.in, rows, l.f32, l.bias)
 	}
+}
+
+func (l *linear) observedAs() []string {
+	if l.parts != nil {
+		return l.parts
+	}
+	return []string{l.name}
+}
+
+// quantize turns rows of x (width w) into int8 q with row scales: with a
+// static (calibrated) scale when one is given, else each row by its own max.
+func (r *runner) quantize(q []int8, scales, x []float32, rows, w int, static float32) {
+	r.rows(rows, w, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			src, dst := x[i*w:(i+1)*w], q[i*w:(i+1)*w]
+			if static > 0 {
+				kernels.QuantizeRowWithScale(dst, src, static)
+				scales[i] = static
+			} else {
+				scales[i] = kernels.QuantizeRow(dst, src)
+			}
+		}
+	})
 }
 
 // staticScale is the calibrated input scale of application app, or 0 for
@@ -73,4 +103,61 @@ func (l *linear) staticScale(app int) float32 {
 		return l.static[app]
 	}
 	return 0
+}
+
+// loadFused loads Linears that share their input (a layer's query, key and
+// value) as one, their output channels one after another, so one GEMM
+// computes them all. Their weights are concatenated before packing: int8
+// keeps each output channel's scale; the static input scales, one per
+// application, are the largest of the parts' (calibration sees the same
+// input for each, so they agree). Parts stored in different types are
+// widened to fp32.
+func (w *weights) loadFused(names []string, in, out int, actScales map[string][]float32) (*linear, error) {
+	var ts []*modelfile.Tensor
+	var bias []float32
+	for _, name := range names {
+		t, err := w.tensor(name+".weight", out, in)
+		if err != nil {
+			return nil, err
+		}
+		b, err := w.vector(name+".bias", out)
+		if err != nil {
+			return nil, err
+		}
+		ts, bias = append(ts, t), append(bias, b...)
+	}
+	l := packLinear(w.kern, concatRows(ts, len(names)*out, in), in, len(names)*out)
+	l.name, l.parts, l.bias = names[0], names, bias
+	for _, name := range names {
+		for app, s := range actScales[name] {
+			if app == len(l.static) {
+				l.static = append(l.static, s)
+			}
+			l.static[app] = max(l.static[app], s)
+		}
+	}
+	return l, nil
+}
+
+// concatRows stacks [out][in] tensors into one [rows][in] tensor of their
+// common type (fp32 if they differ), int8 scales expanded per row.
+func concatRows(ts []*modelfile.Tensor, rows, in int) *modelfile.Tensor {
+	c := &modelfile.Tensor{DType: ts[0].DType, Shape: []int{rows, in}}
+	for _, t := range ts {
+		if t.DType != c.DType {
+			c.DType = modelfile.F32
+		}
+	}
+	for _, t := range ts {
+		switch c.DType {
+		case modelfile.I8:
+			c.I8 = append(c.I8, t.I8...)
+			c.Scales = append(c.Scales, rowScales(t)...)
+		case modelfile.F16:
+			c.F16 = append(c.F16, t.F16...)
+		default:
+			c.F32 = append(c.F32, floats(t)...)
+		}
+	}
+	return c
 }

@@ -39,16 +39,19 @@ type Model struct {
 	head   head                 // the task head, nil for a bare encoder
 	tok    *tokenizer.Tokenizer // nil when the model has no spiece.model
 	src    *modelfile.Model
+	arenas arenas // per-call working memory, reused
 
 	noTruncate bool
 }
 
 // layer is one ALBERT layer: post-LN self-attention, then a post-LN FFN.
 type layer struct {
-	query, key, value, attnOut *linear
-	attnNorm                   norm
-	ffn, ffnOut                *linear
-	outNorm                    norm
+	qkv      *linear // query, key and value fused: each token's three side by side
+	attnOut  *linear
+	attnNorm norm
+	ffn      *linear
+	ffnOut   *linear
+	outNorm  norm
 }
 
 // norm is a LayerNorm's parameters.
@@ -134,9 +137,9 @@ func loadLayer(w *weights, c *modelfile.Config, prefix string, act map[string][]
 		errs = append(errs, err1, err2)
 		return norm{g, b}
 	}
-	lay.query = linear("attention.query", h, h)
-	lay.key = linear("attention.key", h, h)
-	lay.value = linear("attention.value", h, h)
+	qkv, err := w.loadFused([]string{prefix + "attention.query", prefix + "attention.key", prefix + "attention.value"}, h, h, act)
+	errs = append(errs, err)
+	lay.qkv = qkv
 	lay.attnOut = linear("attention.dense", h, h)
 	lay.attnNorm = layerNorm("attention.LayerNorm", h)
 	lay.ffn = linear("ffn", h, i)

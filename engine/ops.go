@@ -3,31 +3,39 @@ package engine
 import (
 	"fmt"
 	"math"
+
+	"github.com/albertq/albertq/kernels"
 )
 
 // The vector work between the GEMMs, all in fp32 as Q8BERT keeps it.
 
-// layerNorm normalises each of the rows of x (width w, in place) to zero mean
-// and unit variance, then scales by gamma and shifts by beta. Sums are in
-// float64 so long rows lose nothing.
-func layerNorm(x []float32, w int, gamma, beta []float32, eps float64) {
-	for r := 0; r+w <= len(x); r += w {
-		row := x[r : r+w]
-		var sum float64
-		for _, v := range row {
-			sum += float64(v)
-		}
-		mean := sum / float64(w)
-		var sq float64
-		for _, v := range row {
-			d := float64(v) - mean
-			sq += d * d
-		}
-		inv := 1 / math.Sqrt(sq/float64(w)+eps)
-		for i, v := range row {
-			row[i] = float32((float64(v)-mean)*inv)*gamma[i] + beta[i]
-		}
+// minParallelFloats is the row work below which a vector pass stays on the
+// calling thread: handing it to the pool would cost more than it saves.
+const minParallelFloats = 1 << 14
+
+// rows runs f over [0, n) rows of width w, split over the pool's threads
+// when there is enough work.
+func (r *runner) rows(n, w int, f func(lo, hi int)) {
+	if r.pool.Threads() == 1 || n*w < minParallelFloats {
+		f(0, n)
+		return
 	}
+	r.pool.For(n, f)
+}
+
+// layerNorm normalises each row of x (width w, in place) to zero mean and
+// unit variance, then scales by gamma and shifts by beta; with resid, it
+// normalises x + resid (post-LN's residual connection).
+func (r *runner) layerNorm(x, resid []float32, w int, nm norm) {
+	r.rows(len(x)/w, w, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			var res []float32
+			if resid != nil {
+				res = resid[i*w : (i+1)*w]
+			}
+			kernels.LayerNorm(x[i*w:(i+1)*w], res, nm.gamma, nm.beta, r.eps)
+		}
+	})
 }
 
 // addInto adds src to dst element by element (a residual connection).
@@ -38,22 +46,7 @@ func addInto(dst, src []float32) {
 }
 
 // softmaxRow turns row into probabilities in place.
-func softmaxRow(row []float32) {
-	peak := float32(math.Inf(-1))
-	for _, v := range row {
-		peak = max(peak, v)
-	}
-	var sum float64
-	for i, v := range row {
-		e := math.Exp(float64(v - peak))
-		row[i] = float32(e)
-		sum += e
-	}
-	inv := float32(1 / sum)
-	for i := range row {
-		row[i] *= inv
-	}
-}
+func softmaxRow(row []float32) { kernels.Softmax(row, 1) }
 
 // activation is an elementwise non-linearity applied in place.
 type activation func(x []float32)
@@ -75,13 +68,7 @@ func activationByName(name string) (activation, error) {
 }
 
 // geluTanh is gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
-func geluTanh(x []float32) {
-	const c = 0.7978845608028654 // √(2/π)
-	for i, v := range x {
-		f := float64(v)
-		x[i] = float32(0.5 * f * (1 + math.Tanh(c*(f+0.044715*f*f*f))))
-	}
-}
+func geluTanh(x []float32) { kernels.GELUTanh(x) }
 
 // geluErf is the exact gelu: 0.5·x·(1 + erf(x/√2)).
 func geluErf(x []float32) {

@@ -13,6 +13,9 @@ var (
 	expScaleSum  = expScaleSumGeneric
 	geluTanh     = geluTanhGeneric
 	scaleBy      = scaleGeneric
+	addSum       = addSumGeneric
+	sqDevSum     = sqDevSumGeneric
+	normalize    = normalizeGeneric
 )
 
 // QuantizeRow writes src as symmetric int8 into dst (q = round(x·127/max|x|),
@@ -52,6 +55,59 @@ func Softmax(row []float32, scale float32) {
 // place, computed as x·sigmoid(2u) = x / (1 + exp(-2u)) with a float32 exp
 // (relative error a few ulp, and no cancellation for negative x).
 func GELUTanh(x []float32) { geluTanh(x) }
+
+// LayerNorm sets x = (x + resid - mean)/√(var + eps)·gamma + beta over the
+// row x, mean and variance taken of x + resid (post-LN's residual add and
+// norm in one pass over the row while it is in cache); resid may be nil.
+// Sums are float32 in eight lanes, two-pass for the variance.
+func LayerNorm(x, resid, gamma, beta []float32, eps float32) {
+	n := len(x)
+	if n == 0 {
+		return
+	}
+	if resid != nil {
+		resid = resid[:n]
+	}
+	gamma, beta = gamma[:n], beta[:n]
+	mean := addSum(x, resid) / float32(n)
+	variance := sqDevSum(x, mean) / float32(n)
+	inv := float32(1 / math.Sqrt(float64(variance+eps)))
+	normalize(x, gamma, beta, mean, inv)
+}
+
+// addSumGeneric adds resid (if not nil) into x and returns the sum of x,
+// in eight partial sums as the SIMD version keeps them.
+func addSumGeneric(x, resid []float32) float32 {
+	var lanes [8]float32
+	for i := range x {
+		if resid != nil {
+			x[i] += resid[i]
+		}
+		lanes[i%8] += x[i]
+	}
+	return sumLanes(&lanes)
+}
+
+// sqDevSumGeneric is Σ (x - mean)².
+func sqDevSumGeneric(x []float32, mean float32) float32 {
+	var lanes [8]float32
+	for i, v := range x {
+		d := v - mean
+		lanes[i%8] += d * d
+	}
+	return sumLanes(&lanes)
+}
+
+func sumLanes(l *[8]float32) float32 {
+	return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]))
+}
+
+// normalizeGeneric sets x = (x - mean)·inv·gamma + beta.
+func normalizeGeneric(x, gamma, beta []float32, mean, inv float32) {
+	for i, v := range x {
+		x[i] = (v-mean)*inv*gamma[i] + beta[i]
+	}
+}
 
 // maxAbsGeneric is max |x| over x (0 for an empty x).
 func maxAbsGeneric(x []float32) float32 {

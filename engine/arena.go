@@ -1,0 +1,57 @@
+package engine
+
+import (
+	"sync"
+
+	"github.com/albertq/albertq/kernels"
+)
+
+// workspace is the working memory of one forward pass: every activation
+// between the GEMMs, sized for the batch and kept for the next call (a
+// sync.Pool per model), so a warm Run allocates only its outputs.
+type workspace struct {
+	emb, attended, qkv, ctx, inner []float32
+	q8                             []int8    // a Linear's input quantized
+	qs                             []float32 // its row scales
+}
+
+// attnScratch is one attention worker's memory: a sequence's scores for one
+// head, its packed keys and values, and the gathered rows of keys that the
+// mask keeps.
+type attnScratch struct {
+	scores, gathered []float32
+	keep             []int
+	keys, values     kernels.PackedF32
+}
+
+// arenas pools the workspaces and attention scratch of a model.
+type arenas struct {
+	work, attn sync.Pool
+}
+
+func (a *arenas) getWork() *workspace {
+	if w, ok := a.work.Get().(*workspace); ok {
+		return w
+	}
+	return &workspace{}
+}
+
+func (a *arenas) putWork(w *workspace) { a.work.Put(w) }
+
+func (a *arenas) getAttn() *attnScratch {
+	if s, ok := a.attn.Get().(*attnScratch); ok {
+		return s
+	}
+	return &attnScratch{}
+}
+
+func (a *arenas) putAttn(s *attnScratch) { a.attn.Put(s) }
+
+// grow returns (*buf)[:n], reallocating when the buffer is too small;
+// contents are undefined.
+func grow[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+	}
+	return (*buf)[:n]
+}
