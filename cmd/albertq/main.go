@@ -102,8 +102,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
+			if errors.Is(err, flag.ErrHelp) { // the flag package has printed the usage
 				return nil, err
 			}
 			return nil, usageError{strings.TrimSpace(err.Error())}
