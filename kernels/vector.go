@@ -16,6 +16,7 @@ var (
 	addSum       = addSumGeneric
 	sqDevSum     = sqDevSumGeneric
 	normalize    = normalizeGeneric
+	maxOf        = maxGeneric
 )
 
 // QuantizeRow writes src as symmetric int8 into dst (q = round(x·127/max|x|),
@@ -43,10 +44,7 @@ func Softmax(row []float32, scale float32) {
 	if len(row) == 0 {
 		return
 	}
-	peak := row[0]
-	for _, v := range row {
-		peak = max(peak, v)
-	}
+	peak := maxOf(row)
 	sum := expScaleSum(row, scale, peak*scale)
 	scaleBy(row, 1/sum)
 }
@@ -107,6 +105,15 @@ func normalizeGeneric(x, gamma, beta []float32, mean, inv float32) {
 	for i, v := range x {
 		x[i] = (v-mean)*inv*gamma[i] + beta[i]
 	}
+}
+
+// maxGeneric is the largest element of a non-empty x.
+func maxGeneric(x []float32) float32 {
+	peak := x[0]
+	for _, v := range x {
+		peak = max(peak, v)
+	}
+	return peak
 }
 
 // maxAbsGeneric is max |x| over x (0 for an empty x).

@@ -20,9 +20,22 @@ func geluTanhAVX2(x *float32, n int)
 //go:noescape
 func scaleAVX2(x *float32, n int, s float32)
 
+//go:noescape
+func maxAVX2(x *float32, n int) float32
+
+//go:noescape
+func addSumAVX2(x, resid *float32, n int) float32
+
+//go:noescape
+func sqDevSumAVX2(x *float32, n int, mean float32) float32
+
+//go:noescape
+func normalizeAVX2(x, gamma, beta *float32, n int, mean, inv float32)
+
 func init() {
 	if hasAVX2() {
 		maxAbs, quantizeInto, expScaleSum, geluTanh, scaleBy = maxAbsAVX, quantizeAVX, expScaleSumAVX, geluTanhAVX, scaleAVX
+		maxOf, addSum, sqDevSum, normalize = maxAVX, addSumAVX, sqDevSumAVX, normalizeAVX
 	}
 }
 
@@ -70,4 +83,49 @@ func scaleAVX(x []float32, s float32) {
 		scaleAVX2(&x[0], n, s)
 	}
 	scaleGeneric(x[n:], s)
+}
+
+func maxAVX(x []float32) float32 {
+	n := whole(len(x))
+	if n == 0 {
+		return maxGeneric(x)
+	}
+	peak := maxAVX2(&x[0], n)
+	if n < len(x) {
+		peak = max(peak, maxGeneric(x[n:]))
+	}
+	return peak
+}
+
+func addSumAVX(x, resid []float32) float32 {
+	n := whole(len(x))
+	var sum float32
+	if n > 0 {
+		var r *float32
+		if resid != nil {
+			r = &resid[0]
+		}
+		sum = addSumAVX2(&x[0], r, n)
+	}
+	if resid != nil {
+		resid = resid[n:]
+	}
+	return sum + addSumGeneric(x[n:], resid)
+}
+
+func sqDevSumAVX(x []float32, mean float32) float32 {
+	n := whole(len(x))
+	sum := sqDevSumGeneric(x[n:], mean)
+	if n > 0 {
+		sum += sqDevSumAVX2(&x[0], n, mean)
+	}
+	return sum
+}
+
+func normalizeAVX(x, gamma, beta []float32, mean, inv float32) {
+	n := whole(len(x))
+	if n > 0 {
+		normalizeAVX2(&x[0], &gamma[0], &beta[0], n, mean, inv)
+	}
+	normalizeGeneric(x[n:], gamma[n:], beta[n:], mean, inv)
 }

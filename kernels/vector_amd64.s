@@ -238,3 +238,91 @@ scale_loop:
 	JNZ scale_loop
 	VZEROUPPER
 	RET
+
+// func maxAVX2(x *float32, n int) float32
+TEXT ·maxAVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VMOVUPS (SI), Y0
+max_loop:
+	VMAXPS (SI), Y0, Y0
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JNZ max_loop
+	HMAX
+	VMOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func addSumAVX2(x, resid *float32, n int) float32
+// x[i] += resid[i] (resid nil: x unchanged); returns Σ x[i] in eight lanes.
+TEXT ·addSumAVX2(SB), NOSPLIT, $0-28
+	MOVQ x+0(FP), SI
+	MOVQ resid+8(FP), DX
+	MOVQ n+16(FP), CX
+	VXORPS Y0, Y0, Y0
+	TESTQ DX, DX
+	JZ sum_loop
+addsum_loop:
+	VMOVUPS (SI), Y1
+	VADDPS (DX), Y1, Y1
+	VMOVUPS Y1, (SI)
+	VADDPS Y1, Y0, Y0
+	ADDQ $32, SI
+	ADDQ $32, DX
+	SUBQ $8, CX
+	JNZ addsum_loop
+	JMP sum_done
+sum_loop:
+	VADDPS (SI), Y0, Y0
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JNZ sum_loop
+sum_done:
+	HSUM
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func sqDevSumAVX2(x *float32, n int, mean float32) float32
+// Σ (x[i] - mean)² in eight lanes.
+TEXT ·sqDevSumAVX2(SB), NOSPLIT, $0-28
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS mean+16(FP), Y2
+	VXORPS Y0, Y0, Y0
+sqdev_loop:
+	VMOVUPS (SI), Y1
+	VSUBPS Y2, Y1, Y1
+	VFMADD231PS Y1, Y1, Y0
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JNZ sqdev_loop
+	HSUM
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func normalizeAVX2(x, gamma, beta *float32, n int, mean, inv float32)
+// x[i] = (x[i] - mean)·inv·gamma[i] + beta[i].
+TEXT ·normalizeAVX2(SB), NOSPLIT, $0-40
+	MOVQ x+0(FP), SI
+	MOVQ gamma+8(FP), DX
+	MOVQ beta+16(FP), BX
+	MOVQ n+24(FP), CX
+	VBROADCASTSS mean+32(FP), Y2
+	VBROADCASTSS inv+36(FP), Y3
+norm_loop:
+	VMOVUPS (SI), Y0
+	VSUBPS Y2, Y0, Y0
+	VMULPS Y3, Y0, Y0
+	VMULPS (DX), Y0, Y0
+	VADDPS (BX), Y0, Y0
+	VMOVUPS Y0, (SI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, BX
+	SUBQ $8, CX
+	JNZ norm_loop
+	VZEROUPPER
+	RET

@@ -129,3 +129,37 @@ func TestQuantizeRow(t *testing.T) {
 		}
 	}
 }
+
+func TestLayerNorm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for n := 1; n <= 40; n++ {
+		for _, withResid := range []bool{false, true} {
+			x := randomRow(rng, n, 4)
+			resid, gamma, beta := randomRow(rng, n, 4), randomRow(rng, n, 2), randomRow(rng, n, 1)
+			sum := make([]float64, n)
+			var mean, variance float64
+			for i := range n {
+				sum[i] = float64(x[i])
+				if withResid {
+					sum[i] += float64(resid[i])
+				}
+				mean += sum[i] / float64(n)
+			}
+			for i := range n {
+				variance += (sum[i] - mean) * (sum[i] - mean) / float64(n)
+			}
+			r := resid[:n]
+			if !withResid {
+				r = nil
+			}
+			LayerNorm(x[:n], r, gamma[:n], beta[:n], 1e-12)
+			checkGuard(t, x, n)
+			for i := range n {
+				want := (sum[i]-mean)/math.Sqrt(variance+1e-12)*float64(gamma[i]) + float64(beta[i])
+				if e := math.Abs(float64(x[i]) - want); e > 1e-5 {
+					t.Fatalf("n=%d resid=%v: x[%d] = %v, want %v", n, withResid, i, x[i], want)
+				}
+			}
+		}
+	}
+}
