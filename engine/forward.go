@@ -129,8 +129,7 @@ func (lay *layer) forward(r *runner, mod *Model, b *batch, h []float32, app int)
 
 	inner := grow(&r.ws.inner, n*is)
 	lay.ffn.apply(r, inner, attended, n, app)
-	r.rows(n, is, func(lo, hi int) { mod.act(inner[lo*is : hi*is]) })
-	lay.ffnOut.apply(r, h, inner, n, app)
+	lay.ffnOut.applyAct(r, h, inner, n, app, mod.act)
 	r.layerNorm(h, attended, hs, lay.outNorm)
 }
 
