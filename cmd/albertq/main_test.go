@@ -159,10 +159,11 @@ func TestBadCheckpointsFailClearly(t *testing.T) {
 	}
 }
 
-// run prints the fixture's numbers for a case's ids.
+// run prints the fixture's numbers for a case's ids, and for its text.
 func TestRunMatchesFixture(t *testing.T) {
 	var f struct {
 		Cases []struct {
+			Inputs   []struct{ Text string }    `json:"inputs"`
 			InputIDs [][]int                    `json:"input_ids"`
 			Outputs  map[string]json.RawMessage `json:"outputs"`
 		}
@@ -173,10 +174,18 @@ func TestRunMatchesFixture(t *testing.T) {
 	}
 	c := f.Cases[0]
 	ids := strings.Trim(jsonString(c.InputIDs[0]), "[]")
-	code, out, errOut := albertq(t, "run", "--model", "../../testdata/albert-tiny", "--ids", ids, "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
+	for _, input := range [][]string{{"--ids", ids}, {c.Inputs[0].Text}} {
+		code, out, errOut := albertq(t, append([]string{"run", "--model", "../../testdata/albert-tiny", "--json"}, input...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		checkRunOutput(t, out, c.Outputs)
 	}
+}
+
+// checkRunOutput compares run's JSON with the fixture's tensors.
+func checkRunOutput(t *testing.T, out string, outputs map[string]json.RawMessage) {
+	t.Helper()
 	var got map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
@@ -187,7 +196,7 @@ func TestRunMatchesFixture(t *testing.T) {
 	}
 	for _, name := range []string{"last_hidden_state", "pooler_output", "logits"} {
 		var want, g tensor
-		if json.Unmarshal(c.Outputs[name], &want) != nil || json.Unmarshal(got[name], &g) != nil {
+		if json.Unmarshal(outputs[name], &want) != nil || json.Unmarshal(got[name], &g) != nil {
 			t.Fatalf("%s: not a tensor", name)
 		}
 		if jsonString(g.Shape) != jsonString(want.Shape) {

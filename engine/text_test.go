@@ -1,0 +1,46 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+)
+
+// Text that cannot be a sentence is refused with a clear error; text that
+// is too long is truncated, or refused with NoTruncate.
+func TestTextChecks(t *testing.T) {
+	mod, err := Open(fixtureDirs[0], Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mod.Close()
+	for text, want := range map[string]string{
+		"caf\xe9 au lait": "not valid UTF-8 (byte 3)",
+		"nul\x00byte":     "NUL byte (byte 3)",
+	} {
+		if _, err := mod.Encode(text, ""); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Encode(%q) error = %v, want %q", text, err, want)
+		}
+		if _, err := mod.Encode("fine", text); err == nil || !strings.Contains(err.Error(), "pair: ") {
+			t.Errorf("Encode pair %q error = %v", text, err)
+		}
+	}
+	long := strings.Repeat("many words in a row ", 100)
+	enc, err := mod.Encode(long, "")
+	if err != nil || !enc.Truncated || len(enc.IDs) != mod.Config().MaxPositionEmbeddings {
+		t.Fatalf("long text: %v, truncated %v, %d ids", err, enc != nil && enc.Truncated, len(enc.IDs))
+	}
+	strict, err := Open(fixtureDirs[0], Options{Threads: 1, NoTruncate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer strict.Close()
+	if _, err := strict.Encode(long, ""); err == nil || !strings.Contains(err.Error(), "longer than the model's 64 tokens") {
+		t.Errorf("NoTruncate: error = %v", err)
+	}
+	if _, err := mod.Run([]Sequence{{IDs: make([]int, 65)}}); err == nil || !strings.Contains(err.Error(), "at most 64") {
+		t.Errorf("65 ids: error = %v", err)
+	}
+	if _, err := mod.Run([]Sequence{{IDs: []int{2, 5000, 3}}}); err == nil || !strings.Contains(err.Error(), "outside the vocabulary") {
+		t.Errorf("id 5000: error = %v", err)
+	}
+}
