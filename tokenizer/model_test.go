@@ -1,9 +1,11 @@
 package tokenizer
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -149,5 +151,38 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if _, err := Load(good, DefaultOptions()); err != nil {
 		t.Errorf("good model: %v", err)
+	}
+}
+
+// TestDamagedRealModel truncates and bit-flips a real spiece.model: every
+// damaged file either loads into a working tokenizer or gives an error that
+// names the file, never a panic.
+func TestDamagedRealModel(t *testing.T) {
+	good, err := os.ReadFile(tinyModel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	try := func(what string, data []byte) {
+		tok, err := Load(data, DefaultOptions())
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "spiece.model: ") {
+				t.Errorf("%s: error %q does not name the file", what, err)
+			}
+			return
+		}
+		ids, _ := tok.SentencePiece("Hello world, a damaged model!")
+		for _, id := range ids {
+			if id < 0 || id >= tok.VocabSize() {
+				t.Errorf("%s: id %d out of range", what, id)
+			}
+		}
+	}
+	for cut := 0; cut < len(good); cut += 1 + len(good)/97 {
+		try(fmt.Sprintf("truncated to %d bytes", cut), good[:cut])
+	}
+	for pos := 0; pos < len(good); pos += 1 + len(good)/211 {
+		flipped := bytes.Clone(good)
+		flipped[pos] ^= 0x5a
+		try(fmt.Sprintf("byte %d flipped", pos), flipped)
 	}
 }
