@@ -32,11 +32,39 @@ func sqDevSumAVX2(x *float32, n int, mean float32) float32
 //go:noescape
 func normalizeAVX2(x, gamma, beta *float32, n int, mean, inv float32)
 
+//go:noescape
+func geluTanhAVX512(x *float32, n int)
+
+//go:noescape
+func expScaleSumAVX512(x *float32, n int, scale, shift float32) float32
+
 func init() {
 	if hasAVX2() {
 		maxAbs, quantizeInto, expScaleSum, geluTanh, scaleBy = maxAbsAVX, quantizeAVX, expScaleSumAVX, geluTanhAVX, scaleAVX
 		maxOf, addSum, sqDevSum, normalize = maxAVX, addSumAVX, sqDevSumAVX, normalizeAVX
 	}
+	if hasAVX512() {
+		expScaleSum, geluTanh = expScaleSumZmm, geluTanhZmm
+	}
+}
+
+// The AVX-512 wrappers run whole multiples of 16, then the AVX2 path.
+
+func geluTanhZmm(x []float32) {
+	n := len(x) &^ 15
+	if n > 0 {
+		geluTanhAVX512(&x[0], n)
+	}
+	geluTanhAVX(x[n:])
+}
+
+func expScaleSumZmm(x []float32, scale, shift float32) float32 {
+	n := len(x) &^ 15
+	sum := expScaleSumAVX(x[n:], scale, shift)
+	if n > 0 {
+		sum += expScaleSumAVX512(&x[0], n, scale, shift)
+	}
+	return sum
 }
 
 // whole is the part of an n-element slice the assembly takes.
