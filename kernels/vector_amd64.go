@@ -38,6 +38,12 @@ func geluTanhAVX512(x *float32, n int)
 //go:noescape
 func expScaleSumAVX512(x *float32, n int, scale, shift float32) float32
 
+//go:noescape
+func maxAbsAVX512(x *float32, n int) float32
+
+//go:noescape
+func quantizeAVX512(dst *int8, src *float32, n int, inv float32)
+
 func init() {
 	if hasAVX2() {
 		maxAbs, quantizeInto, expScaleSum, geluTanh, scaleBy = maxAbsAVX, quantizeAVX, expScaleSumAVX, geluTanhAVX, scaleAVX
@@ -45,6 +51,7 @@ func init() {
 	}
 	if hasAVX512() {
 		expScaleSum, geluTanh = expScaleSumZmm, geluTanhZmm
+		maxAbs, quantizeInto = maxAbsZmm, quantizeZmm
 	}
 }
 
@@ -156,4 +163,22 @@ func normalizeAVX(x, gamma, beta []float32, mean, inv float32) {
 		normalizeAVX2(&x[0], &gamma[0], &beta[0], n, mean, inv)
 	}
 	normalizeGeneric(x[n:], gamma[n:], beta[n:], mean, inv)
+}
+
+func maxAbsZmm(x []float32) float32 {
+	n := len(x) &^ 15
+	peak := maxAbsAVX(x[n:])
+	if n > 0 {
+		peak = max(peak, maxAbsAVX512(&x[0], n))
+	}
+	return peak
+}
+
+func quantizeZmm(dst []int8, src []float32, inv float32) {
+	n := len(src) &^ 15
+	dst = dst[:len(src)]
+	if n > 0 {
+		quantizeAVX512(&dst[0], &src[0], n, inv)
+	}
+	quantizeAVX(dst[n:], src[n:], inv)
 }

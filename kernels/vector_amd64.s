@@ -401,9 +401,51 @@ exp512_loop:
 	ADDQ $64, SI
 	SUBQ $16, CX
 	JNZ exp512_loop
-	VEXTRACTF32X8 $1, Z5, Y0
+	VEXTRACTF64X4 $1, Z5, Y0
 	VADDPS Y5, Y0, Y0
 	HSUM
 	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func maxAbsAVX512(x *float32, n int) float32
+TEXT ·maxAbsAVX512(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPBROADCASTD absMask<>(SB), Z2
+maxabs512_loop:
+	VPANDD (SI), Z2, Z1
+	VMAXPS Z1, Z0, Z0
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JNZ maxabs512_loop
+	VEXTRACTF64X4 $1, Z0, Y1
+	VMAXPS Y1, Y0, Y0
+	HMAX
+	VMOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func quantizeAVX512(dst *int8, src *float32, n int, inv float32)
+// As quantizeAVX2, 16 at a time, narrowed by vpmovsdb.
+TEXT ·quantizeAVX512(SB), NOSPLIT, $0-28
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS inv+24(FP), Z2
+	VBROADCASTSS plus127<>(SB), Z3
+	VBROADCASTSS minus127<>(SB), Z4
+quant512_loop:
+	VMULPS (SI), Z2, Z0
+	VMAXPS Z4, Z0, Z0
+	VMINPS Z3, Z0, Z0
+	VCVTPS2DQ Z0, Z0
+	VPMOVSDB Z0, X1
+	VMOVDQU X1, (DI)
+	ADDQ $64, SI
+	ADDQ $16, DI
+	SUBQ $16, CX
+	JNZ quant512_loop
 	VZEROUPPER
 	RET
