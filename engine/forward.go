@@ -80,10 +80,14 @@ func (mod *Model) forward(r *runner, b *batch) *Output {
 	hidden := make([]float32, b.tokens*c.HiddenSize)
 	mod.mapIn.apply(r, hidden, emb, b.tokens, 0)
 	layersPerGroup := c.NumHiddenLayers / c.NumHiddenGroups
+	var pending pendingNorm
 	for i := range c.NumHiddenLayers {
 		for _, lay := range mod.groups[i/layersPerGroup] {
-			lay.forward(r, mod, b, hidden, i)
+			lay.forward(r, mod, b, hidden, i, &pending)
 		}
+	}
+	if pending.resid != nil {
+		r.layerNorm(hidden, pending.resid, c.HiddenSize, pending.nm)
 	}
 	out := &Output{Offsets: b.offsets, Hidden: hidden}
 	if mod.pooler != nil {
@@ -114,23 +118,46 @@ func (mod *Model) embed(r *runner, b *batch) []float32 {
 }
 
 // forward applies one layer to h (tokens × H) in place; app numbers this
-// application of the shared weights.
-func (lay *layer) forward(r *runner, mod *Model, b *batch, h []float32, app int) {
+// application of the shared weights. Each LayerNorm runs in the
+// quantization pass of the Linear that reads its output: the attention
+// norm in the FFN's, the output norm (left in pending) in the next layer's
+// q/k/v, or after the last layer in forward.
+func (lay *layer) forward(r *runner, mod *Model, b *batch, h []float32, app int, pending *pendingNorm) {
 	hs, is := mod.cfg.HiddenSize, mod.cfg.IntermediateSize
 	n := b.tokens
 	qkv := grow(&r.ws.qkv, n*3*hs)
-	lay.qkv.apply(r, qkv, h, n, app)
+	lay.qkv.applyPre(r, qkv, h, n, app, pending.take(r, hs))
 	ctx := grow(&r.ws.ctx, n*hs)
 	mod.attention(r, b, qkv, ctx)
 
 	attended := grow(&r.ws.attended, n*hs)
 	lay.attnOut.apply(r, attended, ctx, n, app)
-	r.layerNorm(attended, h, hs, lay.attnNorm)
-
+	attnNorm := pendingNorm{resid: h, nm: lay.attnNorm}
 	inner := grow(&r.ws.inner, n*is)
-	lay.ffn.apply(r, inner, attended, n, app)
-	lay.ffnOut.applyAct(r, h, inner, n, app, mod.act)
-	r.layerNorm(h, attended, hs, lay.outNorm)
+	lay.ffn.applyPre(r, inner, attended, n, app, attnNorm.take(r, hs))
+
+	lay.ffnOut.applyPre(r, h, inner, n, app, func(_ int, row []float32) { mod.act(row) })
+	*pending = pendingNorm{resid: attended, nm: lay.outNorm}
+}
+
+// pendingNorm is a post-LN LayerNorm not yet applied: rows of x become
+// LayerNorm(x + resid).
+type pendingNorm struct {
+	resid []float32 // nil: nothing pending
+	nm    norm
+}
+
+// take returns the pending norm as a row operation on rows of width w (nil
+// when none is pending) and clears it.
+func (p *pendingNorm) take(r *runner, w int) rowOp {
+	if p.resid == nil {
+		return nil
+	}
+	resid, nm := p.resid, p.nm
+	p.resid = nil
+	return func(i int, row []float32) {
+		kernels.LayerNorm(row, resid[i*w:(i+1)*w], nm.gamma, nm.beta, r.eps)
+	}
 }
 
 // pool1 is ALBERT's pooler: tanh(Linear(hidden of each sequence's first token)).

@@ -56,16 +56,25 @@ func packLinear(kern kernels.Set, t *modelfile.Tensor, in, out int) *linear {
 // the Linear within the forward pass (for static int8 scales). An int8
 // Linear quantizes x into the workspace first, rows in parallel.
 func (l *linear) apply(r *runner, dst, x []float32, rows, app int) {
-	l.applyAct(r, dst, x, rows, app, nil)
+	l.applyPre(r, dst, x, rows, app, nil)
 }
 
-// applyAct is apply on act(x), act applied to x in place first (nil: none).
-// For an int8 Linear the activation runs in the quantization pass, row by
-// row, so each row is read once while it is in cache.
-func (l *linear) applyAct(r *runner, dst, x []float32, rows, app int, act activation) {
-	if act != nil && (l.i8 == nil || r.observe != nil) {
-		r.rows(rows, l.in, func(lo, hi int) { act(x[lo*l.in : hi*l.in]) })
-		act = nil
+// rowOp is work on row i of a Linear's input, in place, before the Linear
+// reads it: the activation, or the LayerNorm that produces it.
+type rowOp func(i int, row []float32)
+
+// applyPre is apply on x after pre has run on each of its rows (nil: none).
+// For an int8 Linear pre runs in the quantization pass, row by row, so each
+// row is read once while it is in cache.
+func (l *linear) applyPre(r *runner, dst, x []float32, rows, app int, pre rowOp) {
+	if pre != nil && (l.i8 == nil || r.observe != nil) {
+		w := l.in
+		r.rows(rows, w, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				pre(i, x[i*w:(i+1)*w])
+			}
+		})
+		pre = nil
 	}
 	if r.observe != nil {
 		for _, name := range l.observedAs() {
@@ -75,7 +84,7 @@ func (l *linear) applyAct(r *runner, dst, x []float32, rows, app int, act activa
 	switch {
 	case l.i8 != nil:
 		q, scales := grow(&r.ws.q8, rows*l.in), grow(&r.ws.qs, rows)
-		r.quantize(q, scales, x, rows, l.in, l.staticScale(app), act)
+		r.quantize(q, scales, x, rows, l.in, l.staticScale(app), pre)
 		r.kern.I8.GEMM(r.pool, dst, l.out, q, l.in, scales, rows, l.i8, l.bias)
 	case l.f16 != nil:
 		r.kern.F16.GEMM(r.pool, dst, l.out, x, l.in, rows, l.f16, l.bias)
@@ -93,13 +102,13 @@ func (l *linear) observedAs() []string {
 
 // quantize turns rows of x (width w) into int8 q with row scales: with a
 // static (calibrated) scale when one is given, else each row by its own max.
-// act, if not nil, is applied to each row of x first.
-func (r *runner) quantize(q []int8, scales, x []float32, rows, w int, static float32, act activation) {
+// pre, if not nil, runs on each row of x first.
+func (r *runner) quantize(q []int8, scales, x []float32, rows, w int, static float32, pre rowOp) {
 	r.rows(rows, w, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			src, dst := x[i*w:(i+1)*w], q[i*w:(i+1)*w]
-			if act != nil {
-				act(src)
+			if pre != nil {
+				pre(i, src)
 			}
 			if static > 0 {
 				kernels.QuantizeRowWithScale(dst, src, static)
