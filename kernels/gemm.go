@@ -11,7 +11,14 @@ const minParallelMACs = 1 << 16
 // pool. bias may be nil.
 func (kn *F32Kernel) GEMM(p *Pool, c []float32, ldc int, a []float32, lda, m int, b *PackedF32, bias []float32) {
 	checkGEMM(kn.Name, kn.Layout, b.Layout, len(c), ldc, len(a), lda, m, b.K, b.N, len(bias))
-	split(p, m, b.K, b.N, b.Layout.NR, func(m0, m1, n0, n1 int) {
+	if m == 0 {
+		return
+	}
+	if serial(p, m, b.K, b.N) {
+		kn.gemm(c, ldc, a, lda, m, b, bias, 0, b.N)
+		return
+	}
+	split(p, m, b.N, b.Layout.NR, func(m0, m1, n0, n1 int) {
 		kn.gemm(c[m0*ldc:], ldc, a[m0*lda:], lda, m1-m0, b, bias, n0, n1)
 	})
 }
@@ -19,7 +26,14 @@ func (kn *F32Kernel) GEMM(p *Pool, c []float32, ldc int, a []float32, lda, m int
 // GEMM computes C = A·widen(B) + bias; see F32Kernel.GEMM.
 func (kn *F16Kernel) GEMM(p *Pool, c []float32, ldc int, a []float32, lda, m int, b *PackedF16, bias []float32) {
 	checkGEMM(kn.Name, kn.Layout, b.Layout, len(c), ldc, len(a), lda, m, b.K, b.N, len(bias))
-	split(p, m, b.K, b.N, b.Layout.NR, func(m0, m1, n0, n1 int) {
+	if m == 0 {
+		return
+	}
+	if serial(p, m, b.K, b.N) {
+		kn.gemm(c, ldc, a, lda, m, b, bias, 0, b.N)
+		return
+	}
+	split(p, m, b.N, b.Layout.NR, func(m0, m1, n0, n1 int) {
 		kn.gemm(c[m0*ldc:], ldc, a[m0*lda:], lda, m1-m0, b, bias, n0, n1)
 	})
 }
@@ -31,7 +45,14 @@ func (kn *I8Kernel) GEMM(p *Pool, c []float32, ldc int, a []int8, lda int, sa []
 	if len(sa) < m {
 		panic(fmt.Sprintf("kernels: %s: %d row scales for %d rows", kn.Name, len(sa), m))
 	}
-	split(p, m, b.K, b.N, b.Layout.NR, func(m0, m1, n0, n1 int) {
+	if m == 0 {
+		return
+	}
+	if serial(p, m, b.K, b.N) {
+		kn.gemm(c, ldc, a, lda, sa, m, b, bias, 0, b.N)
+		return
+	}
+	split(p, m, b.N, b.Layout.NR, func(m0, m1, n0, n1 int) {
 		kn.gemm(c[m0*ldc:], ldc, a[m0*lda:], lda, sa[m0:], m1-m0, b, bias, n0, n1)
 	})
 }
@@ -56,17 +77,17 @@ func checkGEMM(name string, want, got Layout, lenC, ldc, lenA, lda, m, k, n, len
 	}
 }
 
+// serial says a GEMM runs on the calling goroutine alone: one thread, or
+// too little work to share (or none). It spares the closure of split.
+func serial(p *Pool, m, k, n int) bool {
+	return p.Threads() == 1 || m*k*n < minParallelMACs
+}
+
 // split cuts an m×n GEMM into blocks for the pool's threads: whole column
 // panels when there are enough of them, else row blocks.
-func split(p *Pool, m, k, n, nr int, block func(m0, m1, n0, n1 int)) {
-	if m == 0 {
-		return
-	}
+func split(p *Pool, m, n, nr int, block func(m0, m1, n0, n1 int)) {
 	panels := (n + nr - 1) / nr
-	threads := p.Threads()
-	switch {
-	case threads == 1 || m*k*n < minParallelMACs:
-		block(0, m, 0, n)
+	switch threads := p.Threads(); {
 	case panels >= threads || m < threads:
 		p.For(panels, func(lo, hi int) { block(0, m, lo*nr, min(hi*nr, n)) })
 	default:

@@ -328,3 +328,25 @@ func TestPoolRecoversPanics(t *testing.T) {
 		}
 	})
 }
+
+// TestSerialGEMMDoesNotAllocate: a single-threaded GEMM call costs no
+// allocation (the engine makes thousands of them per forward pass).
+func TestSerialGEMMDoesNotAllocate(t *testing.T) {
+	s := shape{16, 64, 96}
+	o := newOperands(rand.New(rand.NewPCG(11, 12)), s, func() int8 { return 3 })
+	c := make([]float32, s.m*o.ldc)
+	for _, kn := range F32Kernels() {
+		b := kn.Pack(o.w, Transposed(s.k), s.k, s.n)
+		kn.GEMM(nil, c, o.ldc, o.a, o.lda, s.m, b, o.bias) // warm the scratch pool
+		if n := testing.AllocsPerRun(20, func() { kn.GEMM(nil, c, o.ldc, o.a, o.lda, s.m, b, o.bias) }); n != 0 {
+			t.Errorf("fp32 %s: %v allocations per call", kn.Name, n)
+		}
+	}
+	for _, kn := range I8Kernels() {
+		b := kn.Pack(o.w8, Transposed(s.k), s.k, s.n, o.sb)
+		kn.GEMM(nil, c, o.ldc, o.a8, o.lda, o.sa, s.m, b, o.bias)
+		if n := testing.AllocsPerRun(20, func() { kn.GEMM(nil, c, o.ldc, o.a8, o.lda, o.sa, s.m, b, o.bias) }); n != 0 {
+			t.Errorf("int8 %s: %v allocations per call", kn.Name, n)
+		}
+	}
+}
