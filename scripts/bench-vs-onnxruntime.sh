@@ -5,6 +5,7 @@
 #
 # usage: scripts/bench-vs-onnxruntime.sh [out.jsonl]
 # env:   ROUNDS (default 3), THREADS (albertq thread counts, default "1 2"),
+#        DTYPES (albertq dtypes, default "i8 f32": the ones ORT has; add f16),
 #        ANCHORS (default ../shared/anchors), BENCHTIME (go test -benchtime, default 1s)
 # The anchors need `bash $ANCHORS/setup.sh` once (see its README); without
 # them only albertq's numbers are printed.
@@ -14,6 +15,7 @@ ANCHORS="${ANCHORS:-$ROOT/../shared/anchors}"
 ROUNDS="${ROUNDS:-3}"
 THREADS="${THREADS:-1 2}"
 BENCHTIME="${BENCHTIME:-1s}"
+DTYPES="${DTYPES:-i8 f32}"
 PY=/usr/bin/python3
 OUT="${1:-$(mktemp)}"
 : > "$OUT"
@@ -29,14 +31,14 @@ else
 fi
 
 (cd "$ROOT" && go test -c -o /tmp/albertq-engine.test ./engine/)
-pattern="Forward/($(echo i8 f16 f32 | tr ' ' '|'))/.*/t($(echo $THREADS | tr ' ' '|'))\$"
+pattern="Forward/($(echo $DTYPES | tr ' ' '|'))/.*/t($(echo $THREADS | tr ' ' '|'))\$"
 for round in $(seq "$ROUNDS"); do
 	echo "round $round/$ROUNDS: albertq" >&2
 	(cd "$ROOT/engine" && /tmp/albertq-engine.test -test.run '^$' -test.bench "$pattern" -test.benchtime "$BENCHTIME") |
 		awk -v round="$round" '/^BenchmarkForward/ {
 			split($1, p, "/"); sub(/-[0-9]+$/, "", p[4]); sub(/^t/, "", p[4])
-			for (i = 3; i < NF; i++) if ($(i+1) == "ns/op") ms = $i / 1e6; else if ($(i+1) == "cpu-ms/op") cpu = $i
-			printf "{\"bench\":\"albertq\",\"round\":%d,\"dtype\":\"%s\",\"shape\":\"%s\",\"threads\":%d,\"median_ms\":%.3f,\"cpu_ms\":%.3f}\n", round, p[2], p[3], p[4], ms, cpu
+			for (i = 3; i < NF; i++) if ($(i+1) == "ns/op") ms = $i / 1e6; else if ($(i+1) == "cpu-ms/op") cpu = $i; else if ($(i+1) == "min-ms") lo = $i
+			printf "{\"bench\":\"albertq\",\"round\":%d,\"dtype\":\"%s\",\"shape\":\"%s\",\"threads\":%d,\"mean_ms\":%.3f,\"min_ms\":%.3f,\"cpu_ms\":%.3f}\n", round, p[2], p[3], p[4], ms, lo, cpu
 		}' >> "$OUT"
 	if [ "$have_ort" = 1 ]; then
 		echo "round $round/$ROUNDS: ONNX Runtime" >&2
@@ -46,27 +48,33 @@ for round in $(seq "$ROUNDS"); do
 done
 
 "$PY" - "$OUT" <<'PYEOF'
+# Medians over rounds. The machine is shared, so besides albertq's mean and
+# ORT's median per call, the fastest call of each (min) is compared too: it
+# is the least disturbed by other jobs.
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 ours, ort = {}, {}
 for r in rows:
     if r["bench"] == "albertq":
-        ours.setdefault((r["dtype"], r["shape"], r["threads"]), []).append(r["median_ms"])
+        ours.setdefault((r["dtype"], r["shape"], r["threads"]), []).append(r)
     elif r["bench"] == "albert" and "median_ms" in r:
-        ort.setdefault((r["impl"].replace("ort_", ""), "%dx%d" % (r["B"], r["S"])), []).append(r["median_ms"])
-med = lambda v: statistics.median(v) if v else None
+        ort.setdefault((r["impl"].replace("ort_", ""), "%dx%d" % (r["B"], r["S"])), []).append(r)
+med = lambda rs, k: statistics.median(r[k] for r in rs) if rs else None
 tokens = {"1x16": 16, "1x64": 64, "1x128": 128, "1x256": 256, "8x128": 1024, "mixed": 576}
 ortkind = {"i8": "int8", "f32": "fp32", "f16": None}
-print("| dtype | shape | threads | albertq ms | tokens/s | ORT ms (same dtype) | albertq/ORT |")
-print("|---|---|---|---|---|---|---|")
-for (dt, shape, th), v in sorted(ours.items(), key=lambda kv: (kv[0][0], list(tokens).index(kv[0][1]), kv[0][2])):
-    m = med(v)
+print("| dtype | shape | threads | albertq mean ms | min ms | cpu ms | tokens/s (min) | ORT median ms | ORT min ms | ratio (median/mean) | ratio (min) |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for (dt, shape, th), rs in sorted(ours.items(), key=lambda kv: (kv[0][0], list(tokens).index(kv[0][1]), kv[0][2])):
+    mean, lo, cpu = med(rs, "mean_ms"), med(rs, "min_ms"), med(rs, "cpu_ms")
     # "mixed" is compared with ORT on the batch padded to its longest: 8x128.
-    o = med(ort.get((ortkind[dt], "8x128" if shape == "mixed" else shape), [])) if ortkind[dt] else None
-    ratio = "%.2f" % (m / o) if o and th == 1 else ""
-    print("| %s | %s | %d | %.2f | %.0f | %s | %s |" % (dt, shape, th, m, tokens[shape] / m * 1e3, "%.2f" % o if o else "", ratio))
+    o = ort.get((ortkind[dt], "8x128" if shape == "mixed" else shape), []) if ortkind[dt] and th == 1 else []
+    om, ol = med(o, "median_ms"), med(o, "min_ms")
+    f = lambda v: "%.2f" % v if v else ""
+    print("| %s | %s | %d | %.2f | %.2f | %.2f | %.0f | %s | %s | %s | %s |" % (dt, shape, th, mean, lo, cpu, tokens[shape] / lo * 1e3,
+          f(om), f(ol), f(om and mean / om), f(ol and lo / ol)))
 for dt in ("i8", "f16", "f32"):
-    one, two = med(ours.get((dt, "8x128", 1), [])), med(ours.get((dt, "8x128", 2), []))
+    one, two = ours.get((dt, "8x128", 1)), ours.get((dt, "8x128", 2))
     if one and two:
-        print("%s 8x128: 2 threads vs 1: %.2fx tokens/s" % (dt, one / two))
+        print("%s 8x128, 2 threads vs 1 (tokens/s): %.2fx by mean, %.2fx by min" % (dt,
+              med(one, "mean_ms") / med(two, "mean_ms"), med(one, "min_ms") / med(two, "min_ms")))
 PYEOF
