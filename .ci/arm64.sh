@@ -33,6 +33,15 @@ if ! command -v qemu-aarch64-static >/dev/null; then
   run $sudo apt-get install -y qemu-user-static
 fi
 
+run qemu-aarch64-static --version
+models=$(qemu-aarch64-static -cpu help)
+for cpu in cortex-a53 cortex-a76 max; do
+  if ! grep -qw -- "$cpu" <<<"$models"; then
+    echo "qemu-aarch64-static has no CPU model $cpu (cortex-a76 needs qemu >= 7.1)" >&2
+    exit 1
+  fi
+done
+
 echo "--- cross builds (CGO_ENABLED=0)"
 for target in linux/arm64 darwin/arm64 windows/amd64; do
   run env CGO_ENABLED=0 GOOS="${target%/*}" GOARCH="${target#*/}" go build ./...
