@@ -20,6 +20,7 @@ type workspace struct {
 // mask keeps.
 type attnScratch struct {
 	scores, gathered []float32
+	sums             []float32 // each query's softmax denominator
 	keep             []int
 	keys, values     kernels.PackedF32
 }

@@ -67,12 +67,19 @@ func (mod *Model) attendHead(s *attnScratch, b *batch, seq, head int, qkv, ctx [
 		f32.PackInto(&s.keys, k, kernels.Transposed(src), d, keys)
 		f32.GEMM(nil, scores, keys, q, ld, n, &s.keys, nil)
 	}
+	// Softmax's division is left for the context rows, d wide rather than
+	// keys wide.
 	scale := float32(1 / math.Sqrt(float64(d)))
+	sums := grow(&s.sums, n)
 	for i := range n {
-		kernels.Softmax(scores[i*keys:(i+1)*keys], scale)
+		sums[i] = kernels.SoftmaxNumerators(scores[i*keys:(i+1)*keys], scale)
 	}
 	f32.PackInto(&s.values, v, kernels.RowMajor(src), values, d)
-	f32.GEMM(nil, ctx[row0*hs+head*d:], hs, scores, keys, n, &s.values, nil)
+	out := ctx[row0*hs+head*d:]
+	f32.GEMM(nil, out, hs, scores, keys, n, &s.values, nil)
+	for i, sum := range sums {
+		kernels.Scale(out[i*hs:i*hs+d], 1/sum)
+	}
 }
 
 // keptKeys lists the positions seq's mask keeps, or nil when it keeps all.

@@ -39,6 +39,12 @@ func packPanelsF32(dst []float32, nr int, src []float32, s Strides, k, n int) {
 		}
 		for c := range cols {
 			col := src[(j0+c)*s.N:]
+			if s.K == 1 { // a Linear weight, or attention's keys
+				for kk, v := range col[:k] {
+					panel[kk*nr+c] = v
+				}
+				continue
+			}
 			for kk := range k {
 				panel[kk*nr+c] = col[kk*s.K]
 			}

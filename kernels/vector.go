@@ -44,10 +44,19 @@ func Softmax(row []float32, scale float32) {
 	if len(row) == 0 {
 		return
 	}
-	peak := maxOf(row)
-	sum := expScaleSum(row, scale, peak*scale)
-	scaleBy(row, 1/sum)
+	scaleBy(row, 1/SoftmaxNumerators(row, scale))
 }
+
+// SoftmaxNumerators sets row[i] = exp(scale·(row[i] - max(row))) and returns
+// their sum: softmax without the division, for a caller that divides
+// something smaller (attention divides each context row instead of each
+// row of scores). The row must not be empty.
+func SoftmaxNumerators(row []float32, scale float32) float32 {
+	return expScaleSum(row, scale, maxOf(row)*scale)
+}
+
+// Scale multiplies x by s in place.
+func Scale(x []float32, s float32) { scaleBy(x, s) }
 
 // GELUTanh applies gelu_new, 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), in
 // place, computed as x·sigmoid(2u) = x / (1 + exp(-2u)) with a float32 exp
