@@ -376,7 +376,14 @@ gelu512_loop:
 	VMULPS Z4, Z0, Z0
 	EXP512
 	VADDPS Z22, Z0, Z0
-	VDIVPS Z0, Z4, Z0
+	// x / d as x·r, r = 1/d from vrcp14ps (2⁻¹⁴) refined by one Newton
+	// step r·(2 - d·r) to float precision: vdivps zmm would be the
+	// loop's bottleneck.
+	VRCP14PS Z0, Z1
+	VFNMADD213PS Z22, Z1, Z0
+	VADDPS Z22, Z0, Z0
+	VMULPS Z1, Z0, Z0
+	VMULPS Z4, Z0, Z0
 	VMOVUPS Z0, (SI)
 	ADDQ $64, SI
 	SUBQ $16, CX
