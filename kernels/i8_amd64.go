@@ -2,6 +2,8 @@
 
 package kernels
 
+import "unsafe"
+
 // The int8 kernels: an MR×NR register tile of int32 dot products over the
 // whole K, A packed per call into the order the tile streams (one k group of
 // four bytes per row), B one packed panel (Layout{NR, 4}).
@@ -57,7 +59,7 @@ var (
 	i8AVX2 = &I8Kernel{
 		Impl:   Impl{Name: "avx2", Available: hasAVX2, Probe: probeAVX2I8},
 		Layout: Layout{NR: 16, KG: 4},
-		gemm:   i8GEMM(16, []int{4, 2, 1}, packSignTrick, false, []i8Tile{i8TileAVX2x4, i8TileAVX2x2, i8TileAVX2x1}),
+		gemm:   i8GEMMWide,
 	}
 )
 
@@ -190,4 +192,86 @@ func abs8(v int8) int8 {
 		return -v
 	}
 	return v
+}
+
+//go:noescape
+func i8TileAVX2Wx3(a *byte, lda int, b *byte, kg int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+
+//go:noescape
+func i8TileAVX2Wx2(a *byte, lda int, b *byte, kg int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+
+//go:noescape
+func i8TileAVX2Wx1(a *byte, lda int, b *byte, kg int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+
+//go:noescape
+func widenI8(dst *byte, src *int8, n, padded int)
+
+// i8Tile16 is the signature of the int16 tiles. mode says whether the tile
+// starts from the partial sums saved in acc (i8Resume) and whether it ends
+// by writing C (i8Finish) or by saving its partial sums in acc.
+type i8Tile16 func(a *byte, lda int, b *byte, kg int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+
+const (
+	i8Resume = 1
+	i8Finish = 2
+)
+
+// i8TilesWide are the AVX2 tiles by height: entry r computes r+1 rows.
+var i8TilesWide = [3]i8Tile16{i8TileAVX2Wx1, i8TileAVX2Wx2, i8TileAVX2Wx3}
+
+// i8KBlock is the most k groups one pass of the AVX2 tiles covers, so that
+// a widened panel slice (16 columns × 4 k × 2 bytes per group, 24 KiB)
+// stays in L1 while every row tile streams it.
+const i8KBlock = 192
+
+// i8GEMMWide is the AVX2 int8 GEMM. AVX2 has no byte dot product that is
+// exact for signed×signed bytes at the rate of vpmaddwd, so it works in
+// int16: A is widened once per call into rows of K (rounded up to 4) int16s,
+// each column panel of B (Layout{16, 4}) is widened into scratch before the
+// row tiles that reuse it, and vpmaddwd multiplies int16 pairs into int32
+// exactly (|a·b + a'·b'| ≤ 2·127²). Rows go three at a time; a long K goes
+// in blocks of at most i8KBlock groups, the tiles saving their partial sums
+// between blocks.
+func i8GEMMWide(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
+	const nr, mr = 16, 3
+	const tileBytes = mr * nr * 2 * 4 // a tile's partial sums: two int32 lanes per element
+	s := getScratch()
+	defer putScratch(s)
+	kg := (b.K + 3) / 4
+	rowBytes := kg * 4 * 2
+	tiles := (m + mr - 1) / mr
+	blocks := (kg + i8KBlock - 1) / i8KBlock
+	block := (kg + blocks - 1) / blocks
+	buf := s.bytes(m*rowBytes + nr*rowBytes + tiles*tileBytes)
+	aw, bw, acc := buf[:m*rowBytes], buf[m*rowBytes:][:nr*rowBytes], buf[m*rowBytes+nr*rowBytes:]
+	for i := range m {
+		widenI8(&aw[i*rowBytes], &a[i*lda], b.K, kg*4)
+	}
+	for j := n0; j < n1; j += nr {
+		cols := min(nr, n1-j)
+		widenI8(&bw[0], &b.Data[j*kg*4], nr*kg*4, nr*kg*4)
+		bi := s.panelBias(bias, j, cols, nr)
+		s.panelEpilogue(b, j, cols, nr, false)
+		for g := 0; g < kg; g += block {
+			n, mode := min(block, kg-g), 0
+			if g > 0 {
+				mode |= i8Resume
+			}
+			if g+n == kg {
+				mode |= i8Finish
+			}
+			for i := 0; i < m; i += mr {
+				rows := min(mr, m-i)
+				tile, at, t := i8TilesWide[rows-1], &aw[i*rowBytes+g*8], (*int32)(unsafe.Pointer(&acc[i/mr*tileBytes]))
+				if cols == nr {
+					tile(at, rowBytes, &bw[g*128], n, t, mode, &c[i*ldc+j], ldc, rows, &sa[i], &s.sb[0], bi)
+				} else {
+					tile(at, rowBytes, &bw[g*128], n, t, mode, &s.tile[0], nr, rows, &sa[i], &s.sb[0], bi)
+					if mode&i8Finish != 0 {
+						s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
+					}
+				}
+			}
+		}
+	}
 }

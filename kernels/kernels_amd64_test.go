@@ -3,6 +3,7 @@
 package kernels
 
 import (
+	"math/rand/v2"
 	"os"
 	"testing"
 )
@@ -102,5 +103,38 @@ func TestTilesDoNotAllocate(t *testing.T) {
 			b := kn.Pack(w8, Transposed(k), k, n, sb)
 			check("i8/"+kn.Name, func() { kn.gemm(c, n, a8, k, sa, m, b, nil, 0, n) })
 		}
+	}
+}
+
+// TestI8AVX2KBlocks checks the AVX2 int8 kernel exactly where K spans
+// several blocks of i8KBlock groups (partial sums saved and resumed), with
+// an odd number of groups per block, a partial last column panel and every
+// row-tile height, on operands of ±127 that would expose any int16 overflow.
+func TestI8AVX2KBlocks(t *testing.T) {
+	if !hasAVX2() {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, s := range []shape{{7, 4*(2*i8KBlock+1) - 2, 37}, {5, 4 * (3*i8KBlock + 3), 16}} {
+		o := newOperands(rng, s, func() int8 { return []int8{127, -127}[rng.IntN(2)] })
+		ones := make([]float32, max(s.m, s.n))
+		for i := range ones {
+			ones[i] = 1
+		}
+		b := i8AVX2.Pack(o.w8, Transposed(s.k), s.k, s.n, ones[:s.n])
+		c := guarded(s.m, o.ldc, sentinel)
+		i8AVX2.GEMM(nil, c, o.ldc, o.a8, o.lda, ones, s.m, b, nil)
+		for i := range s.m {
+			for j := range s.n {
+				var sum int32
+				for kk := range s.k {
+					sum += int32(o.a8[i*o.lda+kk]) * int32(o.w8[j*s.k+kk])
+				}
+				if got := c[i*o.ldc+j]; got != float32(sum) {
+					t.Fatalf("%v: C[%d][%d] = %g, want %d", s, i, j, got, sum)
+				}
+			}
+		}
+		checkGuards(t, c, o.ldc, s.m, s.n)
 	}
 }

@@ -60,3 +60,43 @@ loop:
 	JNZ  loop
 done:
 	RET
+
+// func widenI8(dst *byte, src *int8, n, padded int)
+//
+//	for i := range padded { dst16[i] = int16(src[i]) if i < n, else 0 }  // dst16 is dst as little-endian int16s
+//
+// It reads exactly n bytes of src: 16 at a time (vpmovsxbw), then one by one.
+TEXT ·widenI8(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ padded+24(FP), DX
+	SUBQ CX, DX
+vectors:
+	CMPQ CX, $16
+	JLT  bytes
+	VPMOVSXBW (SI), Y0
+	VMOVDQU Y0, (DI)
+	ADDQ $16, SI
+	ADDQ $32, DI
+	SUBQ $16, CX
+	JMP  vectors
+bytes:
+	TESTQ CX, CX
+	JZ   zeros
+	MOVBWSX (SI), AX
+	MOVW AX, (DI)
+	INCQ SI
+	ADDQ $2, DI
+	DECQ CX
+	JMP  bytes
+zeros:
+	TESTQ DX, DX
+	JLE  done
+	MOVW $0, (DI)
+	ADDQ $2, DI
+	DECQ DX
+	JMP  zeros
+done:
+	VZEROUPPER
+	RET
