@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
@@ -84,13 +83,4 @@ func BenchmarkForward(b *testing.B) {
 			mod.Close()
 		}
 	}
-}
-
-// cpuTime is the CPU time (user + system) the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
