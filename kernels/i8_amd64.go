@@ -4,13 +4,13 @@ package kernels
 
 import "unsafe"
 
-// The int8 kernels: an MR×NR register tile of int32 dot products over the
-// whole K, A packed per call into the order the tile streams (one k group of
-// four bytes per row), B one packed panel (Layout{NR, 4}).
+// The int8 kernels: an MR×NR register tile of int32 dot products.
 //
-// VNNI multiplies u8 by s8, so its A is packed as a XOR 0x80 = a+128 and the
-// tile subtracts corr = 128·colsum(B). AVX2 uses the sign trick instead: A is
-// packed as |a| beside a, and each product is |a|·(sign(a)·b).
+// VNNI multiplies u8 by s8 over the whole K, A packed per call into the order
+// the tile streams (one k group of four bytes per row), B one packed panel
+// (Layout{NR, 4}); its A is packed as a XOR 0x80 = a+128 and the tile
+// subtracts corr = 128·colsum(B). AVX2 widens both operands to int16 instead
+// (see i8GEMMWide).
 
 //go:noescape
 func i8TileAVX512x8(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
@@ -36,15 +36,6 @@ func i8TileAVXVNNIx2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb
 //go:noescape
 func i8TileAVXVNNIx1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
-//go:noescape
-func i8TileAVX2x4(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
-
-//go:noescape
-func i8TileAVX2x2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
-
-//go:noescape
-func i8TileAVX2x1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
-
 var (
 	i8AVX512 = &I8Kernel{
 		Impl:   Impl{Name: "avx512", Available: hasAVX512VNNI, Probe: probeVNNIZmm},
@@ -58,7 +49,7 @@ var (
 	}
 	i8AVX2 = &I8Kernel{
 		Impl:   Impl{Name: "avx2", Available: hasAVX2, Probe: probeAVX2I8},
-		Layout: Layout{NR: 16, KG: 4},
+		Layout: Layout{NR: 16, KG: 2},
 		gemm:   i8GEMMWide,
 	}
 )
@@ -128,9 +119,6 @@ func (s *scratch) panelEpilogue(b *PackedI8, j, cols, nr int, correct bool) {
 //go:noescape
 func packWordsXor80(dst *byte, stride int, src *int8, n int)
 
-//go:noescape
-func packWordsAbs(dst *byte, stride, off int, src *int8, n int)
-
 // packVNNI packs A as u8 = a XOR 0x80 (a+128): per block of mr rows, per k
 // group g, the four bytes k = 4g..4g+3 of each row. K padding and missing
 // rows hold 0x80 (a = 0); B is zero there anyway.
@@ -159,114 +147,96 @@ func packVNNI(dst []byte, a []int8, lda, m, k, mr int) int {
 	return stride
 }
 
-// packSignTrick packs A for the AVX2 sign trick: per block of mr rows, per
-// k group g, mr×4 bytes of |a| followed by mr×4 bytes of a. K padding and
-// missing rows hold 0.
-func packSignTrick(dst []byte, a []int8, lda, m, k, mr int) int {
-	kg := (k + 3) / 4
-	stride := kg * mr * 8
-	for i := range (m + mr - 1) / mr * mr {
-		blk := dst[i/mr*stride+i%mr*4:]
-		full := 0
-		if i < m {
-			full = k / 4
-			if full > 0 {
-				packWordsAbs(&blk[0], mr*8, mr*4, &a[i*lda], full)
-			}
-		}
-		for g := full; g < kg; g++ {
-			for t := range 4 {
-				var v int8
-				if kk := 4*g + t; i < m && kk < k {
-					v = a[i*lda+kk]
-				}
-				blk[g*mr*8+t], blk[g*mr*8+mr*4+t] = byte(abs8(v)), byte(v)
-			}
-		}
-	}
-	return stride
-}
-
-func abs8(v int8) int8 {
-	if v < 0 {
-		return -v
-	}
-	return v
-}
+//go:noescape
+func i8TileAVX2x6(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
 //go:noescape
-func i8TileAVX2Wx3(a *byte, lda int, b *byte, kg int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+func i8TileAVX2x4(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
 //go:noescape
-func i8TileAVX2Wx2(a *byte, lda int, b *byte, kg int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+func i8TileAVX2x2(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
 //go:noescape
-func i8TileAVX2Wx1(a *byte, lda int, b *byte, kg int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+func i8TileAVX2x1(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
 //go:noescape
 func widenI8(dst *byte, src *int8, n, padded int)
 
-// i8Tile16 is the signature of the int16 tiles. mode says whether the tile
-// starts from the partial sums saved in acc (i8Resume) and whether it ends
-// by writing C (i8Finish) or by saving its partial sums in acc.
-type i8Tile16 func(a *byte, lda int, b *byte, kg int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+// i8Tile16 is the signature of the AVX2 (int16) tiles: mr×16 sums over
+// pairs k pairs of A's rows (int16, lda bytes apart) and a widened panel.
+// mode says whether the tile starts from the partial sums saved in acc
+// (i8Resume) and whether it ends by writing C (i8Finish) or by saving its
+// partial sums in acc.
+type i8Tile16 func(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
 const (
 	i8Resume = 1
 	i8Finish = 2
 )
 
-// i8TilesWide are the AVX2 tiles by height: entry r computes r+1 rows.
-var i8TilesWide = [3]i8Tile16{i8TileAVX2Wx1, i8TileAVX2Wx2, i8TileAVX2Wx3}
+// The AVX2 tiles, tallest first, and their heights.
+var (
+	i8AVX2Heights = []int{6, 4, 2, 1}
+	i8AVX2Tiles   = []i8Tile16{i8TileAVX2x6, i8TileAVX2x4, i8TileAVX2x2, i8TileAVX2x1}
+)
 
-// i8KBlock is the most k groups one pass of the AVX2 tiles covers, so that
-// a widened panel slice (16 columns × 4 k × 2 bytes per group, 24 KiB)
-// stays in L1 while every row tile streams it.
-const i8KBlock = 192
+// i8KBlock is the most k pairs one pass of the AVX2 tiles covers, so that
+// the slice of a widened panel they stream (16 columns × 2 k × 2 bytes per
+// pair, 24 KiB) stays in L1.
+const i8KBlock = 384
 
-// i8GEMMWide is the AVX2 int8 GEMM. AVX2 has no byte dot product that is
-// exact for signed×signed bytes at the rate of vpmaddwd, so it works in
-// int16: A is widened once per call into rows of K (rounded up to 4) int16s,
-// each column panel of B (Layout{16, 4}) is widened into scratch before the
-// row tiles that reuse it, and vpmaddwd multiplies int16 pairs into int32
-// exactly (|a·b + a'·b'| ≤ 2·127²). Rows go three at a time; a long K goes
-// in blocks of at most i8KBlock groups, the tiles saving their partial sums
+// i8GEMMWide is the AVX2 int8 GEMM. AVX2's byte dot product (vpmaddubsw) is
+// unsigned×signed and saturates, so exact signed sums would cost a vpsignb
+// per product on the same two ports; vpmaddwd on int16 does the same work
+// per uop without it. So A is widened once per call into rows of int16 (K
+// rounded up to even), each column panel of B (Layout{16, 2}: the two k of
+// a pair side by side) is widened into scratch before the row tiles that
+// reuse it, and vpmaddwd sums each pair into int32 exactly
+// (|a·b + a'·b'| ≤ 2·127² < 2³¹). Rows go six at a time; a long K goes in
+// blocks of at most i8KBlock pairs, the tiles saving their partial sums
 // between blocks.
 func i8GEMMWide(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
-	const nr, mr = 16, 3
-	const tileBytes = mr * nr * 2 * 4 // a tile's partial sums: two int32 lanes per element
+	const nr, tileBytes = 16, 6 * 16 * 4
 	s := getScratch()
 	defer putScratch(s)
-	kg := (b.K + 3) / 4
-	rowBytes := kg * 4 * 2
-	tiles := (m + mr - 1) / mr
-	blocks := (kg + i8KBlock - 1) / i8KBlock
-	block := (kg + blocks - 1) / blocks
-	buf := s.bytes(m*rowBytes + nr*rowBytes + tiles*tileBytes)
-	aw, bw, acc := buf[:m*rowBytes], buf[m*rowBytes:][:nr*rowBytes], buf[m*rowBytes+nr*rowBytes:]
+	pairs := (b.K + 1) / 2
+	rowBytes := pairs * 4
+	full := m / 6 * 6
+	last := pickTile(i8AVX2Heights, m-full)
+	rowsA := full + i8AVX2Heights[last] // the last tile may read rows past m
+	tiles := (m + 5) / 6
+	blocks := (pairs + i8KBlock - 1) / i8KBlock
+	block := (pairs + blocks - 1) / blocks
+	buf := s.bytes(rowsA*rowBytes + nr*rowBytes + tiles*tileBytes)
+	aw, bw, acc := buf[:rowsA*rowBytes], buf[rowsA*rowBytes:][:nr*rowBytes], buf[rowsA*rowBytes+nr*rowBytes:]
 	for i := range m {
-		widenI8(&aw[i*rowBytes], &a[i*lda], b.K, kg*4)
+		widenI8(&aw[i*rowBytes], &a[i*lda], b.K, 2*pairs)
 	}
+	clear(aw[m*rowBytes:])
 	for j := n0; j < n1; j += nr {
 		cols := min(nr, n1-j)
-		widenI8(&bw[0], &b.Data[j*kg*4], nr*kg*4, nr*kg*4)
+		widenI8(&bw[0], &b.Data[j*2*pairs], nr*2*pairs, nr*2*pairs)
 		bi := s.panelBias(bias, j, cols, nr)
 		s.panelEpilogue(b, j, cols, nr, false)
-		for g := 0; g < kg; g += block {
-			n, mode := min(block, kg-g), 0
-			if g > 0 {
+		for p := 0; p < pairs; p += block {
+			n, mode := min(block, pairs-p), 0
+			if p > 0 {
 				mode |= i8Resume
 			}
-			if g+n == kg {
+			if p+n == pairs {
 				mode |= i8Finish
 			}
-			for i := 0; i < m; i += mr {
-				rows := min(mr, m-i)
-				tile, at, t := i8TilesWide[rows-1], &aw[i*rowBytes+g*8], (*int32)(unsafe.Pointer(&acc[i/mr*tileBytes]))
+			for i := 0; i < m; i += 6 {
+				tile := i8AVX2Tiles[0]
+				if i == full {
+					tile = i8AVX2Tiles[last]
+				}
+				rows := min(6, m-i)
+				at, t := &aw[i*rowBytes+p*4], (*int32)(unsafe.Pointer(&acc[i/6*tileBytes]))
 				if cols == nr {
-					tile(at, rowBytes, &bw[g*128], n, t, mode, &c[i*ldc+j], ldc, rows, &sa[i], &s.sb[0], bi)
+					tile(at, rowBytes, &bw[p*64], n, t, mode, &c[i*ldc+j], ldc, rows, &sa[i], &s.sb[0], bi)
 				} else {
-					tile(at, rowBytes, &bw[g*128], n, t, mode, &s.tile[0], nr, rows, &sa[i], &s.sb[0], bi)
+					tile(at, rowBytes, &bw[p*64], n, t, mode, &s.tile[0], nr, rows, &sa[i], &s.sb[0], bi)
 					if mode&i8Finish != 0 {
 						s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
 					}

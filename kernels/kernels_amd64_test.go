@@ -50,28 +50,6 @@ func TestDefaultHonorsEnv(t *testing.T) {
 	}
 }
 
-// TestPackSignTrickAbs checks the byte-wise |a| of the assembly packer on
-// every int8 in [-127, 127].
-func TestPackSignTrickAbs(t *testing.T) {
-	a := make([]int8, 256)
-	for i := range a {
-		a[i] = int8(max(-127, i-128))
-	}
-	dst := make([]byte, 2*len(a))
-	packSignTrick(dst, a, len(a), 1, len(a), 1)
-	for g := range len(a) / 4 {
-		for t4 := range 4 {
-			v := a[4*g+t4]
-			if got, want := dst[g*8+t4], byte(abs8(v)); got != want {
-				t.Fatalf("|%d| packed as %d", v, got)
-			}
-			if got := dst[g*8+4+t4]; got != byte(v) {
-				t.Fatalf("%d packed as %d", v, got)
-			}
-		}
-	}
-}
-
 // TestTilesDoNotAllocate checks that a warm call of each assembly kernel
 // allocates nothing (its scratch is pooled). It calls the kernels directly:
 // the threading wrapper GEMM is not under test here.
@@ -107,15 +85,16 @@ func TestTilesDoNotAllocate(t *testing.T) {
 }
 
 // TestI8AVX2KBlocks checks the AVX2 int8 kernel exactly where K spans
-// several blocks of i8KBlock groups (partial sums saved and resumed), with
-// an odd number of groups per block, a partial last column panel and every
+// several blocks of i8KBlock pairs (partial sums saved and resumed), with
+// an odd number of pairs per block, partial last column panels and every
 // row-tile height, on operands of ±127 that would expose any int16 overflow.
 func TestI8AVX2KBlocks(t *testing.T) {
 	if !hasAVX2() {
 		t.Skip("no AVX2")
 	}
 	rng := rand.New(rand.NewPCG(9, 10))
-	for _, s := range []shape{{7, 4*(2*i8KBlock+1) - 2, 37}, {5, 4 * (3*i8KBlock + 3), 16}} {
+	long, longer := 2*(2*i8KBlock+1)-1, 2*(3*i8KBlock+3)
+	for _, s := range []shape{{7, long, 37}, {10, longer, 16}, {8, long, 20}, {5, longer, 16}} {
 		o := newOperands(rng, s, func() int8 { return []int8{127, -127}[rng.IntN(2)] })
 		ones := make([]float32, max(s.m, s.n))
 		for i := range ones {

@@ -2,8 +2,9 @@
 
 #include "textflag.h"
 
-// Row packers for the int8 kernels: they move one row of A, a k group (four
-// bytes, one word) at a time, to every stride-th byte of the packed block.
+// Packers for the int8 kernels. packWordsXor80 moves one row of A, a k
+// group (four bytes, one word) at a time, to every stride-th byte of the
+// packed block; widenI8 sign-extends bytes to int16 for the AVX2 kernel.
 
 // func packWordsXor80(dst *byte, stride int, src *int8, n int)
 //
@@ -18,41 +19,6 @@ TEXT ·packWordsXor80(SB), NOSPLIT, $0-32
 loop:
 	MOVL (SI), AX
 	XORL $0x80808080, AX
-	MOVL AX, (DI)
-	ADDQ $4, SI
-	ADDQ DX, DI
-	DECQ CX
-	JNZ  loop
-done:
-	RET
-
-// func packWordsAbs(dst *byte, stride, off int, src *int8, n int)
-//
-//	for g := range n {
-//		w := src[4*g:][:4]
-//		dst[g*stride:][:4] = |w| (byte-wise), dst[g*stride+off:][:4] = w
-//	}
-//
-// |w| is x XOR s + (s AND 1) per byte, s = 0xff where the byte is negative;
-// no carry crosses a byte since |a| ≤ 127.
-TEXT ·packWordsAbs(SB), NOSPLIT, $0-40
-	MOVQ dst+0(FP), DI
-	MOVQ stride+8(FP), DX
-	MOVQ off+16(FP), R8
-	MOVQ src+24(FP), SI
-	MOVQ n+32(FP), CX
-	TESTQ CX, CX
-	JZ   done
-loop:
-	MOVL (SI), AX
-	MOVL AX, (DI)(R8*1)
-	MOVL AX, BX
-	ANDL $0x80808080, BX
-	SHRL $7, BX
-	IMUL3L $0xff, BX, BX
-	XORL BX, AX
-	ANDL $0x01010101, BX
-	ADDL BX, AX
 	MOVL AX, (DI)
 	ADDQ $4, SI
 	ADDQ DX, DI
