@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/albertq/albertq/engine"
 )
@@ -19,15 +18,7 @@ func classifyCmd(args []string, stdout io.Writer) error {
 	mf := addModelFlags(fs, classifierDefault)
 	top := fs.Int("top", 1, "how many labels to print per text (0: all)")
 	asJSON := fs.Bool("json", false, "print JSON, one object per text")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	texts, err := inputTexts(rest, os.Stdin)
-	if err != nil {
-		return err
-	}
-	mod, err := mf.open()
+	texts, mod, err := textsAndModel(fs, mf, args, nil)
 	if err != nil {
 		return err
 	}

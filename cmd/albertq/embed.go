@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -19,20 +18,13 @@ func embedCmd(args []string, stdout io.Writer) error {
 	pool := fs.String("pool", "mean", "how token vectors become one: mean, cls or pooler")
 	normalize := fs.Bool("normalize", false, "scale each vector to unit length")
 	asJSON := fs.Bool("json", false, "print JSON, one object per text")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	switch engine.Pooling(*pool) {
-	case engine.PoolMean, engine.PoolCLS, engine.PoolPooler:
-	default:
+	texts, mod, err := textsAndModel(fs, mf, args, func() error {
+		switch engine.Pooling(*pool) {
+		case engine.PoolMean, engine.PoolCLS, engine.PoolPooler:
+			return nil
+		}
 		return usagef("--pool must be mean, cls or pooler, not %q", *pool)
-	}
-	texts, err := inputTexts(rest, os.Stdin)
-	if err != nil {
-		return err
-	}
-	mod, err := mf.open()
+	})
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 )
 
 const fillMaskUsage = `[--model PATH] [--top K] [--json] "text with [MASK]"... | -
@@ -16,15 +15,7 @@ func fillMaskCmd(args []string, stdout io.Writer) error {
 	mf := addModelFlags(fs, maskedLMDefault)
 	top := fs.Int("top", 5, "how many candidates to print per [MASK]")
 	asJSON := fs.Bool("json", false, "print JSON, one object per text")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	texts, err := inputTexts(rest, os.Stdin)
-	if err != nil {
-		return err
-	}
-	mod, err := mf.open()
+	texts, mod, err := textsAndModel(fs, mf, args, nil)
 	if err != nil {
 		return err
 	}

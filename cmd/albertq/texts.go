@@ -3,11 +3,14 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/albertq/albertq/engine"
 )
 
 // inputTexts returns the TEXT arguments, with "-" replaced by the lines of
@@ -34,6 +37,27 @@ func inputTexts(args []string, stdin io.Reader) ([]string, error) {
 		}
 	}
 	return texts, nil
+}
+
+// textsAndModel parses a text command's flags, reads its texts (arguments,
+// or - for standard input) and opens its model. check, if not nil, vets the
+// parsed flags first, so a usage mistake fails before any work.
+func textsAndModel(fs *flag.FlagSet, mf *modelFlags, args []string, check func() error) ([]string, *engine.Model, error) {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, nil, err
+		}
+	}
+	texts, err := inputTexts(rest, os.Stdin)
+	if err != nil {
+		return nil, nil, err
+	}
+	mod, err := mf.open()
+	return texts, mod, err
 }
 
 // warnTruncated tells the user on stderr, in one line, which texts were cut
