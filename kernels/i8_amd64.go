@@ -2,8 +2,6 @@
 
 package kernels
 
-import "unsafe"
-
 // The int8 kernels: an MR×NR register tile of int32 dot products.
 //
 // VNNI multiplies u8 by s8 over the whole K, A packed per call into the order
@@ -148,31 +146,23 @@ func packVNNI(dst []byte, a []int8, lda, m, k, mr int) int {
 }
 
 //go:noescape
-func i8TileAVX2x6(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+func i8TileAVX2x6(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
 //go:noescape
-func i8TileAVX2x4(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+func i8TileAVX2x4(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
 //go:noescape
-func i8TileAVX2x2(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+func i8TileAVX2x2(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
 //go:noescape
-func i8TileAVX2x1(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+func i8TileAVX2x1(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
 //go:noescape
 func widenI8(dst *byte, src *int8, n, padded int)
 
 // i8Tile16 is the signature of the AVX2 (int16) tiles: mr×16 sums over
-// pairs k pairs of A's rows (int16, lda bytes apart) and a widened panel.
-// mode says whether the tile starts from the partial sums saved in acc
-// (i8Resume) and whether it ends by writing C (i8Finish) or by saving its
-// partial sums in acc.
-type i8Tile16 func(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
-
-const (
-	i8Resume = 1
-	i8Finish = 2
-)
+// pairs k pairs of A's int16 rows (lda bytes apart) and a widened panel.
+type i8Tile16 func(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
 // The AVX2 tiles, tallest first, and their heights.
 var (
@@ -180,23 +170,18 @@ var (
 	i8AVX2Tiles   = []i8Tile16{i8TileAVX2x6, i8TileAVX2x4, i8TileAVX2x2, i8TileAVX2x1}
 )
 
-// i8KBlock is the most k pairs one pass of the AVX2 tiles covers, so that
-// the slice of a widened panel they stream (16 columns × 2 k × 2 bytes per
-// pair, 24 KiB) stays in L1.
-const i8KBlock = 384
-
 // i8GEMMWide is the AVX2 int8 GEMM. AVX2's byte dot product (vpmaddubsw) is
 // unsigned×signed and saturates, so exact signed sums would cost a vpsignb
-// per product on the same two ports; vpmaddwd on int16 does the same work
-// per uop without it. So A is widened once per call into rows of int16 (K
-// rounded up to even), each column panel of B (Layout{16, 2}: the two k of
-// a pair side by side) is widened into scratch before the row tiles that
-// reuse it, and vpmaddwd sums each pair into int32 exactly
-// (|a·b + a'·b'| ≤ 2·127² < 2³¹). Rows go six at a time; a long K goes in
-// blocks of at most i8KBlock pairs, the tiles saving their partial sums
-// between blocks.
+// per product on the same two ports; vpmaddwd on int16 does as many
+// multiply-adds per uop without it. So A is widened once per call into rows
+// of int16 (K rounded up to even), each column panel of B (Layout{16, 2}:
+// the two k of a pair side by side) is widened into scratch before the row
+// tiles that reuse it, and vpmaddwd sums each pair into int32 exactly
+// (|a·b + a'·b'| ≤ 2·127² < 2³¹). Rows go six at a time over the whole K:
+// the widened panel (64·K bytes) streams from L2 at 6×16 MACs per 64 bytes,
+// and blocking K to keep it in L1 measured no faster.
 func i8GEMMWide(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
-	const nr, tileBytes = 16, 6 * 16 * 4
+	const nr = 16
 	s := getScratch()
 	defer putScratch(s)
 	pairs := (b.K + 1) / 2
@@ -204,11 +189,8 @@ func i8GEMMWide(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b 
 	full := m / 6 * 6
 	last := pickTile(i8AVX2Heights, m-full)
 	rowsA := full + i8AVX2Heights[last] // the last tile may read rows past m
-	tiles := (m + 5) / 6
-	blocks := (pairs + i8KBlock - 1) / i8KBlock
-	block := (pairs + blocks - 1) / blocks
-	buf := s.bytes(rowsA*rowBytes + nr*rowBytes + tiles*tileBytes)
-	aw, bw, acc := buf[:rowsA*rowBytes], buf[rowsA*rowBytes:][:nr*rowBytes], buf[rowsA*rowBytes+nr*rowBytes:]
+	buf := s.bytes(rowsA*rowBytes + nr*rowBytes)
+	aw, bw := buf[:rowsA*rowBytes], buf[rowsA*rowBytes:]
 	for i := range m {
 		widenI8(&aw[i*rowBytes], &a[i*lda], b.K, 2*pairs)
 	}
@@ -218,29 +200,17 @@ func i8GEMMWide(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b 
 		widenI8(&bw[0], &b.Data[j*2*pairs], nr*2*pairs, nr*2*pairs)
 		bi := s.panelBias(bias, j, cols, nr)
 		s.panelEpilogue(b, j, cols, nr, false)
-		for p := 0; p < pairs; p += block {
-			n, mode := min(block, pairs-p), 0
-			if p > 0 {
-				mode |= i8Resume
+		for i := 0; i < m; i += 6 {
+			tile := i8AVX2Tiles[0]
+			if i == full {
+				tile = i8AVX2Tiles[last]
 			}
-			if p+n == pairs {
-				mode |= i8Finish
-			}
-			for i := 0; i < m; i += 6 {
-				tile := i8AVX2Tiles[0]
-				if i == full {
-					tile = i8AVX2Tiles[last]
-				}
-				rows := min(6, m-i)
-				at, t := &aw[i*rowBytes+p*4], (*int32)(unsafe.Pointer(&acc[i/6*tileBytes]))
-				if cols == nr {
-					tile(at, rowBytes, &bw[p*64], n, t, mode, &c[i*ldc+j], ldc, rows, &sa[i], &s.sb[0], bi)
-				} else {
-					tile(at, rowBytes, &bw[p*64], n, t, mode, &s.tile[0], nr, rows, &sa[i], &s.sb[0], bi)
-					if mode&i8Finish != 0 {
-						s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
-					}
-				}
+			rows := min(6, m-i)
+			if cols == nr {
+				tile(&aw[i*rowBytes], rowBytes, &bw[0], pairs, &c[i*ldc+j], ldc, rows, &sa[i], &s.sb[0], bi)
+			} else {
+				tile(&aw[i*rowBytes], rowBytes, &bw[0], pairs, &s.tile[0], nr, rows, &sa[i], &s.sb[0], bi)
+				s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
 			}
 		}
 	}

@@ -3,7 +3,8 @@
 #include "textflag.h"
 
 // int8 micro-kernels: one MR×NR tile of C over the whole K, A packed per
-// call (see i8_amd64.go), B one packed panel (Layout{NR, 4}).
+// call (see i8_amd64.go). VNNI's B is one packed panel (Layout{NR, 4}),
+// AVX2's one panel of Layout{16, 2} widened to int16.
 // Each kernel comes in a few MR (the x suffix) so short row tails waste little.
 
 // func i8TileAVX512x8(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
@@ -863,25 +864,25 @@ done:
 	VZEROUPPER
 	RET
 
-// func i8TileAVX2x6(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+// func i8TileAVX2x6(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 //
 //	for i := range 6 { for j := range 16 {  // only rows i < rows are stored
 //		sum := Σ_p Σ_t a[i*lda/2+2p+t] * b[p*32+j*2+t]  // int16 a and b, p < pairs
-//		if mode&i8Resume != 0 { sum += acc[i*16+j] }
-//		if mode&i8Finish == 0 { acc[i*16+j] = sum; continue }
 //		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
 //	}}
-TEXT ·i8TileAVX2x6(SB), NOSPLIT, $0-96
+//
+// a holds int16 rows lda bytes apart; b is a widened panel whose k pair p
+// is 16 columns × (b[2p][j], b[2p+1][j]). vpmaddwd multiplies a row's
+// broadcast pair (a[2p], a[2p+1]) by 8 columns' pairs and adds each two
+// products into an int32 lane, exactly: |a·b + a'·b'| ≤ 2·127² < 2³¹.
+// Accumulators Y0–Y11 (two per row), B Y12–Y13, A Y14, product Y15.
+TEXT ·i8TileAVX2x6(SB), NOSPLIT, $0-80
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	LEAQ (SI)(DX*2), R8
 	ADDQ DX, R8
 	MOVQ b+16(FP), BX
 	MOVQ pairs+24(FP), CX
-	MOVQ acc+32(FP), R10
-	MOVQ mode+40(FP), R11
-	TESTQ $1, R11
-	JNZ  resume
 	VPXOR Y0, Y0, Y0
 	VPXOR Y1, Y1, Y1
 	VPXOR Y2, Y2, Y2
@@ -894,21 +895,6 @@ TEXT ·i8TileAVX2x6(SB), NOSPLIT, $0-96
 	VPXOR Y9, Y9, Y9
 	VPXOR Y10, Y10, Y10
 	VPXOR Y11, Y11, Y11
-	JMP  start
-resume:
-	VMOVDQU 0(R10), Y0
-	VMOVDQU 32(R10), Y1
-	VMOVDQU 64(R10), Y2
-	VMOVDQU 96(R10), Y3
-	VMOVDQU 128(R10), Y4
-	VMOVDQU 160(R10), Y5
-	VMOVDQU 192(R10), Y6
-	VMOVDQU 224(R10), Y7
-	VMOVDQU 256(R10), Y8
-	VMOVDQU 288(R10), Y9
-	VMOVDQU 320(R10), Y10
-	VMOVDQU 352(R10), Y11
-start:
 	SHRQ $2, CX
 	JZ   tail
 loop:
@@ -1048,7 +1034,7 @@ loop:
 tail:
 	MOVQ pairs+24(FP), CX
 	ANDQ $3, CX
-	JZ   sums
+	JZ   epilogue
 single:
 	VMOVDQU 0(BX), Y12
 	VMOVDQU 32(BX), Y13
@@ -1087,31 +1073,14 @@ single:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  single
-sums:
-	TESTQ $2, R11
-	JNZ  finish
-	VMOVDQU Y0, 0(R10)
-	VMOVDQU Y1, 32(R10)
-	VMOVDQU Y2, 64(R10)
-	VMOVDQU Y3, 96(R10)
-	VMOVDQU Y4, 128(R10)
-	VMOVDQU Y5, 160(R10)
-	VMOVDQU Y6, 192(R10)
-	VMOVDQU Y7, 224(R10)
-	VMOVDQU Y8, 256(R10)
-	VMOVDQU Y9, 288(R10)
-	VMOVDQU Y10, 320(R10)
-	VMOVDQU Y11, 352(R10)
-	VZEROUPPER
-	RET
-finish:
-	MOVQ c+48(FP), DI
-	MOVQ ldc+56(FP), DX
+epilogue:
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
-	MOVQ rows+64(FP), CX
-	MOVQ sa+72(FP), R8
-	MOVQ sb+80(FP), R9
-	MOVQ bias+88(FP), AX
+	MOVQ rows+48(FP), CX
+	MOVQ sa+56(FP), R8
+	MOVQ sb+64(FP), R9
+	MOVQ bias+72(FP), AX
 	VBROADCASTSS 0(R8), Y14
 	VCVTDQ2PS Y0, Y0
 	VMULPS 0(R9), Y14, Y15
@@ -1185,25 +1154,25 @@ done:
 	VZEROUPPER
 	RET
 
-// func i8TileAVX2x4(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+// func i8TileAVX2x4(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 //
 //	for i := range 4 { for j := range 16 {  // only rows i < rows are stored
 //		sum := Σ_p Σ_t a[i*lda/2+2p+t] * b[p*32+j*2+t]  // int16 a and b, p < pairs
-//		if mode&i8Resume != 0 { sum += acc[i*16+j] }
-//		if mode&i8Finish == 0 { acc[i*16+j] = sum; continue }
 //		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
 //	}}
-TEXT ·i8TileAVX2x4(SB), NOSPLIT, $0-96
+//
+// a holds int16 rows lda bytes apart; b is a widened panel whose k pair p
+// is 16 columns × (b[2p][j], b[2p+1][j]). vpmaddwd multiplies a row's
+// broadcast pair (a[2p], a[2p+1]) by 8 columns' pairs and adds each two
+// products into an int32 lane, exactly: |a·b + a'·b'| ≤ 2·127² < 2³¹.
+// Accumulators Y0–Y11 (two per row), B Y12–Y13, A Y14, product Y15.
+TEXT ·i8TileAVX2x4(SB), NOSPLIT, $0-80
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	LEAQ (SI)(DX*2), R8
 	ADDQ DX, R8
 	MOVQ b+16(FP), BX
 	MOVQ pairs+24(FP), CX
-	MOVQ acc+32(FP), R10
-	MOVQ mode+40(FP), R11
-	TESTQ $1, R11
-	JNZ  resume
 	VPXOR Y0, Y0, Y0
 	VPXOR Y1, Y1, Y1
 	VPXOR Y2, Y2, Y2
@@ -1212,17 +1181,6 @@ TEXT ·i8TileAVX2x4(SB), NOSPLIT, $0-96
 	VPXOR Y5, Y5, Y5
 	VPXOR Y6, Y6, Y6
 	VPXOR Y7, Y7, Y7
-	JMP  start
-resume:
-	VMOVDQU 0(R10), Y0
-	VMOVDQU 32(R10), Y1
-	VMOVDQU 64(R10), Y2
-	VMOVDQU 96(R10), Y3
-	VMOVDQU 128(R10), Y4
-	VMOVDQU 160(R10), Y5
-	VMOVDQU 192(R10), Y6
-	VMOVDQU 224(R10), Y7
-start:
 	SHRQ $2, CX
 	JZ   tail
 loop:
@@ -1322,7 +1280,7 @@ loop:
 tail:
 	MOVQ pairs+24(FP), CX
 	ANDQ $3, CX
-	JZ   sums
+	JZ   epilogue
 single:
 	VMOVDQU 0(BX), Y12
 	VMOVDQU 32(BX), Y13
@@ -1351,27 +1309,14 @@ single:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  single
-sums:
-	TESTQ $2, R11
-	JNZ  finish
-	VMOVDQU Y0, 0(R10)
-	VMOVDQU Y1, 32(R10)
-	VMOVDQU Y2, 64(R10)
-	VMOVDQU Y3, 96(R10)
-	VMOVDQU Y4, 128(R10)
-	VMOVDQU Y5, 160(R10)
-	VMOVDQU Y6, 192(R10)
-	VMOVDQU Y7, 224(R10)
-	VZEROUPPER
-	RET
-finish:
-	MOVQ c+48(FP), DI
-	MOVQ ldc+56(FP), DX
+epilogue:
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
-	MOVQ rows+64(FP), CX
-	MOVQ sa+72(FP), R8
-	MOVQ sb+80(FP), R9
-	MOVQ bias+88(FP), AX
+	MOVQ rows+48(FP), CX
+	MOVQ sa+56(FP), R8
+	MOVQ sb+64(FP), R9
+	MOVQ bias+72(FP), AX
 	VBROADCASTSS 0(R8), Y14
 	VCVTDQ2PS Y0, Y0
 	VMULPS 0(R9), Y14, Y15
@@ -1421,34 +1366,27 @@ done:
 	VZEROUPPER
 	RET
 
-// func i8TileAVX2x2(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+// func i8TileAVX2x2(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 //
 //	for i := range 2 { for j := range 16 {  // only rows i < rows are stored
 //		sum := Σ_p Σ_t a[i*lda/2+2p+t] * b[p*32+j*2+t]  // int16 a and b, p < pairs
-//		if mode&i8Resume != 0 { sum += acc[i*16+j] }
-//		if mode&i8Finish == 0 { acc[i*16+j] = sum; continue }
 //		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
 //	}}
-TEXT ·i8TileAVX2x2(SB), NOSPLIT, $0-96
+//
+// a holds int16 rows lda bytes apart; b is a widened panel whose k pair p
+// is 16 columns × (b[2p][j], b[2p+1][j]). vpmaddwd multiplies a row's
+// broadcast pair (a[2p], a[2p+1]) by 8 columns' pairs and adds each two
+// products into an int32 lane, exactly: |a·b + a'·b'| ≤ 2·127² < 2³¹.
+// Accumulators Y0–Y11 (two per row), B Y12–Y13, A Y14, product Y15.
+TEXT ·i8TileAVX2x2(SB), NOSPLIT, $0-80
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	MOVQ b+16(FP), BX
 	MOVQ pairs+24(FP), CX
-	MOVQ acc+32(FP), R10
-	MOVQ mode+40(FP), R11
-	TESTQ $1, R11
-	JNZ  resume
 	VPXOR Y0, Y0, Y0
 	VPXOR Y1, Y1, Y1
 	VPXOR Y2, Y2, Y2
 	VPXOR Y3, Y3, Y3
-	JMP  start
-resume:
-	VMOVDQU 0(R10), Y0
-	VMOVDQU 32(R10), Y1
-	VMOVDQU 64(R10), Y2
-	VMOVDQU 96(R10), Y3
-start:
 	SHRQ $2, CX
 	JZ   tail
 loop:
@@ -1507,7 +1445,7 @@ loop:
 tail:
 	MOVQ pairs+24(FP), CX
 	ANDQ $3, CX
-	JZ   sums
+	JZ   epilogue
 single:
 	VMOVDQU 0(BX), Y12
 	VMOVDQU 32(BX), Y13
@@ -1525,23 +1463,14 @@ single:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  single
-sums:
-	TESTQ $2, R11
-	JNZ  finish
-	VMOVDQU Y0, 0(R10)
-	VMOVDQU Y1, 32(R10)
-	VMOVDQU Y2, 64(R10)
-	VMOVDQU Y3, 96(R10)
-	VZEROUPPER
-	RET
-finish:
-	MOVQ c+48(FP), DI
-	MOVQ ldc+56(FP), DX
+epilogue:
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
-	MOVQ rows+64(FP), CX
-	MOVQ sa+72(FP), R8
-	MOVQ sb+80(FP), R9
-	MOVQ bias+88(FP), AX
+	MOVQ rows+48(FP), CX
+	MOVQ sa+56(FP), R8
+	MOVQ sb+64(FP), R9
+	MOVQ bias+72(FP), AX
 	VBROADCASTSS 0(R8), Y14
 	VCVTDQ2PS Y0, Y0
 	VMULPS 0(R9), Y14, Y15
@@ -1567,30 +1496,25 @@ done:
 	VZEROUPPER
 	RET
 
-// func i8TileAVX2x1(a *byte, lda int, b *byte, pairs int, acc *int32, mode int, c *float32, ldc, rows int, sa, sb, bias *float32)
+// func i8TileAVX2x1(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 //
 //	for i := range 1 { for j := range 16 {  // only rows i < rows are stored
 //		sum := Σ_p Σ_t a[i*lda/2+2p+t] * b[p*32+j*2+t]  // int16 a and b, p < pairs
-//		if mode&i8Resume != 0 { sum += acc[i*16+j] }
-//		if mode&i8Finish == 0 { acc[i*16+j] = sum; continue }
 //		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
 //	}}
-TEXT ·i8TileAVX2x1(SB), NOSPLIT, $0-96
+//
+// a holds int16 rows lda bytes apart; b is a widened panel whose k pair p
+// is 16 columns × (b[2p][j], b[2p+1][j]). vpmaddwd multiplies a row's
+// broadcast pair (a[2p], a[2p+1]) by 8 columns' pairs and adds each two
+// products into an int32 lane, exactly: |a·b + a'·b'| ≤ 2·127² < 2³¹.
+// Accumulators Y0–Y11 (two per row), B Y12–Y13, A Y14, product Y15.
+TEXT ·i8TileAVX2x1(SB), NOSPLIT, $0-80
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	MOVQ b+16(FP), BX
 	MOVQ pairs+24(FP), CX
-	MOVQ acc+32(FP), R10
-	MOVQ mode+40(FP), R11
-	TESTQ $1, R11
-	JNZ  resume
 	VPXOR Y0, Y0, Y0
 	VPXOR Y1, Y1, Y1
-	JMP  start
-resume:
-	VMOVDQU 0(R10), Y0
-	VMOVDQU 32(R10), Y1
-start:
 	SHRQ $2, CX
 	JZ   tail
 loop:
@@ -1629,7 +1553,7 @@ loop:
 tail:
 	MOVQ pairs+24(FP), CX
 	ANDQ $3, CX
-	JZ   sums
+	JZ   epilogue
 single:
 	VMOVDQU 0(BX), Y12
 	VMOVDQU 32(BX), Y13
@@ -1642,21 +1566,14 @@ single:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  single
-sums:
-	TESTQ $2, R11
-	JNZ  finish
-	VMOVDQU Y0, 0(R10)
-	VMOVDQU Y1, 32(R10)
-	VZEROUPPER
-	RET
-finish:
-	MOVQ c+48(FP), DI
-	MOVQ ldc+56(FP), DX
+epilogue:
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
-	MOVQ rows+64(FP), CX
-	MOVQ sa+72(FP), R8
-	MOVQ sb+80(FP), R9
-	MOVQ bias+88(FP), AX
+	MOVQ rows+48(FP), CX
+	MOVQ sa+56(FP), R8
+	MOVQ sb+64(FP), R9
+	MOVQ bias+72(FP), AX
 	VBROADCASTSS 0(R8), Y14
 	VCVTDQ2PS Y0, Y0
 	VMULPS 0(R9), Y14, Y15

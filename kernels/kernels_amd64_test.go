@@ -3,7 +3,6 @@
 package kernels
 
 import (
-	"math/rand/v2"
 	"os"
 	"testing"
 )
@@ -84,36 +83,25 @@ func TestTilesDoNotAllocate(t *testing.T) {
 	}
 }
 
-// TestI8AVX2KBlocks checks the AVX2 int8 kernel exactly where K spans
-// several blocks of i8KBlock pairs (partial sums saved and resumed), with
-// an odd number of pairs per block, partial last column panels and every
-// row-tile height, on operands of ±127 that would expose any int16 overflow.
-func TestI8AVX2KBlocks(t *testing.T) {
-	if !hasAVX2() {
-		t.Skip("no AVX2")
+// TestWidenI8 checks the AVX2 kernel's widening on every int8 in
+// [-128, 127], a length that leaves a byte tail, and the zero padding.
+func TestWidenI8(t *testing.T) {
+	src := make([]int8, 256+7)
+	for i := range src {
+		src[i] = int8(i - 128)
 	}
-	rng := rand.New(rand.NewPCG(9, 10))
-	long, longer := 2*(2*i8KBlock+1)-1, 2*(3*i8KBlock+3)
-	for _, s := range []shape{{7, long, 37}, {10, longer, 16}, {8, long, 20}, {5, longer, 16}} {
-		o := newOperands(rng, s, func() int8 { return []int8{127, -127}[rng.IntN(2)] })
-		ones := make([]float32, max(s.m, s.n))
-		for i := range ones {
-			ones[i] = 1
+	dst := make([]byte, 2*(len(src)+3))
+	for i := range dst {
+		dst[i] = 0xAA
+	}
+	widenI8(&dst[0], &src[0], len(src), len(src)+3)
+	for i := range len(src) + 3 {
+		want := int16(0)
+		if i < len(src) {
+			want = int16(src[i])
 		}
-		b := i8AVX2.Pack(o.w8, Transposed(s.k), s.k, s.n, ones[:s.n])
-		c := guarded(s.m, o.ldc, sentinel)
-		i8AVX2.GEMM(nil, c, o.ldc, o.a8, o.lda, ones, s.m, b, nil)
-		for i := range s.m {
-			for j := range s.n {
-				var sum int32
-				for kk := range s.k {
-					sum += int32(o.a8[i*o.lda+kk]) * int32(o.w8[j*s.k+kk])
-				}
-				if got := c[i*o.ldc+j]; got != float32(sum) {
-					t.Fatalf("%v: C[%d][%d] = %g, want %d", s, i, j, got, sum)
-				}
-			}
+		if got := int16(uint16(dst[2*i]) | uint16(dst[2*i+1])<<8); got != want {
+			t.Fatalf("element %d widened to %d, want %d", i, got, want)
 		}
-		checkGuards(t, c, o.ldc, s.m, s.n)
 	}
 }
