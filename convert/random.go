@@ -49,48 +49,31 @@ func Preset(name string) (modelfile.Config, error) {
 // biases 0, LayerNorm 1 and 0. Deterministic for a seed; for benchmarks and
 // size tests, where real weights are not needed.
 func Random(c modelfile.Config, seed uint64) *modelfile.Model {
+	c.Architectures = []string{"AlbertModel"}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	m := &modelfile.Model{Config: c, Tensors: map[string]*modelfile.Tensor{}}
-	matrix := func(name string, rows, cols int) {
-		x := make([]float32, rows*cols)
-		for i := range x {
-			x[i] = float32(rng.NormFloat64() * 0.02)
+	shapes, required := expectedShapes(&c)
+	names := make([]string, 0, len(shapes))
+	for name := range shapes {
+		if required[name] || strings.HasPrefix(name, "pooler.") {
+			names = append(names, name)
 		}
-		m.Tensors[name] = &modelfile.Tensor{DType: modelfile.F32, Shape: []int{rows, cols}, F32: x}
 	}
-	vector := func(name string, n int, v float32) {
-		x := make([]float32, n)
-		for i := range x {
-			x[i] = v
-		}
-		m.Tensors[name] = &modelfile.Tensor{DType: modelfile.F32, Shape: []int{n}, F32: x}
-	}
-	linear := func(name string, in, out int) {
-		matrix(name+".weight", out, in)
-		vector(name+".bias", out, 0)
-	}
-	layerNorm := func(name string, n int) {
-		vector(name+".weight", n, 1)
-		vector(name+".bias", n, 0)
-	}
-	e, h := c.EmbeddingSize, c.HiddenSize
-	matrix("embeddings.word_embeddings.weight", c.VocabSize, e)
-	matrix("embeddings.position_embeddings.weight", c.MaxPositionEmbeddings, e)
-	matrix("embeddings.token_type_embeddings.weight", c.TypeVocabSize, e)
-	layerNorm("embeddings.LayerNorm", e)
-	linear("encoder.embedding_hidden_mapping_in", e, h)
-	for g := range c.NumHiddenGroups {
-		for l := range c.InnerGroupNum {
-			p := fmt.Sprintf("encoder.albert_layer_groups.%d.albert_layers.%d.", g, l)
-			for _, name := range []string{"query", "key", "value", "dense"} {
-				linear(p+"attention."+name, h, h)
+	sort.Strings(names) // the same numbers for the same seed
+	for _, name := range names {
+		t := &modelfile.Tensor{DType: modelfile.F32, Shape: shapes[name]}
+		t.F32 = make([]float32, t.Elements())
+		switch {
+		case len(t.Shape) == 2:
+			for i := range t.F32 {
+				t.F32[i] = float32(rng.NormFloat64() * 0.02)
 			}
-			layerNorm(p+"attention.LayerNorm", h)
-			linear(p+"ffn", h, c.IntermediateSize)
-			linear(p+"ffn_output", c.IntermediateSize, h)
-			layerNorm(p+"full_layer_layer_norm", h)
+		case strings.Contains(name, "LayerNorm.weight") || strings.HasSuffix(name, "layer_norm.weight"):
+			for i := range t.F32 {
+				t.F32[i] = 1
+			}
 		}
+		m.Tensors[name] = t
 	}
-	linear("pooler", h, h)
 	return m
 }
