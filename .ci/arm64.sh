@@ -68,3 +68,12 @@ if compgen -G 'engine/*_test.go' >/dev/null; then
     (cd engine && timed qemu-aarch64-static -cpu "$cpu" "$bin/engine.test" -test.short)
   done
 fi
+
+echo "--- albertq info --json under qemu names each CPU's int8 kernel"
+run env CGO_ENABLED=0 GOARCH=arm64 go build -o "$bin/albertq" ./cmd/albertq
+for pair in cortex-a53:neon cortex-a76:dotprod max:i8mm; do
+  cpu=${pair%:*} want=${pair#*:}
+  info=$(qemu-aarch64-static -cpu "$cpu" "$bin/albertq" info --json)
+  echo "$info" | tr -d '\n ' | grep -q "\"int8\":\"$want\"" || { echo "$cpu: int8 kernel is not $want: $info"; exit 1; }
+  echo "$cpu: int8 $want"
+done
