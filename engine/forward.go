@@ -209,7 +209,14 @@ func (mod *Model) newBatch(seqs []Sequence) (*batch, error) {
 			}
 		}
 		b.offsets[s+1] = b.offsets[s] + n
+		if b.offsets[s+1] > maxBatchTokens {
+			return nil, fmt.Errorf("engine: the batch has more than %d tokens, more than one forward pass takes (its activations would need gigabytes): split it", maxBatchTokens)
+		}
 	}
 	b.tokens = b.offsets[len(seqs)]
 	return b, nil
 }
+
+// maxBatchTokens bounds one forward pass: at albert-base's widths its
+// activations take about 30 KB a token, so this is some 2 GB.
+const maxBatchTokens = 1 << 16

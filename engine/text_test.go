@@ -43,4 +43,11 @@ func TestTextChecks(t *testing.T) {
 	if _, err := mod.Run([]Sequence{{IDs: []int{2, 5000, 3}}}); err == nil || !strings.Contains(err.Error(), "outside the vocabulary") {
 		t.Errorf("id 5000: error = %v", err)
 	}
+	huge := make([]Sequence, maxBatchTokens/64+1)
+	for i := range huge {
+		huge[i].IDs = make([]int, 64)
+	}
+	if _, err := mod.Run(huge); err == nil || !strings.Contains(err.Error(), "split it") {
+		t.Errorf("a batch of %d tokens: error = %v", len(huge)*64, err)
+	}
 }
