@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -348,5 +350,29 @@ func TestSerialGEMMDoesNotAllocate(t *testing.T) {
 		if n := testing.AllocsPerRun(20, func() { kn.GEMM(nil, c, o.ldc, o.a8, o.lda, o.sa, s.m, b, o.bias) }); n != 0 {
 			t.Errorf("int8 %s: %v allocations per call", kn.Name, n)
 		}
+	}
+}
+
+// TestPoolNestedAndConcurrent: For inside a chunk of For, from several
+// goroutines at once, neither deadlocks nor loses a chunk.
+func TestPoolNestedAndConcurrent(t *testing.T) {
+	pool := NewPool(2)
+	defer pool.Close()
+	var wg sync.WaitGroup
+	var total atomic.Int64
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				pool.For(3, func(lo, hi int) {
+					pool.For(4, func(lo2, hi2 int) { total.Add(int64(hi2 - lo2)) })
+				})
+			}
+		}()
+	}
+	wg.Wait()
+	if got := total.Load(); got != 4*50*2*4 { // two outer chunks of four items each
+		t.Fatalf("%d inner items done", got)
 	}
 }

@@ -3,16 +3,25 @@ package kernels
 import (
 	"fmt"
 	"runtime"
-	"sync"
+	"sync/atomic"
 )
 
 // Pool runs the parts of one job on a fixed set of worker goroutines, so a
 // GEMM split over threads costs no goroutine start per call. A Pool may be
-// used by many goroutines at once; a nil *Pool runs everything inline.
+// used by many goroutines at once, and For may be called from inside a
+// chunk of another For; a nil *Pool runs everything inline.
+//
+// Within a forward pass the next job comes microseconds after the last, so
+// an idle worker polls the queue for a short while before it sleeps: waking
+// a sleeping goroutine costs more than a small GEMM.
 type Pool struct {
 	threads int
 	tasks   chan func()
 }
+
+// spinPolls is how many times an idle worker looks for work, yielding in
+// between, before it blocks (some tens of microseconds).
+const spinPolls = 200
 
 // NewPool starts a pool of the given number of threads (all cores when
 // threads <= 0). The caller's goroutine is one of them.
@@ -20,15 +29,36 @@ func NewPool(threads int) *Pool {
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
-	p := &Pool{threads: threads, tasks: make(chan func())}
+	p := &Pool{threads: threads, tasks: make(chan func(), 64*threads)}
 	for range threads - 1 {
-		go func() {
-			for task := range p.tasks {
-				task()
-			}
-		}()
+		go p.work()
 	}
 	return p
+}
+
+// work runs tasks until the pool is closed.
+func (p *Pool) work() {
+	for {
+		task, ok := p.next()
+		if !ok {
+			return
+		}
+		task()
+	}
+}
+
+// next waits for a task, polling before it blocks.
+func (p *Pool) next() (func(), bool) {
+	for range spinPolls {
+		select {
+		case task, ok := <-p.tasks:
+			return task, ok
+		default:
+			runtime.Gosched()
+		}
+	}
+	task, ok := <-p.tasks
+	return task, ok
 }
 
 // Threads reports how many threads the pool runs a job on.
@@ -47,10 +77,10 @@ func (p *Pool) Close() {
 }
 
 // For splits [0, n) into at most Threads() contiguous chunks and runs
-// f(lo, hi) on each, in parallel, returning when all are done. Chunks that
-// find no idle worker run on the caller, so nested or concurrent use cannot
-// deadlock. A panic in a
-// chunk is re-raised in the caller once every chunk has finished.
+// f(lo, hi) on each, in parallel, returning when all are done. While it
+// waits, the caller runs queued tasks itself, so nested or concurrent use
+// cannot deadlock. A panic in a chunk is re-raised in the caller once every
+// chunk has finished.
 func (p *Pool) For(n int, f func(lo, hi int)) {
 	parts := min(p.Threads(), n)
 	if parts <= 1 {
@@ -59,32 +89,39 @@ func (p *Pool) For(n int, f func(lo, hi int)) {
 		}
 		return
 	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var failure any
+	var pending atomic.Int32
+	var failure atomic.Pointer[string]
 	run := func(lo, hi int) {
-		defer wg.Done()
+		defer pending.Add(-1)
 		defer func() {
 			if r := recover(); r != nil {
-				mu.Lock()
-				failure = fmt.Sprintf("%v", r)
-				mu.Unlock()
+				msg := fmt.Sprintf("%v", r)
+				failure.CompareAndSwap(nil, &msg)
 			}
 		}()
 		f(lo, hi)
 	}
-	wg.Add(parts)
+	pending.Store(int32(parts))
 	for i := 1; i < parts; i++ {
 		lo, hi := i*n/parts, (i+1)*n/parts
 		select {
 		case p.tasks <- func() { run(lo, hi) }:
-		default: // every worker is busy (another caller, or a nested For): do it here
+		default: // the queue is full: do it here
 			run(lo, hi)
 		}
 	}
 	run(0, n/parts)
-	wg.Wait()
-	if failure != nil {
-		panic(failure)
+	for pending.Load() > 0 {
+		select {
+		case task, ok := <-p.tasks:
+			if ok {
+				task()
+			}
+		default:
+			runtime.Gosched()
+		}
+	}
+	if msg := failure.Load(); msg != nil {
+		panic(*msg)
 	}
 }
