@@ -3,6 +3,7 @@ package engine
 import (
 	"github.com/albertq/albertq/kernels"
 	"github.com/albertq/albertq/modelfile"
+	"github.com/albertq/albertq/quant"
 )
 
 // linear is one Linear module, y = x·Wᵀ + b, with W packed once at load for
@@ -150,7 +151,11 @@ func (w *weights) loadFused(names []string, in, out int, actScales map[string][]
 		}
 		ts, bias = append(ts, t), append(bias, b...)
 	}
-	l := packLinear(w.kern, concatRows(ts, len(names)*out, in), in, len(names)*out)
+	joined, err := concatRows(ts, len(names)*out, in)
+	if err != nil {
+		return nil, err
+	}
+	l := packLinear(w.kern, joined, in, len(names)*out)
 	l.name, l.parts, l.bias = names[0], names, bias
 	for _, name := range names {
 		for app, s := range actScales[name] {
@@ -165,7 +170,7 @@ func (w *weights) loadFused(names []string, in, out int, actScales map[string][]
 
 // concatRows stacks [out][in] tensors into one [rows][in] tensor of their
 // common type (fp32 if they differ), int8 scales expanded per row.
-func concatRows(ts []*modelfile.Tensor, rows, in int) *modelfile.Tensor {
+func concatRows(ts []*modelfile.Tensor, rows, in int) (*modelfile.Tensor, error) {
 	c := &modelfile.Tensor{DType: ts[0].DType, Shape: []int{rows, in}}
 	for _, t := range ts {
 		if t.DType != c.DType {
@@ -180,8 +185,12 @@ func concatRows(ts []*modelfile.Tensor, rows, in int) *modelfile.Tensor {
 		case modelfile.F16:
 			c.F16 = append(c.F16, t.F16...)
 		default:
-			c.F32 = append(c.F32, floats(t)...)
+			x, err := quant.Float32s(t)
+			if err != nil {
+				return nil, err
+			}
+			c.F32 = append(c.F32, x...)
 		}
 	}
-	return c
+	return c, nil
 }

@@ -45,34 +45,13 @@ func (w *weights) tensor(name string, shape ...int) (*modelfile.Tensor, error) {
 	return t, nil
 }
 
-// vector returns a 1-D fp32 tensor of length n (biases, LayerNorm).
+// vector returns a 1-D tensor of length n (biases, LayerNorm) in fp32.
 func (w *weights) vector(name string, n int) ([]float32, error) {
 	t, err := w.tensor(name, n)
 	if err != nil {
 		return nil, err
 	}
-	return floats(t), nil
-}
-
-// floats returns the tensor's elements in fp32, widening or dequantizing a
-// copy when it is stored smaller.
-func floats(t *modelfile.Tensor) []float32 {
-	switch t.DType {
-	case modelfile.F16:
-		out := make([]float32, len(t.F16))
-		for i, h := range t.F16 {
-			out[i] = quant.FromHalf(h)
-		}
-		return out
-	case modelfile.I8:
-		out := make([]float32, len(t.I8))
-		width := len(t.I8) / t.Shape[0]
-		for i, q := range t.I8 {
-			out[i] = float32(q) * scaleOfRow(t, i/width)
-		}
-		return out
-	}
-	return t.F32
+	return quant.Float32s(t)
 }
 
 // scaleOfRow is the int8 scale of row r: per channel, or the tensor's one.
