@@ -50,23 +50,6 @@ const benchMinRuns = 5
 // over 128 tokens.
 var benchKernelShapes = [][3]int{{128, 768, 768}, {128, 768, 3072}, {128, 3072, 768}}
 
-// benchDTypes are the dtypes bench knows, in the order it reports them.
-var benchDTypes = []benchDType{{"int8", modelfile.I8}, {"fp16", modelfile.F16}, {"fp32", modelfile.F32}}
-
-type benchDType struct {
-	name string
-	dt   modelfile.DType
-}
-
-func dtypeName(dt modelfile.DType) string {
-	for _, d := range benchDTypes {
-		if d.dt == dt {
-			return d.name
-		}
-	}
-	return dt.String()
-}
-
 // benchOptions is what the flags ask for.
 type benchOptions struct {
 	model, config          string
@@ -265,13 +248,13 @@ func parseDTypeList(s string) ([]modelfile.DType, error) {
 	want := map[string]bool{}
 	for _, f := range strings.Split(s, ",") {
 		f = strings.TrimSpace(f)
-		if !slices.ContainsFunc(benchDTypes, func(d benchDType) bool { return d.name == f }) {
-			return nil, usagef("--dtypes: unknown dtype %q (want int8, fp16 or fp32)", f)
+		if _, err := parseDType(f); err != nil {
+			return nil, usagef("--dtypes: %v", err)
 		}
 		want[f] = true
 	}
 	var out []modelfile.DType
-	for _, d := range benchDTypes {
+	for _, d := range dtypes {
 		if want[d.name] {
 			out = append(out, d.dt)
 		}

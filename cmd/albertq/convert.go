@@ -82,7 +82,7 @@ func convertCmd(args []string, stdout io.Writer) error {
 	progress.done()
 	outSize, inSize := fileSize(opts.out), checkpointSize(opts.in)
 	fmt.Fprintf(stdout, "wrote %s: %s, %s (checkpoint weights %s, %.1f×), in %.1f s\n",
-		opts.out, opts.dtype, megabytes(outSize), megabytes(inSize), float64(inSize)/float64(max(outSize, 1)), time.Since(start).Seconds())
+		opts.out, dtypeName(opts.dtype), megabytes(outSize), megabytes(inSize), float64(inSize)/float64(max(outSize, 1)), time.Since(start).Seconds())
 	if opts.report {
 		if len(texts) == 0 {
 			texts = reportTexts
@@ -135,16 +135,30 @@ func parseConvertFlags(args []string, stdout io.Writer) (*convertOptions, error)
 	return o, nil
 }
 
+// dtypes are the weight types the CLI names, in the order bench reports them.
+var dtypes = []struct {
+	name string
+	dt   modelfile.DType
+}{{"int8", modelfile.I8}, {"fp16", modelfile.F16}, {"fp32", modelfile.F32}}
+
+// parseDType maps a CLI dtype name to its type.
 func parseDType(s string) (modelfile.DType, error) {
-	switch s {
-	case "int8":
-		return modelfile.I8, nil
-	case "fp16":
-		return modelfile.F16, nil
-	case "fp32":
-		return modelfile.F32, nil
+	for _, d := range dtypes {
+		if d.name == s {
+			return d.dt, nil
+		}
 	}
 	return 0, usagef("unknown dtype %q (want int8, fp16 or fp32)", s)
+}
+
+// dtypeName is the CLI's name of a weight type.
+func dtypeName(dt modelfile.DType) string {
+	for _, d := range dtypes {
+		if d.dt == dt {
+			return d.name
+		}
+	}
+	return dt.String()
 }
 
 // calibrate runs the texts through the fp32 model and returns the static
