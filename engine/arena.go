@@ -17,12 +17,18 @@ type workspace struct {
 
 // attnScratch is one attention worker's memory: a sequence's scores for one
 // head, its packed keys and values, and the gathered rows of keys that the
-// mask keeps.
+// mask keeps; for int8 attention also the quantized queries, keys or values
+// (kv8), softmax numerators (p8), their scales and the values' inverse
+// scales (inv).
 type attnScratch struct {
 	scores, gathered []float32
 	sums             []float32 // each query's softmax denominator
 	keep             []int
 	keys, values     kernels.PackedF32
+
+	q8, kv8, p8         []int8
+	qs, ks, ps, vs, inv []float32
+	keys8, values8      kernels.PackedI8
 }
 
 // arenas pools the workspaces and attention scratch of a model.

@@ -8,17 +8,18 @@ import (
 
 // attention is multi-head scaled dot-product attention, each sequence on its
 // own tokens: ctx = softmax(q·kᵀ/√d + mask)·v per head. qkv holds each
-// token's query, key and value side by side (row width 3H). The (sequence,
+// token's query, key and value side by side (row width 3H). With int8 set
+// (an int8 model) both products run on the int8 kernel. The (sequence,
 // head) pairs are shared out over the pool's threads; each thread keeps one
 // scratch for all its pairs.
-func (mod *Model) attention(r *runner, b *batch, qkv, ctx []float32) {
+func (mod *Model) attention(r *runner, b *batch, qkv, ctx []float32, int8 bool) {
 	heads := mod.cfg.NumAttentionHeads
 	jobs := len(b.seqs) * heads
 	work := func(lo, hi int) {
 		s := mod.arenas.getAttn()
 		defer mod.arenas.putAttn(s)
 		for job := lo; job < hi; job++ {
-			mod.attendHead(s, b, job/heads, job%heads, qkv, ctx)
+			mod.attendHead(s, b, job/heads, job%heads, qkv, ctx, int8)
 		}
 	}
 	if r.pool.Threads() == 1 || b.tokens*b.tokens < 64*64 {
@@ -32,7 +33,7 @@ func (mod *Model) attention(r *runner, b *batch, qkv, ctx []float32) {
 // out of the scores and the values altogether, which is what adding -∞ (as
 // transformers adds the most negative float) does; when the mask keeps none,
 // every key gets the same weight, as in transformers.
-func (mod *Model) attendHead(s *attnScratch, b *batch, seq, head int, qkv, ctx []float32) {
+func (mod *Model) attendHead(s *attnScratch, b *batch, seq, head int, qkv, ctx []float32, int8 bool) {
 	hs := mod.cfg.HiddenSize
 	d := hs / mod.cfg.NumAttentionHeads
 	ld := 3 * hs
@@ -40,9 +41,8 @@ func (mod *Model) attendHead(s *attnScratch, b *batch, seq, head int, qkv, ctx [
 	row0 := b.offsets[seq]
 	q := qkv[row0*ld+head*d:]
 	k, v := q[hs:], q[2*hs:]
-	f32 := mod.kern.F32
 
-	keys, values, src := n, n, ld
+	keys, src := n, ld
 	uniform := false
 	if keep := keptKeys(s, b.seqs[seq]); keep != nil {
 		if len(keep) == 0 {
@@ -55,30 +55,96 @@ func (mod *Model) attendHead(s *attnScratch, b *batch, seq, head int, qkv, ctx [
 				copy(g[i*2*d+d:(i+1)*2*d], v[p*ld:p*ld+d])
 			}
 			k, v, src = g, g[d:], 2*d
-			keys, values = len(keep), len(keep)
+			keys = len(keep)
 		}
 	}
 	scores := grow(&s.scores, n*keys)
-	if uniform {
-		for i := range scores {
-			scores[i] = 0
-		}
-	} else {
-		f32.PackInto(&s.keys, k, kernels.Transposed(src), d, keys)
-		f32.GEMM(nil, scores, keys, q, ld, n, &s.keys, nil)
+	switch {
+	case uniform:
+		clear(scores)
+	case int8:
+		s.scoresI8(mod.kern.I8, scores, q, ld, k, src, n, keys, d)
+	default:
+		s.scoresF32(mod.kern.F32, scores, q, ld, k, src, n, keys, d)
 	}
-	// Softmax's division is left for the context rows, d wide rather than
-	// keys wide.
+	// Softmax's division is left for the context, d wide rather than keys
+	// wide.
 	scale := float32(1 / math.Sqrt(float64(d)))
 	sums := grow(&s.sums, n)
 	for i := range n {
 		sums[i] = kernels.SoftmaxNumerators(scores[i*keys:(i+1)*keys], scale)
 	}
-	f32.PackInto(&s.values, v, kernels.RowMajor(src), values, d)
 	out := ctx[row0*hs+head*d:]
-	f32.GEMM(nil, out, hs, scores, keys, n, &s.values, nil)
+	if int8 {
+		s.contextI8(mod.kern.I8, out, hs, scores, sums, n, keys, v, src, d)
+	} else {
+		s.contextF32(mod.kern.F32, out, hs, scores, sums, n, keys, v, src, d)
+	}
+}
+
+// scoresF32 sets scores (n×keys) = q·kᵀ for q and k of width d.
+func (s *attnScratch) scoresF32(f32 *kernels.F32Kernel, scores, q []float32, ldq int, k []float32, ldk, n, keys, d int) {
+	f32.PackInto(&s.keys, k, kernels.Transposed(ldk), d, keys)
+	f32.GEMM(nil, scores, keys, q, ldq, n, &s.keys, nil)
+}
+
+// contextF32 sets out (n×d) = p·v / sums, p the softmax numerators.
+func (s *attnScratch) contextF32(f32 *kernels.F32Kernel, out []float32, ldo int, p, sums []float32, n, keys int, v []float32, ldv, d int) {
+	f32.PackInto(&s.values, v, kernels.RowMajor(ldv), keys, d)
+	f32.GEMM(nil, out, ldo, p, keys, n, &s.values, nil)
 	for i, sum := range sums {
-		kernels.Scale(out[i*hs:i*hs+d], 1/sum)
+		kernels.Scale(out[i*ldo:i*ldo+d], 1/sum)
+	}
+}
+
+// scoresI8 is scoresF32 on the int8 kernel, each query and each key
+// quantized by its own maximum: a key's scale is its column's.
+func (s *attnScratch) scoresI8(i8 *kernels.I8Kernel, scores, q []float32, ldq int, k []float32, ldk, n, keys, d int) {
+	q8, qs := grow(&s.q8, n*d), grow(&s.qs, n)
+	for i := range n {
+		qs[i] = kernels.QuantizeRow(q8[i*d:(i+1)*d], q[i*ldq:i*ldq+d])
+	}
+	k8, ks := grow(&s.kv8, keys*d), grow(&s.ks, keys)
+	for j := range keys {
+		ks[j] = kernels.QuantizeRow(k8[j*d:(j+1)*d], k[j*ldk:j*ldk+d])
+	}
+	i8.PackInto(&s.keys8, k8, kernels.Transposed(d), d, keys, ks)
+	i8.GEMM(nil, scores, keys, q8, d, qs, n, &s.keys8, nil)
+}
+
+// contextI8 is contextF32 on the int8 kernel. Each row of numerators peaks
+// at exactly 1, so they are quantized on the fixed scale 1/127 and the
+// division by their sum goes into the row's scale; the values are quantized
+// with a scale per column.
+func (s *attnScratch) contextI8(i8 *kernels.I8Kernel, out []float32, ldo int, p, sums []float32, n, keys int, v []float32, ldv, d int) {
+	p8, ps := grow(&s.p8, n*keys), grow(&s.ps, n)
+	for i, sum := range sums {
+		kernels.QuantizeRowWithScale(p8[i*keys:(i+1)*keys], p[i*keys:(i+1)*keys], 1.0/127)
+		ps[i] = 1 / (127 * sum)
+	}
+	v8, vs := grow(&s.kv8, keys*d), grow(&s.vs, d)
+	s.quantizeColumns(v8, vs, v, ldv, keys)
+	i8.PackInto(&s.values8, v8, kernels.RowMajor(d), keys, d, vs)
+	i8.GEMM(nil, out, ldo, p8, keys, ps, n, &s.values8, nil)
+}
+
+// quantizeColumns quantizes the rows×len(scales) matrix x (leading dimension
+// ld) into q with one scale per column, max|column|/127, set in scales.
+func (s *attnScratch) quantizeColumns(q []int8, scales, x []float32, ld, rows int) {
+	w := len(scales)
+	clear(scales)
+	for i := range rows {
+		kernels.ColumnPeaks(scales, x[i*ld:i*ld+w])
+	}
+	inv := grow(&s.inv, w)
+	for c, peak := range scales {
+		scales[c], inv[c] = peak/127, 0
+		if peak > 0 {
+			inv[c] = 127 / peak
+		}
+	}
+	for i := range rows {
+		kernels.QuantizeRowScaled(q[i*w:(i+1)*w], x[i*ld:i*ld+w], inv)
 	}
 }
 

@@ -128,7 +128,7 @@ func (lay *layer) forward(r *runner, mod *Model, b *batch, h []float32, app int,
 	qkv := grow(&r.ws.qkv, n*3*hs)
 	lay.qkv.applyPre(r, qkv, h, n, app, pending.take(r, hs))
 	ctx := grow(&r.ws.ctx, n*hs)
-	mod.attention(r, b, qkv, ctx)
+	mod.attention(r, b, qkv, ctx, lay.qkv.i8 != nil)
 
 	attended := grow(&r.ws.attended, n*hs)
 	lay.attnOut.apply(r, attended, ctx, n, app)

@@ -2,6 +2,8 @@
 
 package kernels
 
+import "unsafe"
+
 // The int8 kernels: an MR×NR register tile of int32 dot products.
 //
 // VNNI multiplies u8 by s8 over the whole K, A packed per call into the order
@@ -114,9 +116,6 @@ func (s *scratch) panelEpilogue(b *PackedI8, j, cols, nr int, correct bool) {
 	}
 }
 
-//go:noescape
-func packWordsXor80(dst *byte, stride int, src *int8, n int)
-
 // packVNNI packs A as u8 = a XOR 0x80 (a+128): per block of mr rows, per k
 // group g, the four bytes k = 4g..4g+3 of each row. K padding and missing
 // rows hold 0x80 (a = 0); B is zero there anyway.
@@ -129,7 +128,7 @@ func packVNNI(dst []byte, a []int8, lda, m, k, mr int) int {
 		if i < m {
 			full = k / 4
 			if full > 0 {
-				packWordsXor80(&blk[0], mr*4, &a[i*lda], full)
+				packWords(unsafe.Pointer(&blk[0]), mr*4, &a[i*lda], full, 0x80808080)
 			}
 		}
 		for g := full; g < kg; g++ {

@@ -4,6 +4,7 @@ package kernels
 
 import (
 	"os"
+	"slices"
 	"testing"
 )
 
@@ -102,6 +103,54 @@ func TestWidenI8(t *testing.T) {
 		}
 		if got := int16(uint16(dst[2*i]) | uint16(dst[2*i+1])<<8); got != want {
 			t.Fatalf("element %d widened to %d, want %d", i, got, want)
+		}
+	}
+}
+
+// TestPackMovers checks the AVX2 byte movers of the int8 packers against
+// their Go twins on every length up to 70 (vector bodies and tails), with
+// guard bytes after each output that must stay.
+func TestPackMovers(t *testing.T) {
+	const g = 0x55
+	rows := make([][]int8, 4)
+	for r := range rows {
+		rows[r] = make([]int8, 70)
+		for i := range rows[r] {
+			rows[r][i] = int8(i*37 + r*101 - 128)
+		}
+	}
+	fill := func(n int) []int8 {
+		x := make([]int8, n+8)
+		for i := range x {
+			x[i] = g
+		}
+		return x
+	}
+	for n := range 71 {
+		got, want := fill(4*n), fill(4*n)
+		interleave4Vec(got[:4*n], rows[0][:n], rows[1][:n], rows[2][:n], rows[3][:n])
+		interleave4Generic(want[:4*n], rows[0][:n], rows[1][:n], rows[2][:n], rows[3][:n])
+		if !slices.Equal(got, want) {
+			t.Fatalf("interleave4 n=%d: %v, want %v", n, got, want)
+		}
+		const stride = 12
+		got, want = fill(stride*n), fill(stride*n)
+		copyWordsAVX(got, stride, rows[0][:n])
+		copyWordsGeneric(want, stride, rows[0][:n])
+		if !slices.Equal(got, want) {
+			t.Fatalf("copyWords n=%d: %v, want %v", n, got, want)
+		}
+		if s, w := sumI8Vec(rows[1][:n]), sumI8Generic(rows[1][:n]); s != w {
+			t.Fatalf("sumI8 n=%d: %d, want %d", n, s, w)
+		}
+		sums, twin := make([]int32, n+3), make([]int32, n+3)
+		for i := range sums {
+			sums[i], twin[i] = int32(i)-7, int32(i)-7
+		}
+		addI8Vec(sums[:n], rows[2][:n])
+		addI8Generic(twin[:n], rows[2][:n])
+		if !slices.Equal(sums, twin) {
+			t.Fatalf("addI8 n=%d: %v, want %v", n, sums, twin)
 		}
 	}
 }

@@ -50,23 +50,7 @@ func (kn *F16Kernel) PackHalf(src []uint16, s Strides, k, n int) *PackedF16 {
 // Pack packs the int8 K×N matrix src (values in [-127, 127]) with its
 // per-column scales for this kernel and precomputes its column sums.
 func (kn *I8Kernel) Pack(src []int8, s Strides, k, n int, scales []float32) *PackedI8 {
-	checkSource(len(src), s, k, n)
-	if len(scales) != n {
-		panic("kernels: int8 pack needs one scale per column")
-	}
-	p := &PackedI8{
-		K: k, N: n, Layout: kn.Layout,
-		Data:    make([]int8, kn.Layout.size(k, n)),
-		Scales:  append([]float32(nil), scales...),
-		ColSums: make([]int32, n),
-	}
-	packInto(p.Data, kn.Layout, src, s, k, n, func(x int8) int8 { return x })
-	for j := range n {
-		var sum int32
-		for kk := range k {
-			sum += int32(src[kk*s.K+j*s.N])
-		}
-		p.ColSums[j] = sum
-	}
+	p := new(PackedI8)
+	kn.PackInto(p, src, s, k, n, scales)
 	return p
 }

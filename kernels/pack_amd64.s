@@ -2,23 +2,26 @@
 
 #include "textflag.h"
 
-// Packers for the int8 kernels. packWordsXor80 moves one row of A, a k
-// group (four bytes, one word) at a time, to every stride-th byte of the
-// packed block; widenI8 sign-extends bytes to int16 for the AVX2 kernel.
+// Packers for the int8 kernels. packWords moves a row of A (XOR 0x80 for
+// VNNI) or a column of B, a k group (four bytes, one word) at a time, to
+// every stride-th byte of the packed block; interleave4 groups four rows of
+// B by k; sumI8 and addI8AVX2 make B's column sums; widenI8 sign-extends
+// bytes to int16 for the AVX2 kernel.
 
-// func packWordsXor80(dst *byte, stride int, src *int8, n int)
+// func packWords(dst unsafe.Pointer, stride int, src *int8, n int, xor uint32)
 //
-//	for g := range n { dst[g*stride:][:4] = src[4*g:][:4] XOR 0x80808080 }
-TEXT ·packWordsXor80(SB), NOSPLIT, $0-32
+//	for g := range n { dst[g*stride:][:4] = src[4*g:][:4] XOR xor }
+TEXT ·packWords(SB), NOSPLIT, $0-36
 	MOVQ dst+0(FP), DI
 	MOVQ stride+8(FP), DX
 	MOVQ src+16(FP), SI
 	MOVQ n+24(FP), CX
+	MOVL xor+32(FP), BX
 	TESTQ CX, CX
 	JZ   done
 loop:
 	MOVL (SI), AX
-	XORL $0x80808080, AX
+	XORL BX, AX
 	MOVL AX, (DI)
 	ADDQ $4, SI
 	ADDQ DX, DI
@@ -64,5 +67,90 @@ zeros:
 	DECQ DX
 	JMP  zeros
 done:
+	VZEROUPPER
+	RET
+
+// func interleave4AVX(dst, r0, r1, r2, r3 *int8, n int)
+//
+//	for j := range n { dst[4*j:][:4] = [r0[j], r1[j], r2[j], r3[j]] }  // n a multiple of 16
+TEXT ·interleave4AVX(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ r0+8(FP), AX
+	MOVQ r1+16(FP), BX
+	MOVQ r2+24(FP), DX
+	MOVQ r3+32(FP), SI
+	MOVQ n+40(FP), CX
+interleave_loop:
+	VMOVDQU (AX), X0
+	VMOVDQU (BX), X1
+	VMOVDQU (DX), X2
+	VMOVDQU (SI), X3
+	VPUNPCKLBW X1, X0, X4 // r0 r1 byte pairs, columns 0-7
+	VPUNPCKHBW X1, X0, X5 // columns 8-15
+	VPUNPCKLBW X3, X2, X6 // r2 r3
+	VPUNPCKHBW X3, X2, X7
+	VPUNPCKLWD X6, X4, X0 // four bytes per column, columns 0-3
+	VPUNPCKHWD X6, X4, X1 // 4-7
+	VPUNPCKLWD X7, X5, X2 // 8-11
+	VPUNPCKHWD X7, X5, X3 // 12-15
+	VMOVDQU X0, (DI)
+	VMOVDQU X1, 16(DI)
+	VMOVDQU X2, 32(DI)
+	VMOVDQU X3, 48(DI)
+	ADDQ $16, AX
+	ADDQ $16, BX
+	ADDQ $16, DX
+	ADDQ $16, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JNZ  interleave_loop
+	RET
+
+// func sumI8AVX2(x *int8, n int) int32
+//
+//	return Σ x[:n]  // n a multiple of 16
+TEXT ·sumI8AVX2(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+sum_loop:
+	VPMOVSXBD (SI), Y2
+	VPMOVSXBD 8(SI), Y3
+	VPADDD Y2, Y0, Y0
+	VPADDD Y3, Y1, Y1
+	ADDQ $16, SI
+	SUBQ $16, CX
+	JNZ  sum_loop
+	VPADDD Y1, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPADDD X1, X0, X0
+	VPSHUFD $0x4E, X0, X1
+	VPADDD X1, X0, X0
+	VPSHUFD $0xB1, X0, X1
+	VPADDD X1, X0, X0
+	VMOVD X0, AX
+	MOVL AX, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func addI8AVX2(sums *int32, x *int8, n int)
+//
+//	for i := range n { sums[i] += int32(x[i]) }  // n a multiple of 16
+TEXT ·addI8AVX2(SB), NOSPLIT, $0-24
+	MOVQ sums+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+add_loop:
+	VPMOVSXBD (SI), Y0
+	VPMOVSXBD 8(SI), Y1
+	VPADDD (DI), Y0, Y0
+	VPADDD 32(DI), Y1, Y1
+	VMOVDQU Y0, (DI)
+	VMOVDQU Y1, 32(DI)
+	ADDQ $16, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JNZ  add_loop
 	VZEROUPPER
 	RET

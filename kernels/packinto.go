@@ -6,11 +6,7 @@ package kernels
 func (kn *F32Kernel) PackInto(p *PackedF32, src []float32, s Strides, k, n int) {
 	checkSource(len(src), s, k, n)
 	l := kn.Layout
-	size := l.size(k, n)
-	if cap(p.Data) < size {
-		p.Data = make([]float32, size)
-	}
-	p.K, p.N, p.Layout, p.Data = k, n, l, p.Data[:size]
+	p.K, p.N, p.Layout, p.Data = k, n, l, resize(p.Data, l.size(k, n))
 	if l.KG != 1 {
 		clear(p.Data)
 		packInto(p.Data, l, src, s, k, n, func(x float32) float32 { return x })
@@ -49,5 +45,136 @@ func packPanelsF32(dst []float32, nr int, src []float32, s Strides, k, n int) {
 				panel[kk*nr+c] = col[kk*s.K]
 			}
 		}
+	}
+}
+
+// PackInto packs the int8 K×N matrix src with its column scales like Pack,
+// into p, reusing p's memory when it is big enough: for attention's keys and
+// values, quantized and packed per call.
+func (kn *I8Kernel) PackInto(p *PackedI8, src []int8, s Strides, k, n int, scales []float32) {
+	checkSource(len(src), s, k, n)
+	if len(scales) != n {
+		panic("kernels: int8 pack needs one scale per column")
+	}
+	l := kn.Layout
+	p.K, p.N, p.Layout = k, n, l
+	p.Data = resize(p.Data, l.size(k, n))
+	p.Scales = append(p.Scales[:0], scales...)
+	p.ColSums = resize(p.ColSums, n)
+	clear(p.Data)
+	clear(p.ColSums)
+	switch {
+	case s.K == 1:
+		packColumnsI8(p, src, s.N)
+	case s.N == 1:
+		packRowsI8(p, src, s.K)
+	default:
+		packInto(p.Data, l, src, s, k, n, func(x int8) int8 { return x })
+		for j := range n {
+			for kk := range k {
+				p.ColSums[j] += int32(src[kk*s.K+j*s.N])
+			}
+		}
+	}
+}
+
+// resize returns buf with length n, reallocated when its capacity is short.
+func resize[T any](buf []T, n int) []T {
+	if cap(buf) < n {
+		return make([]T, n)
+	}
+	return buf[:n]
+}
+
+// The byte movers of the int8 packers, replaced by SIMD versions where an
+// architecture installs them (packinto_amd64.go).
+var (
+	copyWords   = copyWordsGeneric
+	interleave4 = interleave4Generic
+	sumI8       = sumI8Generic
+	addI8       = addI8Generic
+)
+
+// packColumnsI8 packs a transposed source (column j is the K bytes at
+// src[j*ld:]): each column's k groups are runs of KG bytes in the layout.
+func packColumnsI8(p *PackedI8, src []int8, ld int) {
+	l, k := p.Layout, p.K
+	kp, full := l.paddedK(k), k/l.KG*l.KG
+	for j := range p.N {
+		col := src[j*ld : j*ld+k]
+		dst := p.Data[(j/l.NR)*kp*l.NR+(j%l.NR)*l.KG:]
+		if l.KG == 4 {
+			copyWords(dst, l.NR*4, col[:full])
+		} else {
+			for g := 0; g < full; g += l.KG {
+				copy(dst[g*l.NR:g*l.NR+l.KG], col[g:g+l.KG])
+			}
+		}
+		if full < k {
+			copy(dst[full*l.NR:], col[full:])
+		}
+		p.ColSums[j] = sumI8(col)
+	}
+}
+
+// packRowsI8 packs a row-major source (row kk is the N bytes at
+// src[kk*ld:]): for KG = 4 each k group interleaves four rows, panel by
+// panel; otherwise byte by byte.
+func packRowsI8(p *PackedI8, src []int8, ld int) {
+	l, k, n := p.Layout, p.K, p.N
+	kp, full := l.paddedK(k), 0
+	if l.KG == 4 {
+		full = k / 4 * 4
+	}
+	row := func(kk int) []int8 { return src[kk*ld : kk*ld+n] }
+	for kk := 0; kk < full; kk += 4 {
+		for j0 := 0; j0 < n; j0 += l.NR {
+			j1 := min(j0+l.NR, n)
+			dst := p.Data[(j0/l.NR)*kp*l.NR+kk*l.NR:]
+			interleave4(dst, row(kk)[j0:j1], row(kk + 1)[j0:j1], row(kk + 2)[j0:j1], row(kk + 3)[j0:j1])
+		}
+	}
+	for kk := full; kk < k; kk++ {
+		for j0 := 0; j0 < n; j0 += l.NR {
+			dst := p.Data[(j0/l.NR)*kp*l.NR+(kk/l.KG)*l.NR*l.KG+kk%l.KG:]
+			for c, v := range row(kk)[j0:min(j0+l.NR, n)] {
+				dst[c*l.KG] = v
+			}
+		}
+	}
+	for kk := range k {
+		addI8(p.ColSums, row(kk))
+	}
+}
+
+// copyWordsGeneric copies src four bytes at a time to dst, each word stride
+// bytes after the last.
+func copyWordsGeneric(dst []int8, stride int, src []int8) {
+	for g := 0; g+4 <= len(src); g += 4 {
+		copy(dst[g/4*stride:g/4*stride+4], src[g:g+4])
+	}
+}
+
+// interleave4Generic writes dst[4j+t] = r_t[j]: four rows of equal length
+// as the KG = 4 layout groups them.
+func interleave4Generic(dst, r0, r1, r2, r3 []int8) {
+	for j := range r0 {
+		dst[4*j], dst[4*j+1], dst[4*j+2], dst[4*j+3] = r0[j], r1[j], r2[j], r3[j]
+	}
+}
+
+// sumI8Generic is the sum of x.
+func sumI8Generic(x []int8) int32 {
+	var s int32
+	for _, v := range x {
+		s += int32(v)
+	}
+	return s
+}
+
+// addI8Generic adds x to sums element by element.
+func addI8Generic(sums []int32, x []int8) {
+	for i, v := range x {
+		sums[i] += int32(v)
 	}
 }

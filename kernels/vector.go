@@ -17,6 +17,9 @@ var (
 	sqDevSum     = sqDevSumGeneric
 	normalize    = normalizeGeneric
 	maxOf        = maxGeneric
+
+	quantizeScaled = quantizeScaledGeneric
+	columnPeaks    = columnPeaksGeneric
 )
 
 // QuantizeRow writes src as symmetric int8 into dst (q = round(x·127/max|x|),
@@ -32,11 +35,26 @@ func QuantizeRow(dst []int8, src []float32) float32 {
 	return peak / 127
 }
 
+// MaxAbs is the largest |x| of x (0 for an empty x).
+func MaxAbs(x []float32) float32 { return maxAbs(x) }
+
 // QuantizeRowWithScale writes round(x/scale) (to nearest, ties to even)
 // clamped to [-127, 127] (a static, calibrated scale may be exceeded);
 // scale must be > 0.
 func QuantizeRowWithScale(dst []int8, src []float32, scale float32) {
 	quantizeInto(dst[:len(src)], src, 1/scale)
+}
+
+// ColumnPeaks sets peaks[c] = max(peaks[c], |x[c]|) for every c of peaks:
+// run on each row of a matrix (peaks zeroed first), it leaves each column's
+// largest magnitude, for QuantizeRowScaled.
+func ColumnPeaks(peaks, x []float32) { columnPeaks(peaks, x[:len(peaks)]) }
+
+// QuantizeRowScaled writes round(x[c]·inv[c]) (to nearest, ties to even)
+// clamped to [-127, 127]: a row of a matrix quantized with one scale per
+// column, inv[c] = 1/scale[c].
+func QuantizeRowScaled(dst []int8, x, inv []float32) {
+	quantizeScaled(dst[:len(x)], x, inv[:len(x)])
 }
 
 // Softmax turns row into softmax(scale·row) in place.
@@ -139,6 +157,20 @@ func quantizeGeneric(dst []int8, src []float32, inv float32) {
 	for i, x := range src {
 		q := math.RoundToEven(float64(max(-127, min(127, x*inv))))
 		dst[i] = int8(q)
+	}
+}
+
+// quantizeScaledGeneric is QuantizeRowScaled in pure Go.
+func quantizeScaledGeneric(dst []int8, src, inv []float32) {
+	for i, x := range src {
+		dst[i] = int8(math.RoundToEven(float64(max(-127, min(127, x*inv[i])))))
+	}
+}
+
+// columnPeaksGeneric is ColumnPeaks in pure Go.
+func columnPeaksGeneric(peaks, x []float32) {
+	for i, v := range x {
+		peaks[i] = max(peaks[i], abs32(v))
 	}
 }
 

@@ -12,6 +12,12 @@ func maxAbsAVX2(x *float32, n int) float32
 func quantizeAVX2(dst *int8, src *float32, n int, inv float32)
 
 //go:noescape
+func quantizeScaledAVX2(dst *int8, src, inv *float32, n int)
+
+//go:noescape
+func columnPeaksAVX2(peaks, x *float32, n int)
+
+//go:noescape
 func expScaleSumAVX2(x *float32, n int, scale, shift float32) float32
 
 //go:noescape
@@ -48,6 +54,7 @@ func init() {
 	if hasAVX2() {
 		maxAbs, quantizeInto, expScaleSum, geluTanh, scaleBy = maxAbsAVX, quantizeAVX, expScaleSumAVX, geluTanhAVX, scaleAVX
 		maxOf, addSum, sqDevSum, normalize = maxAVX, addSumAVX, sqDevSumAVX, normalizeAVX
+		quantizeScaled, columnPeaks = quantizeScaledAVX, columnPeaksAVX
 	}
 	if hasAVX512() {
 		expScaleSum, geluTanh = expScaleSumZmm, geluTanhZmm
@@ -93,6 +100,22 @@ func quantizeAVX(dst []int8, src []float32, inv float32) {
 		quantizeAVX2(&dst[0], &src[0], n, inv)
 	}
 	quantizeGeneric(dst[n:], src[n:], inv)
+}
+
+func quantizeScaledAVX(dst []int8, src, inv []float32) {
+	n := whole(len(src))
+	if n > 0 {
+		quantizeScaledAVX2(&dst[0], &src[0], &inv[0], n)
+	}
+	quantizeScaledGeneric(dst[n:], src[n:], inv[n:])
+}
+
+func columnPeaksAVX(peaks, x []float32) {
+	n := whole(len(x))
+	if n > 0 {
+		columnPeaksAVX2(&peaks[0], &x[0], n)
+	}
+	columnPeaksGeneric(peaks[n:], x[n:])
 }
 
 func expScaleSumAVX(x []float32, scale, shift float32) float32 {

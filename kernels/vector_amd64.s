@@ -179,6 +179,51 @@ quant_loop:
 	VZEROUPPER
 	RET
 
+// func quantizeScaledAVX2(dst *int8, src, inv *float32, n int)
+// dst[i] = round-to-even(clamp(src[i]·inv[i], -127, 127)).
+TEXT ·quantizeScaledAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ inv+16(FP), DX
+	MOVQ n+24(FP), CX
+	VMOVUPS plus127<>(SB), Y3
+	VMOVUPS minus127<>(SB), Y4
+quantscaled_loop:
+	VMOVUPS (SI), Y0
+	VMULPS (DX), Y0, Y0
+	VMAXPS Y4, Y0, Y0
+	VMINPS Y3, Y0, Y0
+	VCVTPS2DQ Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW X1, X0, X0
+	VPACKSSWB X0, X0, X0
+	VMOVQ X0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $8, DI
+	SUBQ $8, CX
+	JNZ quantscaled_loop
+	VZEROUPPER
+	RET
+
+// func columnPeaksAVX2(peaks, x *float32, n int)
+// peaks[i] = max(peaks[i], |x[i]|).
+TEXT ·columnPeaksAVX2(SB), NOSPLIT, $0-24
+	MOVQ peaks+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VMOVUPS absMask<>(SB), Y2
+colpeaks_loop:
+	VANDPS (SI), Y2, Y1
+	VMAXPS (DI), Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ colpeaks_loop
+	VZEROUPPER
+	RET
+
 // func expScaleSumAVX2(x *float32, n int, scale, shift float32) float32
 // x[i] = exp(x[i]·scale - shift); returns the sum of the new x.
 TEXT ·expScaleSumAVX2(SB), NOSPLIT, $0-28

@@ -130,6 +130,50 @@ func TestQuantizeRow(t *testing.T) {
 	}
 }
 
+// ColumnPeaks and QuantizeRowScaled quantize a matrix column by column:
+// checked against their Go twins and against the definition, with ties and
+// saturation, on every row length up to 40.
+func TestQuantizeColumns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for n := range 41 {
+		rows := [][]float32{randomRow(rng, n, 3), randomRow(rng, n, 0.5), randomRow(rng, n, 9)}
+		peaks, twin := randomRow(rng, n, 0), make([]float32, n)
+		clear(peaks[:n])
+		for _, r := range rows {
+			ColumnPeaks(peaks[:n], r)
+			columnPeaksGeneric(twin, r[:n])
+		}
+		checkGuard(t, peaks, n)
+		inv := make([]float32, n+1)
+		for c := range n {
+			want := max(abs32(rows[0][c]), abs32(rows[1][c]), abs32(rows[2][c]))
+			if peaks[c] != want || twin[c] != want {
+				t.Fatalf("n=%d: peak[%d] = %v (Go twin %v), want %v", n, c, peaks[c], twin[c], want)
+			}
+			inv[c] = 127 / want * float32(c%3) // 0: a zero column; 2: saturates
+		}
+		if n > 2 {
+			rows[0][1], inv[1] = 2.5, 1 // a tie, rounded to even
+		}
+		for _, r := range rows {
+			dst, want := make([]int8, n+4), make([]int8, n)
+			QuantizeRowScaled(dst[:n], r[:n], inv[:n])
+			quantizeScaledGeneric(want, r[:n], inv[:n])
+			for c := range n {
+				def := int8(max(-127, min(127, math.RoundToEven(float64(r[c]*inv[c])))))
+				if dst[c] != want[c] || dst[c] != def {
+					t.Fatalf("n=%d: q[%d] = %d, Go twin %d, want %d", n, c, dst[c], want[c], def)
+				}
+			}
+			for _, g := range dst[n:] {
+				if g != 0 {
+					t.Fatalf("n=%d: wrote past the row", n)
+				}
+			}
+		}
+	}
+}
+
 func TestLayerNorm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for n := 1; n <= 40; n++ {

@@ -1,0 +1,60 @@
+//go:build !purego
+
+package kernels
+
+import "unsafe"
+
+// AVX2 versions of the int8 packers' byte movers: the assembly takes whole
+// multiples of 16 (copyWords: of 4) bytes, the Go twins the rest.
+
+//go:noescape
+func packWords(dst unsafe.Pointer, stride int, src *int8, n int, xor uint32)
+
+//go:noescape
+func interleave4AVX(dst, r0, r1, r2, r3 *int8, n int)
+
+//go:noescape
+func sumI8AVX2(x *int8, n int) int32
+
+//go:noescape
+func addI8AVX2(sums *int32, x *int8, n int)
+
+func init() {
+	if hasAVX2() {
+		copyWords, interleave4, sumI8, addI8 = copyWordsAVX, interleave4Vec, sumI8Vec, addI8Vec
+	}
+}
+
+func copyWordsAVX(dst []int8, stride int, src []int8) {
+	if n := len(src) / 4; n > 0 {
+		_ = dst[(n-1)*stride+3]
+		packWords(unsafe.Pointer(&dst[0]), stride, &src[0], n, 0)
+	}
+}
+
+func interleave4Vec(dst, r0, r1, r2, r3 []int8) {
+	n := len(r0) &^ 15
+	if n > 0 {
+		_, _, _, _ = dst[4*n-1], r1[n-1], r2[n-1], r3[n-1]
+		interleave4AVX(&dst[0], &r0[0], &r1[0], &r2[0], &r3[0], n)
+	}
+	interleave4Generic(dst[4*n:], r0[n:], r1[n:], r2[n:], r3[n:])
+}
+
+func sumI8Vec(x []int8) int32 {
+	n := len(x) &^ 15
+	s := sumI8Generic(x[n:])
+	if n > 0 {
+		s += sumI8AVX2(&x[0], n)
+	}
+	return s
+}
+
+func addI8Vec(sums []int32, x []int8) {
+	n := len(x) &^ 15
+	if n > 0 {
+		_ = sums[n-1]
+		addI8AVX2(&sums[0], &x[0], n)
+	}
+	addI8Generic(sums[n:], x[n:])
+}
