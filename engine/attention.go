@@ -101,13 +101,9 @@ func (s *attnScratch) contextF32(f32 *kernels.F32Kernel, out []float32, ldo int,
 // quantized by its own maximum: a key's scale is its column's.
 func (s *attnScratch) scoresI8(i8 *kernels.I8Kernel, scores, q []float32, ldq int, k []float32, ldk, n, keys, d int) {
 	q8, qs := grow(&s.q8, n*d), grow(&s.qs, n)
-	for i := range n {
-		qs[i] = kernels.QuantizeRow(q8[i*d:(i+1)*d], q[i*ldq:i*ldq+d])
-	}
+	kernels.QuantizeRows(q8, qs, q, ldq, n, d)
 	k8, ks := grow(&s.kv8, keys*d), grow(&s.ks, keys)
-	for j := range keys {
-		ks[j] = kernels.QuantizeRow(k8[j*d:(j+1)*d], k[j*ldk:j*ldk+d])
-	}
+	kernels.QuantizeRows(k8, ks, k, ldk, keys, d)
 	i8.PackInto(&s.keys8, k8, kernels.Transposed(d), d, keys, ks)
 	i8.GEMM(nil, scores, keys, q8, d, qs, n, &s.keys8, nil)
 }
@@ -118,8 +114,8 @@ func (s *attnScratch) scoresI8(i8 *kernels.I8Kernel, scores, q []float32, ldq in
 // with a scale per column.
 func (s *attnScratch) contextI8(i8 *kernels.I8Kernel, out []float32, ldo int, p, sums []float32, n, keys int, v []float32, ldv, d int) {
 	p8, ps := grow(&s.p8, n*keys), grow(&s.ps, n)
+	kernels.QuantizeRowWithScale(p8, p[:n*keys], 1.0/127)
 	for i, sum := range sums {
-		kernels.QuantizeRowWithScale(p8[i*keys:(i+1)*keys], p[i*keys:(i+1)*keys], 1.0/127)
 		ps[i] = 1 / (127 * sum)
 	}
 	v8, vs := grow(&s.kv8, keys*d), grow(&s.vs, d)

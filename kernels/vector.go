@@ -18,6 +18,7 @@ var (
 	normalize    = normalizeGeneric
 	maxOf        = maxGeneric
 
+	quantizeRows   = quantizeRowsGeneric
 	quantizeScaled = quantizeScaledGeneric
 	columnPeaks    = columnPeaksGeneric
 )
@@ -33,6 +34,20 @@ func QuantizeRow(dst []int8, src []float32) float32 {
 	}
 	QuantizeRowWithScale(dst, src, peak/127)
 	return peak / 127
+}
+
+// QuantizeRows is QuantizeRow on each of rows rows of width w, row r at
+// src[r*ld:], into dst[r*w:] with its scale in scales[r]: one call for the
+// many short rows of attention's queries and keys.
+func QuantizeRows(dst []int8, scales, src []float32, ld, rows, w int) {
+	quantizeRows(dst, scales, src, ld, rows, w)
+}
+
+// quantizeRowsGeneric is QuantizeRows row by row.
+func quantizeRowsGeneric(dst []int8, scales, src []float32, ld, rows, w int) {
+	for r := range rows {
+		scales[r] = QuantizeRow(dst[r*w:(r+1)*w], src[r*ld:r*ld+w])
+	}
 }
 
 // MaxAbs is the largest |x| of x (0 for an empty x).

@@ -50,6 +50,9 @@ func maxAbsAVX512(x *float32, n int) float32
 //go:noescape
 func quantizeAVX512(dst *int8, src *float32, n int, inv float32)
 
+//go:noescape
+func quantizeRowsAVX512(dst *int8, scales, src *float32, ld, rows, w int)
+
 func init() {
 	if hasAVX2() {
 		maxAbs, quantizeInto, expScaleSum, geluTanh, scaleBy = maxAbsAVX, quantizeAVX, expScaleSumAVX, geluTanhAVX, scaleAVX
@@ -58,7 +61,7 @@ func init() {
 	}
 	if hasAVX512() {
 		expScaleSum, geluTanh = expScaleSumZmm, geluTanhZmm
-		maxAbs, quantizeInto = maxAbsZmm, quantizeZmm
+		maxAbs, quantizeInto, quantizeRows = maxAbsZmm, quantizeZmm, quantizeRowsZmm
 	}
 }
 
@@ -70,6 +73,17 @@ func geluTanhZmm(x []float32) {
 		geluTanhAVX512(&x[0], n)
 	}
 	geluTanhAVX(x[n:])
+}
+
+// quantizeRowsZmm takes rows whose width is a multiple of 16 in one call,
+// others row by row.
+func quantizeRowsZmm(dst []int8, scales, src []float32, ld, rows, w int) {
+	if w%16 != 0 || rows == 0 {
+		quantizeRowsGeneric(dst, scales, src, ld, rows, w)
+		return
+	}
+	_, _, _ = dst[rows*w-1], scales[rows-1], src[(rows-1)*ld+w-1]
+	quantizeRowsAVX512(&dst[0], &scales[0], &src[0], ld, rows, w)
 }
 
 func expScaleSumZmm(x []float32, scale, shift float32) float32 {

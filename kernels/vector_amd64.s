@@ -501,3 +501,73 @@ quant512_loop:
 	JNZ quant512_loop
 	VZEROUPPER
 	RET
+
+// func quantizeRowsAVX512(dst *int8, scales, src *float32, ld, rows, w int)
+//
+//	for r := range rows { scales[r] = QuantizeRow(dst[r*w:][:w], src[r*ld:][:w]) }  // w a multiple of 16
+//
+// Each row: its max |x| in Z0, scale = max/127 and inv = 1/scale as in Go
+// (a zero row gets scale 0 and zeros), then the quantize loop of
+// quantizeAVX512.
+TEXT ·quantizeRowsAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ scales+8(FP), R8
+	MOVQ src+16(FP), SI
+	MOVQ ld+24(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+32(FP), R9
+	MOVQ w+40(FP), R10
+	VPBROADCASTD absMask<>(SB), Z2
+	VBROADCASTSS plus127<>(SB), Z3
+	VBROADCASTSS minus127<>(SB), Z4
+	VMOVSS one<>(SB), X5
+	VMOVSS plus127<>(SB), X7
+	TESTQ R9, R9
+	JZ   qrows_done
+qrows_row:
+	MOVQ SI, AX
+	MOVQ R10, CX
+	VPXORD Z0, Z0, Z0
+qrows_max:
+	VPANDD (AX), Z2, Z1
+	VMAXPS Z1, Z0, Z0
+	ADDQ $64, AX
+	SUBQ $16, CX
+	JNZ  qrows_max
+	VEXTRACTF64X4 $1, Z0, Y1
+	VMAXPS Y1, Y0, Y0
+	HMAX
+	VDIVSS X7, X0, X6 // scale = max/127
+	VMOVSS X6, (R8)
+	MOVQ SI, AX
+	MOVQ R10, CX
+	VXORPS X1, X1, X1
+	VUCOMISS X1, X0
+	JEQ  qrows_zero
+	VDIVSS X6, X5, X6 // inv = 1/scale
+	VBROADCASTSS X6, Z6
+qrows_quant:
+	VMULPS (AX), Z6, Z0
+	VMAXPS Z4, Z0, Z0
+	VMINPS Z3, Z0, Z0
+	VCVTPS2DQ Z0, Z0
+	VPMOVSDB Z0, X1
+	VMOVDQU X1, (DI)
+	ADDQ $64, AX
+	ADDQ $16, DI
+	SUBQ $16, CX
+	JNZ  qrows_quant
+	JMP  qrows_next
+qrows_zero:
+	VMOVDQU X1, (DI)
+	ADDQ $16, DI
+	SUBQ $16, CX
+	JNZ  qrows_zero
+qrows_next:
+	ADDQ $4, R8
+	ADDQ DX, SI
+	DECQ R9
+	JNZ  qrows_row
+qrows_done:
+	VZEROUPPER
+	RET

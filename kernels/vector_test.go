@@ -3,6 +3,7 @@ package kernels
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -125,6 +126,34 @@ func TestQuantizeRow(t *testing.T) {
 		for i := range n {
 			if want := int8(max(-127, min(127, math.RoundToEven(float64(x[i]*1e3))))); dst[i] != want {
 				t.Fatalf("n=%d: saturated q[%d] = %d, want %d", n, i, dst[i], want)
+			}
+		}
+	}
+}
+
+// QuantizeRows must equal QuantizeRow on every row, including zero rows,
+// for widths the SIMD version takes and widths it hands back, leaving the
+// bytes after the last row alone.
+func TestQuantizeRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, w := range []int{1, 16, 20, 32, 64, 80} {
+		for _, rows := range []int{0, 1, 3, 8} {
+			ld := w + 5
+			src := randomRow(rng, rows*ld, 4)
+			if rows > 1 {
+				clear(src[ld : ld+w]) // a zero row
+			}
+			dst, scales := make([]int8, rows*w+4), make([]float32, rows+1)
+			QuantizeRows(dst, scales, src, ld, rows, w)
+			for r := range rows {
+				want := make([]int8, w)
+				scale := QuantizeRow(want, src[r*ld:r*ld+w])
+				if scales[r] != scale || !slices.Equal(dst[r*w:(r+1)*w], want) {
+					t.Fatalf("w=%d rows=%d: row %d scale %v %v, want %v %v", w, rows, r, scales[r], dst[r*w:(r+1)*w], scale, want)
+				}
+			}
+			if scales[rows] != 0 || !slices.Equal(dst[rows*w:], make([]int8, 4)) {
+				t.Fatalf("w=%d rows=%d: wrote past the last row", w, rows)
 			}
 		}
 	}
