@@ -116,28 +116,41 @@ func (s *scratch) panelEpilogue(b *PackedI8, j, cols, nr int, correct bool) {
 	}
 }
 
+//go:noescape
+func packBlock8Xor80(dst *byte, src *int8, lda, n int)
+
 // packVNNI packs A as u8 = a XOR 0x80 (a+128): per block of mr rows, per k
 // group g, the four bytes k = 4g..4g+3 of each row. K padding and missing
-// rows hold 0x80 (a = 0); B is zero there anyway.
+// rows hold 0x80 (a = 0); B is zero there anyway. Whole blocks of 8 rows
+// go four k groups at a time through packBlock8Xor80 (a transpose of 4-byte
+// words), the rest a row and a word at a time.
 func packVNNI(dst []byte, a []int8, lda, m, k, mr int) int {
 	kg := (k + 3) / 4
 	stride := kg * mr * 4
-	for i := range (m + mr - 1) / mr * mr {
-		blk := dst[i/mr*stride+i%mr*4:]
-		full := 0
-		if i < m {
-			full = k / 4
-			if full > 0 {
-				packWords(unsafe.Pointer(&blk[0]), mr*4, &a[i*lda], full, 0x80808080)
-			}
+	for i0 := 0; i0 < m; i0 += mr {
+		blockDone := 0 // k groups of the block already packed
+		if mr == 8 && i0+8 <= m && k >= 16 {
+			blockDone = k / 16 * 4
+			_, _ = a[(i0+7)*lda+blockDone*4-1], dst[i0/mr*stride+blockDone*32-1]
+			packBlock8Xor80(&dst[i0/mr*stride], &a[i0*lda], lda, blockDone/4)
 		}
-		for g := full; g < kg; g++ {
-			for t := range 4 {
-				v := byte(0x80)
-				if kk := 4*g + t; i < m && kk < k {
-					v ^= byte(a[i*lda+kk])
+		for i := i0; i < i0+mr; i++ {
+			blk := dst[i0/mr*stride+(i-i0)*4:]
+			full := blockDone
+			if i < m {
+				full = k / 4
+				if full > blockDone {
+					packWords(unsafe.Pointer(&blk[blockDone*mr*4]), mr*4, &a[i*lda+blockDone*4], full-blockDone, 0x80808080)
 				}
-				blk[g*mr*4+t] = v
+			}
+			for g := full; g < kg; g++ {
+				for t := range 4 {
+					v := byte(0x80)
+					if kk := 4*g + t; i < m && kk < k {
+						v ^= byte(a[i*lda+kk])
+					}
+					blk[g*mr*4+t] = v
+				}
 			}
 		}
 	}

@@ -154,3 +154,42 @@ func TestPackMovers(t *testing.T) {
 		}
 	}
 }
+
+// TestPackVNNI checks VNNI's A packing (the 8-row transpose and the word
+// and byte tails) against the layout's definition, with a guard after it.
+func TestPackVNNI(t *testing.T) {
+	for _, mr := range []int{8, 6} {
+		for _, m := range []int{1, 7, 8, 9, 16, 17} {
+			for _, k := range []int{1, 3, 4, 15, 16, 17, 64, 67} {
+				lda := k + 3
+				a := make([]int8, m*lda)
+				for i := range a {
+					a[i] = int8(i*29 + 3)
+				}
+				kg := (k + 3) / 4
+				blocks := (m + mr - 1) / mr
+				dst := make([]byte, blocks*kg*mr*4+16)
+				for i := range dst {
+					dst[i] = 0x55
+				}
+				stride := packVNNI(dst, a, lda, m, k, mr)
+				for i := range blocks * mr {
+					for kk := range kg * 4 {
+						want := byte(0x80)
+						if i < m && kk < k {
+							want ^= byte(a[i*lda+kk])
+						}
+						if got := dst[i/mr*stride+kk/4*mr*4+i%mr*4+kk%4]; got != want {
+							t.Fatalf("mr=%d m=%d k=%d: row %d k %d packed %#x, want %#x", mr, m, k, i, kk, got, want)
+						}
+					}
+				}
+				for _, g := range dst[blocks*stride:] {
+					if g != 0x55 {
+						t.Fatalf("mr=%d m=%d k=%d: wrote past the blocks", mr, m, k)
+					}
+				}
+			}
+		}
+	}
+}

@@ -70,6 +70,70 @@ done:
 	VZEROUPPER
 	RET
 
+// TRANSPOSE4 turns four rows of four words (a–d) into four columns, with
+// X8–X11 as temporaries.
+#define TRANSPOSE4(a, b, c, d) \
+	VPUNPCKLDQ b, a, X8; \
+	VPUNPCKHDQ b, a, X9; \
+	VPUNPCKLDQ d, c, X10; \
+	VPUNPCKHDQ d, c, X11; \
+	VPUNPCKLQDQ X10, X8, a; \
+	VPUNPCKHQDQ X10, X8, b; \
+	VPUNPCKLQDQ X11, X9, c; \
+	VPUNPCKHQDQ X11, X9, d
+
+// func packBlock8Xor80(dst *byte, src *int8, lda, n int)
+//
+//	for g := range 4 * n { for r := range 8 {  // rows r of src lda bytes apart
+//		dst[(g*8+r)*4:][:4] = src[r*lda+4*g:][:4] XOR 0x80808080
+//	}}
+//
+// Four k groups of eight rows per step: each half of the rows is a 4×4
+// transpose of 4-byte words.
+TEXT ·packBlock8Xor80(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ n+24(FP), CX
+	LEAQ (DX)(DX*2), R8
+	LEAQ (SI)(DX*4), R9
+	MOVL $0x80808080, AX
+	VMOVD AX, X15
+	VPBROADCASTD X15, X15
+block8_loop:
+	VMOVDQU (SI), X0
+	VMOVDQU (SI)(DX*1), X1
+	VMOVDQU (SI)(DX*2), X2
+	VMOVDQU (SI)(R8*1), X3
+	VMOVDQU (R9), X4
+	VMOVDQU (R9)(DX*1), X5
+	VMOVDQU (R9)(DX*2), X6
+	VMOVDQU (R9)(R8*1), X7
+	TRANSPOSE4(X0, X1, X2, X3)
+	TRANSPOSE4(X4, X5, X6, X7)
+	VPXOR X15, X0, X0
+	VPXOR X15, X4, X4
+	VPXOR X15, X1, X1
+	VPXOR X15, X5, X5
+	VPXOR X15, X2, X2
+	VPXOR X15, X6, X6
+	VPXOR X15, X3, X3
+	VPXOR X15, X7, X7
+	VMOVDQU X0, (DI)
+	VMOVDQU X4, 16(DI)
+	VMOVDQU X1, 32(DI)
+	VMOVDQU X5, 48(DI)
+	VMOVDQU X2, 64(DI)
+	VMOVDQU X6, 80(DI)
+	VMOVDQU X3, 96(DI)
+	VMOVDQU X7, 112(DI)
+	ADDQ $16, SI
+	ADDQ $16, R9
+	ADDQ $128, DI
+	DECQ CX
+	JNZ  block8_loop
+	RET
+
 // func interleave4AVX(dst, r0, r1, r2, r3 *int8, n int)
 //
 //	for j := range n { dst[4*j:][:4] = [r0[j], r1[j], r2[j], r3[j]] }  // n a multiple of 16
