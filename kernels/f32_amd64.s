@@ -78,6 +78,10 @@ loop:
 	VMOVUPS 0(BX), Z24
 	VMOVUPS 64(BX), Z25
 	VMOVUPS 128(BX), Z26
+	// B 4 KB ahead: a panel's first row block streams it from L3 or memory.
+	PREFETCHT0 4096(BX)
+	PREFETCHT0 4160(BX)
+	PREFETCHT0 4224(BX)
 	FMA3((SI), Z27, Z24, Z25, Z26, Z0, Z1, Z2)
 	FMA3((SI)(DX*1), Z28, Z24, Z25, Z26, Z3, Z4, Z5)
 	FMA3((SI)(DX*2), Z27, Z24, Z25, Z26, Z6, Z7, Z8)
@@ -322,6 +326,8 @@ TEXT ·f16TileAVX512x12(SB), NOSPLIT, $0-65
 loop:
 	VCVTPH2PS 0(BX), Z24
 	VCVTPH2PS 32(BX), Z25
+	// B 4 KB ahead: a panel's first row block streams it from L3 or memory.
+	PREFETCHT0 4096(BX)
 	FMA2((SI), Z26, Z24, Z25, Z0, Z1)
 	FMA2((SI)(DX*1), Z27, Z24, Z25, Z2, Z3)
 	FMA2((SI)(DX*2), Z26, Z24, Z25, Z4, Z5)

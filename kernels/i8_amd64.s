@@ -108,6 +108,10 @@ TEXT ·i8TileAVX512x8(SB), NOSPLIT, $0-80
 	ZERO3Z(Z21, Z22, Z23)
 loop:
 	LOADB3Z(Z24, Z25, Z26)
+	// B 4 KB ahead: a panel's first row block streams it from L3 or memory.
+	PREFETCHT0 4096(BX)
+	PREFETCHT0 4160(BX)
+	PREFETCHT0 4224(BX)
 	VNNIZ_ROW(0, Z27, Z24, Z25, Z26, Z0, Z1, Z2)
 	VNNIZ_ROW(4, Z28, Z24, Z25, Z26, Z3, Z4, Z5)
 	VNNIZ_ROW(8, Z27, Z24, Z25, Z26, Z6, Z7, Z8)
