@@ -24,6 +24,20 @@
 	VPBROADCASTD off(SI), t; \
 	VPDPBUSD b0, t, c0; VPDPBUSD b1, t, c1; VPDPBUSD b2, t, c2
 
+// STEP8Z is one k group of the 8×48 tile: B at boff(BX), A at aoff(SI), prefetching B 4 KB ahead
+// (a panel's first row block streams it from L3 or memory).
+#define STEP8Z(aoff, boff) \
+	VMOVDQU32 boff(BX), Z24; VMOVDQU32 boff+64(BX), Z25; VMOVDQU32 boff+128(BX), Z26; \
+	PREFETCHT0 boff+4096(BX); PREFETCHT0 boff+4160(BX); PREFETCHT0 boff+4224(BX); \
+	VNNIZ_ROW(aoff, Z27, Z24, Z25, Z26, Z0, Z1, Z2); \
+	VNNIZ_ROW(aoff+4, Z28, Z24, Z25, Z26, Z3, Z4, Z5); \
+	VNNIZ_ROW(aoff+8, Z27, Z24, Z25, Z26, Z6, Z7, Z8); \
+	VNNIZ_ROW(aoff+12, Z28, Z24, Z25, Z26, Z9, Z10, Z11); \
+	VNNIZ_ROW(aoff+16, Z27, Z24, Z25, Z26, Z12, Z13, Z14); \
+	VNNIZ_ROW(aoff+20, Z28, Z24, Z25, Z26, Z15, Z16, Z17); \
+	VNNIZ_ROW(aoff+24, Z27, Z24, Z25, Z26, Z18, Z19, Z20); \
+	VNNIZ_ROW(aoff+28, Z28, Z24, Z25, Z26, Z21, Z22, Z23)
+
 // VPDPBUSDY is the VEX vpdpbusd ymm(d), ymm(s1), ymm(s2) (register numbers): d += u8 s1 · s8 s2.
 #define VPDPBUSDY(d, s1, s2) \
 	BYTE $0xC4; BYTE $(0xE2 ^ ((d>>3)<<7) ^ ((s2>>3)<<5)); BYTE $(((15-s1)<<3) | 0x05); \
@@ -106,24 +120,21 @@ TEXT ·i8TileAVX512x8(SB), NOSPLIT, $0-80
 	ZERO3Z(Z15, Z16, Z17)
 	ZERO3Z(Z18, Z19, Z20)
 	ZERO3Z(Z21, Z22, Z23)
-loop:
-	LOADB3Z(Z24, Z25, Z26)
-	// B 4 KB ahead: a panel's first row block streams it from L3 or memory.
-	PREFETCHT0 4096(BX)
-	PREFETCHT0 4160(BX)
-	PREFETCHT0 4224(BX)
-	VNNIZ_ROW(0, Z27, Z24, Z25, Z26, Z0, Z1, Z2)
-	VNNIZ_ROW(4, Z28, Z24, Z25, Z26, Z3, Z4, Z5)
-	VNNIZ_ROW(8, Z27, Z24, Z25, Z26, Z6, Z7, Z8)
-	VNNIZ_ROW(12, Z28, Z24, Z25, Z26, Z9, Z10, Z11)
-	VNNIZ_ROW(16, Z27, Z24, Z25, Z26, Z12, Z13, Z14)
-	VNNIZ_ROW(20, Z28, Z24, Z25, Z26, Z15, Z16, Z17)
-	VNNIZ_ROW(24, Z27, Z24, Z25, Z26, Z18, Z19, Z20)
-	VNNIZ_ROW(28, Z28, Z24, Z25, Z26, Z21, Z22, Z23)
+	TESTQ $1, CX
+	JZ   pairs
+	STEP8Z(0, 0)
 	ADDQ $32, SI
 	ADDQ $192, BX
 	DECQ CX
-	JNZ  loop
+	JZ   stored
+pairs:
+	STEP8Z(0, 0)
+	STEP8Z(32, 192)
+	ADDQ $64, SI
+	ADDQ $384, BX
+	SUBQ $2, CX
+	JNZ  pairs
+stored:
 	MOVQ c+24(FP), DI
 	MOVQ ldc+32(FP), DX
 	SHLQ $2, DX
