@@ -107,6 +107,24 @@ func TestWidenI8(t *testing.T) {
 	}
 }
 
+// TestTranspose8x8 checks the AVX transpose against its Go twin, strides
+// wider than the block and a guard around it.
+func TestTranspose8x8(t *testing.T) {
+	src := make([]float32, 8*11)
+	for i := range src {
+		src[i] = float32(i) + 0.5
+	}
+	got, want := make([]float32, 8*13+1), make([]float32, 8*13+1)
+	for i := range got {
+		got[i], want[i] = -1, -1
+	}
+	transpose8x8Vec(got[1:], 13, src, 11)
+	transpose8x8Generic(want[1:], 13, src, 11)
+	if !slices.Equal(got, want) {
+		t.Fatalf("transpose8x8: %v, want %v", got, want)
+	}
+}
+
 // TestPackMovers checks the AVX2 byte movers of the int8 packers against
 // their Go twins on every length up to 70 (vector bodies and tails), with
 // guard bytes after each output that must stay.

@@ -33,14 +33,22 @@ func packPanelsF32(dst []float32, nr int, src []float32, s Strides, k, n int) {
 		if cols < nr {
 			clear(panel)
 		}
-		for c := range cols {
-			col := src[(j0+c)*s.N:]
-			if s.K == 1 { // a Linear weight, or attention's keys
-				for kk, v := range col[:k] {
-					panel[kk*nr+c] = v
+		c0 := 0
+		if s.K == 1 { // attention's keys: 8×8 blocks transposed at once
+			for ; c0+8 <= cols; c0 += 8 {
+				col := src[(j0+c0)*s.N:]
+				for kk := 0; kk+8 <= k; kk += 8 {
+					transpose8x8(panel[kk*nr+c0:], nr, col[kk:], s.N)
 				}
-				continue
+				for kk := k / 8 * 8; kk < k; kk++ {
+					for c := range 8 {
+						panel[kk*nr+c0+c] = col[c*s.N+kk]
+					}
+				}
 			}
+		}
+		for c := c0; c < cols; c++ {
+			col := src[(j0+c)*s.N:]
 			for kk := range k {
 				panel[kk*nr+c] = col[kk*s.K]
 			}
@@ -84,6 +92,18 @@ func resize[T any](buf []T, n int) []T {
 		return make([]T, n)
 	}
 	return buf[:n]
+}
+
+// transpose8x8 writes dst[i*ldd+j] = src[j*lds+i] for i, j < 8; the AVX
+// version replaces it where available (packinto_amd64.go).
+var transpose8x8 = transpose8x8Generic
+
+func transpose8x8Generic(dst []float32, ldd int, src []float32, lds int) {
+	for i := range 8 {
+		for j := range 8 {
+			dst[i*ldd+j] = src[j*lds+i]
+		}
+	}
 }
 
 // The byte movers of the int8 packers, replaced by SIMD versions where an

@@ -4,8 +4,12 @@ package kernels
 
 import "unsafe"
 
-// AVX2 versions of the int8 packers' byte movers: the assembly takes whole
-// multiples of 16 (copyWords: of 4) bytes, the Go twins the rest.
+// AVX2 versions of the packers' movers: an 8×8 fp32 transpose, and the
+// int8 byte movers, whose assembly takes whole multiples of 16 (copyWords:
+// of 4) bytes, the Go twins the rest.
+
+//go:noescape
+func transpose8x8AVX(dst *float32, ldd int, src *float32, lds int)
 
 //go:noescape
 func packWords(dst unsafe.Pointer, stride int, src *int8, n int, xor uint32)
@@ -22,7 +26,13 @@ func addI8AVX2(sums *int32, x *int8, n int)
 func init() {
 	if hasAVX2() {
 		copyWords, interleave4, sumI8, addI8 = copyWordsAVX, interleave4Vec, sumI8Vec, addI8Vec
+		transpose8x8 = transpose8x8Vec
 	}
+}
+
+func transpose8x8Vec(dst []float32, ldd int, src []float32, lds int) {
+	_, _ = dst[7*ldd+7], src[7*lds+7]
+	transpose8x8AVX(&dst[0], ldd, &src[0], lds)
 }
 
 func copyWordsAVX(dst []int8, stride int, src []int8) {
