@@ -3,6 +3,7 @@
 package kernels
 
 import (
+	"math"
 	"os"
 	"slices"
 	"testing"
@@ -208,6 +209,31 @@ func TestPackVNNI(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestRowSumsMatchTwins checks the LayerNorm sums against their Go twins on
+// every multiple of 8 up to 200 (the assembly's share): addSum exactly, as
+// both keep the same 32 partial sums, sqDevSum to rounding (the assembly
+// fuses its multiply-add), and maxAVX exactly.
+func TestRowSumsMatchTwins(t *testing.T) {
+	for n := 8; n <= 200; n += 8 {
+		x, resid := make([]float32, n), make([]float32, n)
+		for i := range x {
+			x[i], resid[i] = float32(i%13)*0.37-2, float32(i%7)*0.11
+		}
+		x2 := slices.Clone(x)
+		got, want := addSumAVX2(&x[0], &resid[0], n), addSumGeneric(x2, resid)
+		if got != want || !slices.Equal(x, x2) {
+			t.Fatalf("n=%d: addSum %v, Go twin %v", n, got, want)
+		}
+		mean := want / float32(n)
+		if got, want := sqDevSumAVX2(&x[0], n, mean), sqDevSumGeneric(x, mean); math.Abs(float64(got-want)) > 1e-5*float64(want) {
+			t.Fatalf("n=%d: sqDevSum %v, Go twin %v", n, got, want)
+		}
+		if got, want := maxAVX2(&x[0], n), maxGeneric(x); got != want {
+			t.Fatalf("n=%d: max %v, Go twin %v", n, got, want)
 		}
 	}
 }

@@ -116,26 +116,36 @@ func LayerNorm(x, resid, gamma, beta []float32, eps float32) {
 }
 
 // addSumGeneric adds resid (if not nil) into x and returns the sum of x,
-// in eight partial sums as the SIMD version keeps them.
+// element i in partial sum i%32 as the SIMD version keeps them.
 func addSumGeneric(x, resid []float32) float32 {
-	var lanes [8]float32
+	var lanes [32]float32
 	for i := range x {
 		if resid != nil {
 			x[i] += resid[i]
 		}
-		lanes[i%8] += x[i]
+		lanes[i%32] += x[i]
 	}
-	return sumLanes(&lanes)
+	return sumLanes32(&lanes)
 }
 
-// sqDevSumGeneric is Σ (x - mean)².
+// sqDevSumGeneric is Σ (x - mean)², in partial sums like addSumGeneric.
 func sqDevSumGeneric(x []float32, mean float32) float32 {
-	var lanes [8]float32
+	var lanes [32]float32
 	for i, v := range x {
 		d := v - mean
-		lanes[i%8] += d * d
+		lanes[i%32] += d * d
 	}
-	return sumLanes(&lanes)
+	return sumLanes32(&lanes)
+}
+
+// sumLanes32 folds 32 partial sums in the SIMD version's order: four
+// vectors of eight as (v0+v2)+(v1+v3), then the eight lanes.
+func sumLanes32(l *[32]float32) float32 {
+	var l8 [8]float32
+	for j := range l8 {
+		l8[j] = (l[j] + l[j+16]) + (l[j+8] + l[j+24])
+	}
+	return sumLanes(&l8)
 }
 
 func sumLanes(l *[8]float32) float32 {

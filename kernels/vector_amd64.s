@@ -289,60 +289,127 @@ TEXT ·maxAVX2(SB), NOSPLIT, $0-20
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
 	VMOVUPS (SI), Y0
-max_loop:
+	VMOVAPS Y0, Y2
+max_pair:
+	CMPQ CX, $16
+	JLT  max_single
 	VMAXPS (SI), Y0, Y0
-	ADDQ $32, SI
-	SUBQ $8, CX
-	JNZ max_loop
+	VMAXPS 32(SI), Y2, Y2
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JMP  max_pair
+max_single:
+	TESTQ CX, CX
+	JZ   max_done
+	VMAXPS (SI), Y0, Y0
+max_done:
+	VMAXPS Y2, Y0, Y0
 	HMAX
 	VMOVSS X0, ret+16(FP)
 	VZEROUPPER
 	RET
 
+// FOLD4 adds the four accumulators Y0–Y3 (lanes i%32 of the sum) into the
+// eight lanes of Y0 as (Y0+Y2)+(Y1+Y3), the order sumLanes32 uses.
+#define FOLD4 \
+	VADDPS Y2, Y0, Y0 \
+	VADDPS Y3, Y1, Y1 \
+	VADDPS Y1, Y0, Y0
+
+// ZERO4 clears the accumulators Y0–Y3.
+#define ZERO4 \
+	VXORPS Y0, Y0, Y0 \
+	VXORPS Y1, Y1, Y1 \
+	VXORPS Y2, Y2, Y2 \
+	VXORPS Y3, Y3, Y3
+
 // func addSumAVX2(x, resid *float32, n int) float32
-// x[i] += resid[i] (resid nil: x unchanged); returns Σ x[i] in eight lanes.
+// x[i] += resid[i] (resid nil: x unchanged); returns Σ x[i], element i
+// summed in lane i%32 (four accumulators, so the adds do not wait on each
+// other), folded as sumLanes32.
 TEXT ·addSumAVX2(SB), NOSPLIT, $0-28
 	MOVQ x+0(FP), SI
 	MOVQ resid+8(FP), DX
 	MOVQ n+16(FP), CX
-	VXORPS Y0, Y0, Y0
+	ZERO4
 	TESTQ DX, DX
 	JZ sum_loop
 addsum_loop:
-	VMOVUPS (SI), Y1
-	VADDPS (DX), Y1, Y1
-	VMOVUPS Y1, (SI)
-	VADDPS Y1, Y0, Y0
-	ADDQ $32, SI
-	ADDQ $32, DX
+	VMOVUPS (SI), Y4
+	VADDPS (DX), Y4, Y4
+	VMOVUPS Y4, (SI)
+	VADDPS Y4, Y0, Y0
+	SUBQ $8, CX
+	JZ sum_done
+	VMOVUPS 32(SI), Y4
+	VADDPS 32(DX), Y4, Y4
+	VMOVUPS Y4, 32(SI)
+	VADDPS Y4, Y1, Y1
+	SUBQ $8, CX
+	JZ sum_done
+	VMOVUPS 64(SI), Y4
+	VADDPS 64(DX), Y4, Y4
+	VMOVUPS Y4, 64(SI)
+	VADDPS Y4, Y2, Y2
+	SUBQ $8, CX
+	JZ sum_done
+	VMOVUPS 96(SI), Y4
+	VADDPS 96(DX), Y4, Y4
+	VMOVUPS Y4, 96(SI)
+	VADDPS Y4, Y3, Y3
+	ADDQ $128, SI
+	ADDQ $128, DX
 	SUBQ $8, CX
 	JNZ addsum_loop
 	JMP sum_done
 sum_loop:
 	VADDPS (SI), Y0, Y0
-	ADDQ $32, SI
+	SUBQ $8, CX
+	JZ sum_done
+	VADDPS 32(SI), Y1, Y1
+	SUBQ $8, CX
+	JZ sum_done
+	VADDPS 64(SI), Y2, Y2
+	SUBQ $8, CX
+	JZ sum_done
+	VADDPS 96(SI), Y3, Y3
+	ADDQ $128, SI
 	SUBQ $8, CX
 	JNZ sum_loop
 sum_done:
+	FOLD4
 	HSUM
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
 
 // func sqDevSumAVX2(x *float32, n int, mean float32) float32
-// Σ (x[i] - mean)² in eight lanes.
+// Σ (x[i] - mean)² in lanes i%32, as addSumAVX2.
 TEXT ·sqDevSumAVX2(SB), NOSPLIT, $0-28
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
-	VBROADCASTSS mean+16(FP), Y2
-	VXORPS Y0, Y0, Y0
+	VBROADCASTSS mean+16(FP), Y5
+	ZERO4
 sqdev_loop:
-	VMOVUPS (SI), Y1
-	VSUBPS Y2, Y1, Y1
-	VFMADD231PS Y1, Y1, Y0
-	ADDQ $32, SI
+	VSUBPS (SI), Y5, Y4
+	VFMADD231PS Y4, Y4, Y0
+	SUBQ $8, CX
+	JZ sqdev_done
+	VSUBPS 32(SI), Y5, Y4
+	VFMADD231PS Y4, Y4, Y1
+	SUBQ $8, CX
+	JZ sqdev_done
+	VSUBPS 64(SI), Y5, Y4
+	VFMADD231PS Y4, Y4, Y2
+	SUBQ $8, CX
+	JZ sqdev_done
+	VSUBPS 96(SI), Y5, Y4
+	VFMADD231PS Y4, Y4, Y3
+	ADDQ $128, SI
 	SUBQ $8, CX
 	JNZ sqdev_loop
+sqdev_done:
+	FOLD4
 	HSUM
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
@@ -461,17 +528,41 @@ exp512_loop:
 	RET
 
 // func maxAbsAVX512(x *float32, n int) float32
+// Four accumulators, so the maxima do not wait on each other.
 TEXT ·maxAbsAVX512(SB), NOSPLIT, $0-20
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
 	VPXORD Z0, Z0, Z0
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
 	VPBROADCASTD absMask<>(SB), Z2
-maxabs512_loop:
+maxabs512_quad:
+	CMPQ CX, $64
+	JLT  maxabs512_single
+	VPANDD (SI), Z2, Z1
+	VMAXPS Z1, Z0, Z0
+	VPANDD 64(SI), Z2, Z6
+	VMAXPS Z6, Z3, Z3
+	VPANDD 128(SI), Z2, Z7
+	VMAXPS Z7, Z4, Z4
+	VPANDD 192(SI), Z2, Z8
+	VMAXPS Z8, Z5, Z5
+	ADDQ $256, SI
+	SUBQ $64, CX
+	JMP  maxabs512_quad
+maxabs512_single:
+	TESTQ CX, CX
+	JZ   maxabs512_done
 	VPANDD (SI), Z2, Z1
 	VMAXPS Z1, Z0, Z0
 	ADDQ $64, SI
 	SUBQ $16, CX
-	JNZ maxabs512_loop
+	JMP  maxabs512_single
+maxabs512_done:
+	VMAXPS Z3, Z0, Z0
+	VMAXPS Z5, Z4, Z4
+	VMAXPS Z4, Z0, Z0
 	VEXTRACTF64X4 $1, Z0, Y1
 	VMAXPS Y1, Y0, Y0
 	HMAX
@@ -528,12 +619,24 @@ qrows_row:
 	MOVQ SI, AX
 	MOVQ R10, CX
 	VPXORD Z0, Z0, Z0
+	VPXORD Z9, Z9, Z9
 qrows_max:
+	CMPQ CX, $32
+	JLT  qrows_max1
 	VPANDD (AX), Z2, Z1
 	VMAXPS Z1, Z0, Z0
-	ADDQ $64, AX
-	SUBQ $16, CX
-	JNZ  qrows_max
+	VPANDD 64(AX), Z2, Z8
+	VMAXPS Z8, Z9, Z9
+	ADDQ $128, AX
+	SUBQ $32, CX
+	JMP  qrows_max
+qrows_max1:
+	TESTQ CX, CX
+	JZ   qrows_maxed
+	VPANDD (AX), Z2, Z1
+	VMAXPS Z1, Z0, Z0
+qrows_maxed:
+	VMAXPS Z9, Z0, Z0
 	VEXTRACTF64X4 $1, Z0, Y1
 	VMAXPS Y1, Y0, Y0
 	HMAX
