@@ -71,13 +71,15 @@ func (mod *Model) attendHead(s *attnScratch, b *batch, seq, head int, qkv, ctx [
 	// wide.
 	scale := float32(1 / math.Sqrt(float64(d)))
 	sums := grow(&s.sums, n)
-	for i := range n {
-		sums[i] = kernels.SoftmaxNumerators(scores[i*keys:(i+1)*keys], scale)
-	}
 	out := ctx[row0*hs+head*d:]
 	if int8 {
-		s.contextI8(mod.kern.I8, out, hs, scores, sums, n, keys, v, src, d)
+		p8 := grow(&s.p8, n*keys)
+		kernels.SoftmaxQuantize(p8, sums, scores, n, keys, scale)
+		s.contextI8(mod.kern.I8, out, hs, p8, sums, n, keys, v, src, d)
 	} else {
+		for i := range n {
+			sums[i] = kernels.SoftmaxNumerators(scores[i*keys:(i+1)*keys], scale)
+		}
 		s.contextF32(mod.kern.F32, out, hs, scores, sums, n, keys, v, src, d)
 	}
 }
@@ -108,13 +110,12 @@ func (s *attnScratch) scoresI8(i8 *kernels.I8Kernel, scores, q []float32, ldq in
 	i8.GEMM(nil, scores, keys, q8, d, qs, n, &s.keys8, nil)
 }
 
-// contextI8 is contextF32 on the int8 kernel. Each row of numerators peaks
-// at exactly 1, so they are quantized on the fixed scale 1/127 and the
-// division by their sum goes into the row's scale; the values are quantized
-// with a scale per column.
-func (s *attnScratch) contextI8(i8 *kernels.I8Kernel, out []float32, ldo int, p, sums []float32, n, keys int, v []float32, ldv, d int) {
-	p8, ps := grow(&s.p8, n*keys), grow(&s.ps, n)
-	kernels.QuantizeRowWithScale(p8, p[:n*keys], 1.0/127)
+// contextI8 is contextF32 on the int8 kernel, p the numerators on the
+// fixed scale 1/127 (they peak at exactly 1: see kernels.SoftmaxQuantize),
+// the division by their sum going into each row's scale; the values are
+// quantized with a scale per column.
+func (s *attnScratch) contextI8(i8 *kernels.I8Kernel, out []float32, ldo int, p8 []int8, sums []float32, n, keys int, v []float32, ldv, d int) {
+	ps := grow(&s.ps, n)
 	for i, sum := range sums {
 		ps[i] = 1 / (127 * sum)
 	}

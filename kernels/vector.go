@@ -18,9 +18,10 @@ var (
 	normalize    = normalizeGeneric
 	maxOf        = maxGeneric
 
-	quantizeRows   = quantizeRowsGeneric
-	quantizeScaled = quantizeScaledGeneric
-	columnPeaks    = columnPeaksGeneric
+	quantizeRows    = quantizeRowsGeneric
+	softmaxQuantize = softmaxQuantizeGeneric
+	quantizeScaled  = quantizeScaledGeneric
+	columnPeaks     = columnPeaksGeneric
 )
 
 // QuantizeRow writes src as symmetric int8 into dst (q = round(x·127/max|x|),
@@ -86,6 +87,30 @@ func Softmax(row []float32, scale float32) {
 // row of scores). The row must not be empty.
 func SoftmaxNumerators(row []float32, scale float32) float32 {
 	return expScaleSum(row, scale, maxOf(row)*scale)
+}
+
+// SoftmaxQuantize is SoftmaxNumerators on each of rows rows of x (width w)
+// with the numerators, which peak at exactly 1, written as int8 on the
+// fixed scale 1/127 into q (q = round(127·e)) instead of over x; sums gets
+// each row's sum of the numerators. It feeds attention's probabilities to
+// the int8 kernel without a float pass between.
+func SoftmaxQuantize(q []int8, sums, x []float32, rows, w int, scale float32) {
+	softmaxQuantize(q, sums, x, rows, w, scale)
+}
+
+// softmaxQuantizeGeneric is SoftmaxQuantize in pure Go.
+func softmaxQuantizeGeneric(q []int8, sums, x []float32, rows, w int, scale float32) {
+	for r := range rows {
+		row := x[r*w : (r+1)*w]
+		shift := maxOf(row) * scale
+		var sum float32
+		for j, v := range row {
+			e := exp32(v*scale - shift)
+			sum += e
+			q[r*w+j] = int8(math.RoundToEven(float64(127 * e)))
+		}
+		sums[r] = sum
+	}
 }
 
 // Scale multiplies x by s in place.

@@ -51,6 +51,9 @@ func maxAbsAVX512(x *float32, n int) float32
 func quantizeAVX512(dst *int8, src *float32, n int, inv float32)
 
 //go:noescape
+func softmaxQuantizeAVX512(q *int8, sums, x *float32, rows, w int, scale float32)
+
+//go:noescape
 func quantizeRowsAVX512(dst *int8, scales, src *float32, ld, rows, w int)
 
 func init() {
@@ -62,6 +65,7 @@ func init() {
 	if hasAVX512() {
 		expScaleSum, geluTanh = expScaleSumZmm, geluTanhZmm
 		maxAbs, quantizeInto, quantizeRows = maxAbsZmm, quantizeZmm, quantizeRowsZmm
+		softmaxQuantize = softmaxQuantizeZmm
 	}
 }
 
@@ -84,6 +88,17 @@ func quantizeRowsZmm(dst []int8, scales, src []float32, ld, rows, w int) {
 	}
 	_, _, _ = dst[rows*w-1], scales[rows-1], src[(rows-1)*ld+w-1]
 	quantizeRowsAVX512(&dst[0], &scales[0], &src[0], ld, rows, w)
+}
+
+// softmaxQuantizeZmm takes rows whose width is a multiple of 16 in one
+// call, others row by row.
+func softmaxQuantizeZmm(q []int8, sums, x []float32, rows, w int, scale float32) {
+	if w%16 != 0 || rows == 0 {
+		softmaxQuantizeGeneric(q, sums, x, rows, w, scale)
+		return
+	}
+	_, _, _ = q[rows*w-1], sums[rows-1], x[rows*w-1]
+	softmaxQuantizeAVX512(&q[0], &sums[0], &x[0], rows, w, scale)
 }
 
 func expScaleSumZmm(x []float32, scale, shift float32) float32 {

@@ -674,3 +674,75 @@ qrows_next:
 qrows_done:
 	VZEROUPPER
 	RET
+
+// func softmaxQuantizeAVX512(q *int8, sums, x *float32, rows, w int, scale float32)
+//
+//	for r := range rows {  // row r at x[r*w:], w a multiple of 16
+//		shift := max(x[r*w:][:w])·scale
+//		for j := range w { e := exp(x[r*w+j]·scale - shift); sums[r] += e; q[r*w+j] = round(127·e) }
+//	}
+//
+// The max in two accumulators, then exp as expScaleSumAVX512, scaled to
+// int8 (e ≤ 1, so no clamp) instead of stored.
+TEXT ·softmaxQuantizeAVX512(SB), NOSPLIT, $0-44
+	MOVQ q+0(FP), DI
+	MOVQ sums+8(FP), R8
+	MOVQ x+16(FP), SI
+	MOVQ rows+24(FP), R9
+	MOVQ w+32(FP), R10
+	VBROADCASTSS scale+40(FP), Z18
+	VBROADCASTSS plus127<>(SB), Z20
+	EXP_CONSTS512
+	TESTQ R9, R9
+	JZ   smq_done
+smq_row:
+	MOVQ SI, AX
+	MOVQ R10, CX
+	VMOVUPS (AX), Z4
+	VMOVAPS Z4, Z5
+smq_max:
+	CMPQ CX, $32
+	JLT  smq_max1
+	VMAXPS (AX), Z4, Z4
+	VMAXPS 64(AX), Z5, Z5
+	ADDQ $128, AX
+	SUBQ $32, CX
+	JMP  smq_max
+smq_max1:
+	TESTQ CX, CX
+	JZ   smq_maxed
+	VMAXPS (AX), Z4, Z4
+smq_maxed:
+	VMAXPS Z5, Z4, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VMAXPS Y1, Y0, Y0
+	HMAX
+	VMULSS X18, X0, X0
+	VBROADCASTSS X0, Z19
+	MOVQ SI, AX
+	MOVQ R10, CX
+	VXORPS Z5, Z5, Z5
+smq_exp:
+	VMULPS (AX), Z18, Z0
+	VSUBPS Z19, Z0, Z0
+	EXP512
+	VADDPS Z0, Z5, Z5
+	VMULPS Z20, Z0, Z0
+	VCVTPS2DQ Z0, Z0
+	VPMOVSDB Z0, X1
+	VMOVDQU X1, (DI)
+	ADDQ $64, AX
+	ADDQ $16, DI
+	SUBQ $16, CX
+	JNZ  smq_exp
+	VEXTRACTF64X4 $1, Z5, Y0
+	VADDPS Y5, Y0, Y0
+	HSUM
+	VMOVSS X0, (R8)
+	ADDQ $4, R8
+	MOVQ AX, SI
+	DECQ R9
+	JNZ  smq_row
+smq_done:
+	VZEROUPPER
+	RET

@@ -94,6 +94,46 @@ func TestSoftmax(t *testing.T) {
 	}
 }
 
+// SoftmaxQuantize must give each row's numerators as round(127·e) (to one
+// step, where the float exp and the exact one round differently) and their
+// sum, like its Go twin, for widths the SIMD version takes and others.
+func TestSoftmaxQuantize(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, w := range []int{16, 20, 48, 128} {
+		for _, rows := range []int{0, 1, 3} {
+			x := randomRow(rng, rows*w, 20)
+			q, twin := make([]int8, rows*w+4), make([]int8, rows*w)
+			sums, twinSums := make([]float32, rows+1), make([]float32, rows)
+			SoftmaxQuantize(q, sums, x, rows, w, 0.125)
+			softmaxQuantizeGeneric(twin, twinSums, x, rows, w, 0.125)
+			checkGuard(t, x, rows*w)
+			for r := range rows {
+				row := x[r*w : (r+1)*w]
+				peak := math.Inf(-1)
+				for _, v := range row {
+					peak = max(peak, float64(v)*0.125)
+				}
+				var sum float64
+				for j, v := range row {
+					e := math.Exp(float64(v)*0.125 - peak)
+					sum += e
+					for _, got := range []int8{q[r*w+j], twin[r*w+j]} {
+						if d := float64(got) - 127*e; math.Abs(d) > 0.5+1e-4 {
+							t.Fatalf("w=%d row %d: q[%d] = %d, want %.4f", w, r, j, got, 127*e)
+						}
+					}
+				}
+				if relErr(float64(sums[r]), sum) > 1e-6 || relErr(float64(twinSums[r]), sum) > 1e-6 {
+					t.Fatalf("w=%d row %d: sum %v (Go twin %v), want %v", w, r, sums[r], twinSums[r], sum)
+				}
+			}
+			if sums[rows] != 0 || !slices.Equal(q[rows*w:], make([]int8, 4)) {
+				t.Fatalf("w=%d rows=%d: wrote past the last row", w, rows)
+			}
+		}
+	}
+}
+
 func TestQuantizeRow(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for n := range 41 {
