@@ -40,6 +40,9 @@ type Model struct {
 	tok    *tokenizer.Tokenizer // nil when the model has no spiece.model
 	src    *modelfile.Model
 	arenas arenas // per-call working memory, reused
+	// int8Block says the shared layers' Linears are int8: batches then run
+	// in chunks (see int8ChunkTokens).
+	int8Block bool
 
 	noTruncate bool
 }
@@ -118,6 +121,7 @@ func (mod *Model) load(w *weights, act map[string][]float32) error {
 			return err
 		}
 	}
+	mod.int8Block = mod.groups[0][0].qkv.i8 != nil
 	mod.head, err = loadHead(w, c, act)
 	return err
 }
