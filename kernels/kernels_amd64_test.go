@@ -237,3 +237,27 @@ func TestRowSumsMatchTwins(t *testing.T) {
 		}
 	}
 }
+
+// TestSoftmaxQuantizeAVX checks the AVX2 composition (what an AVX2-only CPU
+// runs) against the Go twin: numerators within a step, sums to rounding.
+func TestSoftmaxQuantizeAVX(t *testing.T) {
+	const rows, w = 3, 37
+	x := make([]float32, rows*w)
+	for i := range x {
+		x[i] = float32(i*7%23) - 11.5
+	}
+	q, twin := make([]int8, rows*w), make([]int8, rows*w)
+	sums, twinSums := make([]float32, rows), make([]float32, rows)
+	softmaxQuantizeGeneric(twin, twinSums, x, rows, w, 0.3)
+	softmaxQuantizeAVX(q, sums, slices.Clone(x), rows, w, 0.3)
+	for i := range q {
+		if d := int(q[i]) - int(twin[i]); d < -1 || d > 1 {
+			t.Fatalf("q[%d] = %d, Go twin %d", i, q[i], twin[i])
+		}
+	}
+	for r := range sums {
+		if math.Abs(float64(sums[r]-twinSums[r])) > 1e-6*float64(twinSums[r]) {
+			t.Fatalf("sum[%d] = %v, Go twin %v", r, sums[r], twinSums[r])
+		}
+	}
+}

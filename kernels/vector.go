@@ -91,9 +91,10 @@ func SoftmaxNumerators(row []float32, scale float32) float32 {
 
 // SoftmaxQuantize is SoftmaxNumerators on each of rows rows of x (width w)
 // with the numerators, which peak at exactly 1, written as int8 on the
-// fixed scale 1/127 into q (q = round(127·e)) instead of over x; sums gets
-// each row's sum of the numerators. It feeds attention's probabilities to
-// the int8 kernel without a float pass between.
+// fixed scale 1/127 into q (q = round(127·e)); sums gets each row's sum of
+// the numerators. It feeds attention's probabilities to the int8 kernel
+// without a float pass between where it can (AVX-512); x is scratch, its
+// contents afterwards unspecified.
 func SoftmaxQuantize(q []int8, sums, x []float32, rows, w int, scale float32) {
 	softmaxQuantize(q, sums, x, rows, w, scale)
 }

@@ -61,6 +61,7 @@ func init() {
 		maxAbs, quantizeInto, expScaleSum, geluTanh, scaleBy = maxAbsAVX, quantizeAVX, expScaleSumAVX, geluTanhAVX, scaleAVX
 		maxOf, addSum, sqDevSum, normalize = maxAVX, addSumAVX, sqDevSumAVX, normalizeAVX
 		quantizeScaled, columnPeaks = quantizeScaledAVX, columnPeaksAVX
+		softmaxQuantize = softmaxQuantizeAVX
 	}
 	if hasAVX512() {
 		expScaleSum, geluTanh = expScaleSumZmm, geluTanhZmm
@@ -88,6 +89,16 @@ func quantizeRowsZmm(dst []int8, scales, src []float32, ld, rows, w int) {
 	}
 	_, _, _ = dst[rows*w-1], scales[rows-1], src[(rows-1)*ld+w-1]
 	quantizeRowsAVX512(&dst[0], &scales[0], &src[0], ld, rows, w)
+}
+
+// softmaxQuantizeAVX is SoftmaxQuantize from the AVX2 row functions: the
+// numerators over x, then quantized.
+func softmaxQuantizeAVX(q []int8, sums, x []float32, rows, w int, scale float32) {
+	for r := range rows {
+		row := x[r*w : (r+1)*w]
+		sums[r] = expScaleSum(row, scale, maxOf(row)*scale)
+		quantizeInto(q[r*w:(r+1)*w], row, 127)
+	}
 }
 
 // softmaxQuantizeZmm takes rows whose width is a multiple of 16 in one
