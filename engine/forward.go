@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/albertq/albertq/kernels"
 )
@@ -69,9 +70,11 @@ func (mod *Model) run(seqs []Sequence, observe func(string, int, []float32)) (ou
 	if mod.int8Block && observe == nil { // calibration sees each batch whole, as its caller formed it
 		limit = int8ChunkTokens
 	}
+	var parts []*Output
 	for _, c := range b.chunks(limit) {
-		out = out.join(mod.forward(r, c))
+		parts = append(parts, mod.forward(r, c))
 	}
+	out = joinOutputs(parts)
 	out.Offsets = b.offsets
 	mod.arenas.putWork(ws) // not on a panic: the workspace may be half written
 	return out, nil
@@ -107,18 +110,27 @@ func (b *batch) chunks(limit int) []*batch {
 	return out
 }
 
-// join appends o, the output of the batch's next chunk, to out (nil at the
-// first chunk); Offsets are left to the caller.
-func (out *Output) join(o *Output) *Output {
-	if out == nil {
-		return o
+// joinOutputs puts the outputs of a batch's chunks end to end (Offsets are
+// left to the caller).
+func joinOutputs(parts []*Output) *Output {
+	if len(parts) == 1 {
+		return parts[0]
 	}
-	out.Hidden = append(out.Hidden, o.Hidden...)
-	out.Pooled = append(out.Pooled, o.Pooled...)
-	out.Logits = append(out.Logits, o.Logits...)
-	out.StartLogits = append(out.StartLogits, o.StartLogits...)
-	out.EndLogits = append(out.EndLogits, o.EndLogits...)
-	return out
+	join := func(field func(*Output) []float32) []float32 {
+		var all [][]float32
+		for _, p := range parts {
+			all = append(all, field(p))
+		}
+		return slices.Concat(all...)
+	}
+	return &Output{
+		Hidden:      join(func(o *Output) []float32 { return o.Hidden }),
+		Pooled:      join(func(o *Output) []float32 { return o.Pooled }),
+		Logits:      join(func(o *Output) []float32 { return o.Logits }),
+		LogitsWidth: parts[0].LogitsWidth,
+		StartLogits: join(func(o *Output) []float32 { return o.StartLogits }),
+		EndLogits:   join(func(o *Output) []float32 { return o.EndLogits }),
+	}
 }
 
 // forward is ALBERT: factorized embeddings projected to H, then the shared
