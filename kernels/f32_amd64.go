@@ -12,6 +12,12 @@ import "unsafe"
 func f32TileAVX512x8(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
+func f32TileAVX512x8n32(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+
+//go:noescape
+func f32TileAVX512x8n16(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+
+//go:noescape
 func f32TileAVX512x4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 //go:noescape
@@ -63,12 +69,13 @@ var (
 	f32AVX512 = &F32Kernel{
 		Impl:   Impl{Name: "avx512", Available: hasAVX512, Probe: probeFMAZmm},
 		Layout: Layout{NR: 48, KG: 1},
-		gemm:   f32GEMM(48, []int{8, 4, 2, 1}, []floatTile[float32]{f32TileAVX512x8, f32TileAVX512x4, f32TileAVX512x2, f32TileAVX512x1}),
+		gemm: f32GEMM(48, []int{8, 4, 2, 1}, []floatTile[float32]{f32TileAVX512x8, f32TileAVX512x4, f32TileAVX512x2, f32TileAVX512x1},
+			[]narrowTile[float32]{{16, f32TileAVX512x8n16}, {32, f32TileAVX512x8n32}}),
 	}
 	f32AVX2 = &F32Kernel{
 		Impl:   Impl{Name: "avx2", Available: hasAVX2, Probe: probeFMAYmm},
 		Layout: Layout{NR: 16, KG: 1},
-		gemm:   f32GEMM(16, []int{6, 4, 2, 1}, []floatTile[float32]{f32TileAVX2x6, f32TileAVX2x4, f32TileAVX2x2, f32TileAVX2x1}),
+		gemm:   f32GEMM(16, []int{6, 4, 2, 1}, []floatTile[float32]{f32TileAVX2x6, f32TileAVX2x4, f32TileAVX2x2, f32TileAVX2x1}, nil),
 	}
 	f16AVX512 = &F16Kernel{
 		Impl:   Impl{Name: "avx512", Available: hasAVX512, Probe: probeFMAZmm},
@@ -87,11 +94,19 @@ var (
 // floatTile is the signature of the fp32 and fp16 micro-kernels.
 type floatTile[B float32 | uint16] func(a *float32, lda int, b *B, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// narrowTile is a tile of full height that computes only the first cols
+// columns of a panel: for a last panel that narrow (attention's context has
+// 64 columns, a panel of 48 and one of 16), it spares the work on padding.
+type narrowTile[B float32 | uint16] struct {
+	cols int
+	tile floatTile[B]
+}
+
 // f32GEMM is the F32Kernel.gemm of micro-kernels of nr columns and heights
-// mrs (descending).
-func f32GEMM(nr int, mrs []int, tiles []floatTile[float32]) func([]float32, int, []float32, int, int, *PackedF32, []float32, int, int) {
+// mrs (descending), with narrow tiles (narrowest first) for partial panels.
+func f32GEMM(nr int, mrs []int, tiles []floatTile[float32], narrow []narrowTile[float32]) func([]float32, int, []float32, int, int, *PackedF32, []float32, int, int) {
 	return func(c []float32, ldc int, a []float32, lda, m int, b *PackedF32, bias []float32, n0, n1 int) {
-		floatGEMM(nr, mrs, tiles, c, ldc, a, lda, m, b.K, b.Data, bias, n0, n1)
+		floatGEMM(nr, mrs, tiles, narrow, c, ldc, a, lda, m, b.K, b.Data, bias, n0, n1)
 	}
 }
 
@@ -99,7 +114,7 @@ func f32GEMM(nr int, mrs []int, tiles []floatTile[float32]) func([]float32, int,
 // mrs (descending).
 func f16GEMM(nr int, mrs []int, tiles []floatTile[uint16]) func([]float32, int, []float32, int, int, *PackedF16, []float32, int, int) {
 	return func(c []float32, ldc int, a []float32, lda, m int, b *PackedF16, bias []float32, n0, n1 int) {
-		floatGEMM(nr, mrs, tiles, c, ldc, a, lda, m, b.K, b.Data, bias, n0, n1)
+		floatGEMM(nr, mrs, tiles, nil, c, ldc, a, lda, m, b.K, b.Data, bias, n0, n1)
 	}
 }
 
@@ -114,8 +129,9 @@ const maxBlockBytes = 160 << 10
 // last block shorter than its tile, which is copied into scratch with zero
 // rows below it, so the kernel never reads outside A. The last, partial
 // column panel is computed into a tile buffer and copied out, so the kernel
-// never writes outside C.
-func floatGEMM[B float32 | uint16](nr int, mrs []int, tiles []floatTile[B], c []float32, ldc int, a []float32, lda, m, k int, b []B, bias []float32, n0, n1 int) {
+// never writes outside C; its full-height blocks use the narrowest of the
+// narrow tiles that covers it, if any.
+func floatGEMM[B float32 | uint16](nr int, mrs []int, tiles []floatTile[B], narrow []narrowTile[B], c []float32, ldc int, a []float32, lda, m, k int, b []B, bias []float32, n0, n1 int) {
 	s := getScratch()
 	defer putScratch(s)
 	full := m / mrs[0] * mrs[0]
@@ -152,11 +168,25 @@ func floatGEMM[B float32 | uint16](nr int, mrs []int, tiles []floatTile[B], c []
 						copy(s.tile[r*nr:r*nr+cols], c[(i+r)*ldc+j:])
 					}
 				}
+				if i != full {
+					tile = narrowest(narrow, cols, tile)
+				}
 				tile(&ap[0], ldA, bp, kn, &s.tile[0], nr, rows, bi, acc)
 				s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
 			}
 		}
 	}
+}
+
+// narrowest returns the narrowest of the tiles that covers cols columns,
+// or full when none does.
+func narrowest[B float32 | uint16](narrow []narrowTile[B], cols int, full floatTile[B]) floatTile[B] {
+	for _, t := range narrow {
+		if cols <= t.cols {
+			return t.tile
+		}
+	}
+	return full
 }
 
 // pickTile returns the index of the shortest of the tile heights mrs

@@ -20,6 +20,10 @@
 	VBROADCASTSS addr, t; \
 	VFMADD231PS b0, t, c0; VFMADD231PS b1, t, c1; VFMADD231PS b2, t, c2
 
+// FMA1 adds a row's a at addr, broadcast into t, times B (b0) to c0.
+#define FMA1(addr, t, b0, c0) \
+	VBROADCASTSS addr, t; VFMADD231PS b0, t, c0
+
 // FMA2 adds a row's a at addr, broadcast into t, times B (b0–b1) to c0–c1.
 #define FMA2(addr, t, b0, b1, c0, c1) \
 	VBROADCASTSS addr, t; \
@@ -35,6 +39,14 @@
 #define BIAS2(w, b0, b1, c0, c1) \
 	VADDPS b0, c0, c0; VMOVUPS c0, 0(DI); \
 	VADDPS b1, c1, c1; VMOVUPS c1, w(DI)
+
+// BIAS1 stores a 16-column row c0 plus the bias in b0.
+#define BIAS1(b0, c0) \
+	VADDPS b0, c0, c0; VMOVUPS c0, 0(DI)
+
+// ACC1 adds a 16-column row c0 to C.
+#define ACC1(c0) \
+	VADDPS 0(DI), c0, c0; VMOVUPS c0, 0(DI)
 
 // ACC3 adds a 48-column row c0–c2 to C.
 #define ACC3(c0, c1, c2) \
@@ -138,6 +150,164 @@ accumulate:
 	ACC3(Z18, Z19, Z20)
 	NEXTROW
 	ACC3(Z21, Z22, Z23)
+done:
+	VZEROUPPER
+	RET
+
+// func f32TileAVX512x8n32(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+//
+// f32TileAVX512x8 on the first 32 columns of the panel only, for a last
+// panel of at most 32 columns (attention's scores at 128 keys).
+TEXT ·f32TileAVX512x8n32(SB), NOSPLIT, $0-65
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	LEAQ (SI)(DX*4), DI
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	ZERO2(Z0, Z1)
+	ZERO2(Z2, Z3)
+	ZERO2(Z4, Z5)
+	ZERO2(Z6, Z7)
+	ZERO2(Z8, Z9)
+	ZERO2(Z10, Z11)
+	ZERO2(Z12, Z13)
+	ZERO2(Z14, Z15)
+n32_loop:
+	VMOVUPS 0(BX), Z24
+	VMOVUPS 64(BX), Z25
+	FMA2((SI), Z26, Z24, Z25, Z0, Z1)
+	FMA2((SI)(DX*1), Z27, Z24, Z25, Z2, Z3)
+	FMA2((SI)(DX*2), Z26, Z24, Z25, Z4, Z5)
+	FMA2((SI)(R10*1), Z27, Z24, Z25, Z6, Z7)
+	FMA2((DI), Z26, Z24, Z25, Z8, Z9)
+	FMA2((DI)(DX*1), Z27, Z24, Z25, Z10, Z11)
+	FMA2((DI)(DX*2), Z26, Z24, Z25, Z12, Z13)
+	FMA2((DI)(R10*1), Z27, Z24, Z25, Z14, Z15)
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $192, BX
+	DECQ CX
+	JNZ  n32_loop
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  n32_accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z24
+	VMOVUPS 64(AX), Z25
+	BIAS2(64, Z24, Z25, Z0, Z1)
+	NEXTROW
+	BIAS2(64, Z24, Z25, Z2, Z3)
+	NEXTROW
+	BIAS2(64, Z24, Z25, Z4, Z5)
+	NEXTROW
+	BIAS2(64, Z24, Z25, Z6, Z7)
+	NEXTROW
+	BIAS2(64, Z24, Z25, Z8, Z9)
+	NEXTROW
+	BIAS2(64, Z24, Z25, Z10, Z11)
+	NEXTROW
+	BIAS2(64, Z24, Z25, Z12, Z13)
+	NEXTROW
+	BIAS2(64, Z24, Z25, Z14, Z15)
+	JMP  done
+n32_accumulate:
+	ACC2(64, Z0, Z1)
+	NEXTROW
+	ACC2(64, Z2, Z3)
+	NEXTROW
+	ACC2(64, Z4, Z5)
+	NEXTROW
+	ACC2(64, Z6, Z7)
+	NEXTROW
+	ACC2(64, Z8, Z9)
+	NEXTROW
+	ACC2(64, Z10, Z11)
+	NEXTROW
+	ACC2(64, Z12, Z13)
+	NEXTROW
+	ACC2(64, Z14, Z15)
+done:
+	VZEROUPPER
+	RET
+
+// func f32TileAVX512x8n16(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+//
+// f32TileAVX512x8 on the first 16 columns of the panel only, for a last
+// panel of at most 16 columns (attention's context at 64 head dimensions).
+TEXT ·f32TileAVX512x8n16(SB), NOSPLIT, $0-65
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R10
+	LEAQ (SI)(DX*4), DI
+	MOVQ b+16(FP), BX
+	MOVQ k+24(FP), CX
+	ZERO2(Z0, Z1)
+	ZERO2(Z2, Z3)
+	ZERO2(Z4, Z5)
+	ZERO2(Z6, Z7)
+n16_loop:
+	VMOVUPS 0(BX), Z24
+	FMA1((SI), Z26, Z24, Z0)
+	FMA1((SI)(DX*1), Z27, Z24, Z1)
+	FMA1((SI)(DX*2), Z28, Z24, Z2)
+	FMA1((SI)(R10*1), Z29, Z24, Z3)
+	FMA1((DI), Z26, Z24, Z4)
+	FMA1((DI)(DX*1), Z27, Z24, Z5)
+	FMA1((DI)(DX*2), Z28, Z24, Z6)
+	FMA1((DI)(R10*1), Z29, Z24, Z7)
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $192, BX
+	DECQ CX
+	JNZ  n16_loop
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+48(FP), CX
+	MOVBLZX accumulate+64(FP), AX
+	TESTL AX, AX
+	JNZ  n16_accumulate
+	MOVQ bias+56(FP), AX
+	VMOVUPS 0(AX), Z24
+	BIAS1(Z24, Z0)
+	NEXTROW
+	BIAS1(Z24, Z1)
+	NEXTROW
+	BIAS1(Z24, Z2)
+	NEXTROW
+	BIAS1(Z24, Z3)
+	NEXTROW
+	BIAS1(Z24, Z4)
+	NEXTROW
+	BIAS1(Z24, Z5)
+	NEXTROW
+	BIAS1(Z24, Z6)
+	NEXTROW
+	BIAS1(Z24, Z7)
+	JMP  done
+n16_accumulate:
+	ACC1(Z0)
+	NEXTROW
+	ACC1(Z1)
+	NEXTROW
+	ACC1(Z2)
+	NEXTROW
+	ACC1(Z3)
+	NEXTROW
+	ACC1(Z4)
+	NEXTROW
+	ACC1(Z5)
+	NEXTROW
+	ACC1(Z6)
+	NEXTROW
+	ACC1(Z7)
 done:
 	VZEROUPPER
 	RET
