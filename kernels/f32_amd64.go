@@ -70,7 +70,7 @@ var (
 		Impl:   Impl{Name: "avx512", Available: hasAVX512, Probe: probeFMAZmm},
 		Layout: Layout{NR: 48, KG: 1},
 		gemm: f32GEMM(48, []int{8, 4, 2, 1}, []floatTile[float32]{f32TileAVX512x8, f32TileAVX512x4, f32TileAVX512x2, f32TileAVX512x1},
-			[]narrowTile[float32]{{16, f32TileAVX512x8n16}, {32, f32TileAVX512x8n32}}),
+			[]narrowTile[floatTile[float32]]{{16, f32TileAVX512x8n16}, {32, f32TileAVX512x8n32}}),
 	}
 	f32AVX2 = &F32Kernel{
 		Impl:   Impl{Name: "avx2", Available: hasAVX2, Probe: probeFMAYmm},
@@ -97,14 +97,14 @@ type floatTile[B float32 | uint16] func(a *float32, lda int, b *B, k int, c *flo
 // narrowTile is a tile of full height that computes only the first cols
 // columns of a panel: for a last panel that narrow (attention's context has
 // 64 columns, a panel of 48 and one of 16), it spares the work on padding.
-type narrowTile[B float32 | uint16] struct {
+type narrowTile[T any] struct {
 	cols int
-	tile floatTile[B]
+	tile T
 }
 
 // f32GEMM is the F32Kernel.gemm of micro-kernels of nr columns and heights
 // mrs (descending), with narrow tiles (narrowest first) for partial panels.
-func f32GEMM(nr int, mrs []int, tiles []floatTile[float32], narrow []narrowTile[float32]) func([]float32, int, []float32, int, int, *PackedF32, []float32, int, int) {
+func f32GEMM(nr int, mrs []int, tiles []floatTile[float32], narrow []narrowTile[floatTile[float32]]) func([]float32, int, []float32, int, int, *PackedF32, []float32, int, int) {
 	return func(c []float32, ldc int, a []float32, lda, m int, b *PackedF32, bias []float32, n0, n1 int) {
 		floatGEMM(nr, mrs, tiles, narrow, c, ldc, a, lda, m, b.K, b.Data, bias, n0, n1)
 	}
@@ -131,7 +131,7 @@ const maxBlockBytes = 160 << 10
 // column panel is computed into a tile buffer and copied out, so the kernel
 // never writes outside C; its full-height blocks use the narrowest of the
 // narrow tiles that covers it, if any.
-func floatGEMM[B float32 | uint16](nr int, mrs []int, tiles []floatTile[B], narrow []narrowTile[B], c []float32, ldc int, a []float32, lda, m, k int, b []B, bias []float32, n0, n1 int) {
+func floatGEMM[B float32 | uint16](nr int, mrs []int, tiles []floatTile[B], narrow []narrowTile[floatTile[B]], c []float32, ldc int, a []float32, lda, m, k int, b []B, bias []float32, n0, n1 int) {
 	s := getScratch()
 	defer putScratch(s)
 	full := m / mrs[0] * mrs[0]
@@ -180,7 +180,7 @@ func floatGEMM[B float32 | uint16](nr int, mrs []int, tiles []floatTile[B], narr
 
 // narrowest returns the narrowest of the tiles that covers cols columns,
 // or full when none does.
-func narrowest[B float32 | uint16](narrow []narrowTile[B], cols int, full floatTile[B]) floatTile[B] {
+func narrowest[T any](narrow []narrowTile[T], cols int, full T) T {
 	for _, t := range narrow {
 		if cols <= t.cols {
 			return t.tile

@@ -16,6 +16,9 @@ import "unsafe"
 func i8TileAVX512x8(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
 //go:noescape
+func i8TileAVX512x8n16(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+//go:noescape
 func i8TileAVX512x4(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
 //go:noescape
@@ -40,12 +43,13 @@ var (
 	i8AVX512 = &I8Kernel{
 		Impl:   Impl{Name: "avx512", Available: hasAVX512VNNI, Probe: probeVNNIZmm},
 		Layout: Layout{NR: 48, KG: 4},
-		gemm:   i8GEMM(48, []int{8, 4, 2, 1}, packVNNI, true, []i8Tile{i8TileAVX512x8, i8TileAVX512x4, i8TileAVX512x2, i8TileAVX512x1}),
+		gemm: i8GEMM(48, []int{8, 4, 2, 1}, packVNNI, true, []i8Tile{i8TileAVX512x8, i8TileAVX512x4, i8TileAVX512x2, i8TileAVX512x1},
+			[]narrowTile[i8Tile]{{16, i8TileAVX512x8n16}}),
 	}
 	i8AVXVNNI = &I8Kernel{
 		Impl:   Impl{Name: "avxvnni", Available: hasAVXVNNI, Probe: probeVNNIYmm},
 		Layout: Layout{NR: 16, KG: 4},
-		gemm:   i8GEMM(16, []int{6, 4, 2, 1}, packVNNI, true, []i8Tile{i8TileAVXVNNIx6, i8TileAVXVNNIx4, i8TileAVXVNNIx2, i8TileAVXVNNIx1}),
+		gemm:   i8GEMM(16, []int{6, 4, 2, 1}, packVNNI, true, []i8Tile{i8TileAVXVNNIx6, i8TileAVXVNNIx4, i8TileAVXVNNIx2, i8TileAVXVNNIx1}, nil),
 	}
 	i8AVX2 = &I8Kernel{
 		Impl:   Impl{Name: "avx2", Available: hasAVX2, Probe: probeAVX2I8},
@@ -65,8 +69,9 @@ type i8Packer func(dst []byte, a []int8, lda, m, k, mr int) int
 // mrs (descending), whose A is packed by pack; correct says whether the
 // tiles subtract 128·colsum. Rows go in blocks of mrs[0], then the
 // smallest tile that covers the rest. The last, partial column panel is
-// computed into a tile buffer and copied out.
-func i8GEMM(nr int, mrs []int, pack i8Packer, correct bool, tiles []i8Tile) func([]float32, int, []int8, int, []float32, int, *PackedI8, []float32, int, int) {
+// computed into a tile buffer and copied out, by the narrowest of the
+// narrow tiles that covers it where the block has full height.
+func i8GEMM(nr int, mrs []int, pack i8Packer, correct bool, tiles []i8Tile, narrow []narrowTile[i8Tile]) func([]float32, int, []int8, int, []float32, int, *PackedI8, []float32, int, int) {
 	return func(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
 		s := getScratch()
 		defer putScratch(s)
@@ -95,6 +100,9 @@ func i8GEMM(nr int, mrs []int, pack i8Packer, correct bool, tiles []i8Tile) func
 				if cols == nr {
 					tile(&ap[at], bp, kg, &c[i*ldc+j], ldc, rows, &sa[i], &s.sb[0], &s.corr[0], bi)
 				} else {
+					if i != full {
+						tile = narrowest(narrow, cols, tile)
+					}
 					tile(&ap[at], bp, kg, &s.tile[0], nr, rows, &sa[i], &s.sb[0], &s.corr[0], bi)
 					s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
 				}

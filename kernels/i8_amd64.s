@@ -88,6 +88,11 @@
 	VPSUBD 64(R11), c1, c1; SCALEZ(c1, 64); \
 	VPSUBD 128(R11), c2, c2; SCALEZ(c2, 128)
 
+// STORE1Z stores a 16-column VNNI row from c0 less corr, its sa at aoff(R8).
+#define STORE1Z(aoff, c0) \
+	VBROADCASTSS aoff(R8), Z30; \
+	VPSUBD 0(R11), c0, c0; SCALEZ(c0, 0)
+
 // STORE2Y stores a VNNI row from c0–c1 less corr, its sa at aoff(R8).
 #define STORE2Y(aoff, c0, c1) \
 	VBROADCASTSS aoff(R8), Y14; \
@@ -158,6 +163,71 @@ stored:
 	STORE3Z(24, Z18, Z19, Z20)
 	NEXTROW
 	STORE3Z(28, Z21, Z22, Z23)
+done:
+	VZEROUPPER
+	RET
+
+// func i8TileAVX512x8n16(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+//
+// i8TileAVX512x8 on the first 16 columns of the panel only, for a last
+// panel of at most 16 columns (attention's context at 64 head dimensions).
+TEXT ·i8TileAVX512x8n16(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), BX
+	MOVQ kg+16(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+n16_loop:
+	VMOVDQU32 0(BX), Z24
+	VPBROADCASTD 0(SI), Z26
+	VPDPBUSD Z24, Z26, Z0
+	VPBROADCASTD 4(SI), Z27
+	VPDPBUSD Z24, Z27, Z1
+	VPBROADCASTD 8(SI), Z28
+	VPDPBUSD Z24, Z28, Z2
+	VPBROADCASTD 12(SI), Z29
+	VPDPBUSD Z24, Z29, Z3
+	VPBROADCASTD 16(SI), Z26
+	VPDPBUSD Z24, Z26, Z4
+	VPBROADCASTD 20(SI), Z27
+	VPDPBUSD Z24, Z27, Z5
+	VPBROADCASTD 24(SI), Z28
+	VPDPBUSD Z24, Z28, Z6
+	VPBROADCASTD 28(SI), Z29
+	VPDPBUSD Z24, Z29, Z7
+	ADDQ $32, SI
+	ADDQ $192, BX
+	DECQ CX
+	JNZ  n16_loop
+	MOVQ c+24(FP), DI
+	MOVQ ldc+32(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+40(FP), CX
+	MOVQ sa+48(FP), R8
+	MOVQ sb+56(FP), R9
+	MOVQ corr+64(FP), R11
+	MOVQ bias+72(FP), AX
+	STORE1Z(0, Z0)
+	NEXTROW
+	STORE1Z(4, Z1)
+	NEXTROW
+	STORE1Z(8, Z2)
+	NEXTROW
+	STORE1Z(12, Z3)
+	NEXTROW
+	STORE1Z(16, Z4)
+	NEXTROW
+	STORE1Z(20, Z5)
+	NEXTROW
+	STORE1Z(24, Z6)
+	NEXTROW
+	STORE1Z(28, Z7)
 done:
 	VZEROUPPER
 	RET
