@@ -16,6 +16,9 @@ import "unsafe"
 func i8TileAVX512x8(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
 //go:noescape
+func i8PanelAVX512x8(a *byte, b *int8, kg int, c *float32, ldc, blocks int, sa, sb *float32, corr *int32, bias *float32)
+
+//go:noescape
 func i8TileAVX512x8n16(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
 //go:noescape
@@ -44,12 +47,12 @@ var (
 		Impl:   Impl{Name: "avx512", Available: hasAVX512VNNI, Probe: probeVNNIZmm},
 		Layout: Layout{NR: 48, KG: 4},
 		gemm: i8GEMM(48, []int{8, 4, 2, 1}, packVNNI, true, []i8Tile{i8TileAVX512x8, i8TileAVX512x4, i8TileAVX512x2, i8TileAVX512x1},
-			[]narrowTile[i8Tile]{{16, i8TileAVX512x8n16}}),
+			[]narrowTile[i8Tile]{{16, i8TileAVX512x8n16}}, i8PanelAVX512x8),
 	}
 	i8AVXVNNI = &I8Kernel{
 		Impl:   Impl{Name: "avxvnni", Available: hasAVXVNNI, Probe: probeVNNIYmm},
 		Layout: Layout{NR: 16, KG: 4},
-		gemm:   i8GEMM(16, []int{6, 4, 2, 1}, packVNNI, true, []i8Tile{i8TileAVXVNNIx6, i8TileAVXVNNIx4, i8TileAVXVNNIx2, i8TileAVXVNNIx1}, nil),
+		gemm:   i8GEMM(16, []int{6, 4, 2, 1}, packVNNI, true, []i8Tile{i8TileAVXVNNIx6, i8TileAVXVNNIx4, i8TileAVXVNNIx2, i8TileAVXVNNIx1}, nil, nil),
 	}
 	i8AVX2 = &I8Kernel{
 		Impl:   Impl{Name: "avx2", Available: hasAVX2, Probe: probeAVX2I8},
@@ -70,8 +73,10 @@ type i8Packer func(dst []byte, a []int8, lda, m, k, mr int) int
 // tiles subtract 128·colsum. Rows go in blocks of mrs[0], then the
 // smallest tile that covers the rest. The last, partial column panel is
 // computed into a tile buffer and copied out, by the narrowest of the
-// narrow tiles that covers it where the block has full height.
-func i8GEMM(nr int, mrs []int, pack i8Packer, correct bool, tiles []i8Tile, narrow []narrowTile[i8Tile]) func([]float32, int, []int8, int, []float32, int, *PackedI8, []float32, int, int) {
+// narrow tiles that covers it where the block has full height. panel, if
+// not nil, runs all the full row blocks of a whole panel in one call (its
+// rows argument is the number of blocks).
+func i8GEMM(nr int, mrs []int, pack i8Packer, correct bool, tiles []i8Tile, narrow []narrowTile[i8Tile], panel i8Tile) func([]float32, int, []int8, int, []float32, int, *PackedI8, []float32, int, int) {
 	return func(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
 		s := getScratch()
 		defer putScratch(s)
@@ -91,7 +96,12 @@ func i8GEMM(nr int, mrs []int, pack i8Packer, correct bool, tiles []i8Tile, narr
 			cols := min(nr, n1-j)
 			bp, bi := &b.Data[j*kg*4], s.panelBias(bias, j, cols, nr)
 			s.panelEpilogue(b, j, cols, nr, correct)
-			for i := 0; i < m; i += mrs[0] {
+			i0 := 0
+			if panel != nil && cols == nr && full > 0 {
+				panel(&ap[0], bp, kg, &c[j], ldc, full/mrs[0], &sa[0], &s.sb[0], &s.corr[0], bi)
+				i0 = full
+			}
+			for i := i0; i < m; i += mrs[0] {
 				rows := min(mrs[0], m-i)
 				tile, at := tiles[0], i/mrs[0]*stride
 				if i == full {

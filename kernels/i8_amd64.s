@@ -167,6 +167,70 @@ done:
 	VZEROUPPER
 	RET
 
+// func i8PanelAVX512x8(a *byte, b *int8, kg int, c *float32, ldc, blocks int, sa, sb *float32, corr *int32, bias *float32)
+//
+// i8TileAVX512x8 over blocks full blocks of 8 rows in one call, the blocks
+// of A packed one after another (kg*32 bytes each), C and sa moving down 8
+// rows a block: the rows of a whole column panel without a Go call per tile.
+TEXT ·i8PanelAVX512x8(SB), NOSPLIT, $0-80
+	MOVQ a+0(FP), SI
+	MOVQ c+24(FP), DI
+	MOVQ ldc+32(FP), DX
+	SHLQ $2, DX
+	MOVQ blocks+40(FP), R12
+	MOVQ sa+48(FP), R8
+	MOVQ sb+56(FP), R9
+	MOVQ corr+64(FP), R11
+	MOVQ bias+72(FP), AX
+panel_block:
+	MOVQ b+8(FP), BX
+	MOVQ kg+16(FP), CX
+	ZERO3Z(Z0, Z1, Z2)
+	ZERO3Z(Z3, Z4, Z5)
+	ZERO3Z(Z6, Z7, Z8)
+	ZERO3Z(Z9, Z10, Z11)
+	ZERO3Z(Z12, Z13, Z14)
+	ZERO3Z(Z15, Z16, Z17)
+	ZERO3Z(Z18, Z19, Z20)
+	ZERO3Z(Z21, Z22, Z23)
+	TESTQ $1, CX
+	JZ   panel_pairs
+	STEP8Z(0, 0)
+	ADDQ $32, SI
+	ADDQ $192, BX
+	DECQ CX
+	JZ   panel_stored
+panel_pairs:
+	STEP8Z(0, 0)
+	STEP8Z(32, 192)
+	ADDQ $64, SI
+	ADDQ $384, BX
+	SUBQ $2, CX
+	JNZ  panel_pairs
+panel_stored:
+	// SI is now at the next block of A.
+	STORE3Z(0, Z0, Z1, Z2)
+	ADDQ DX, DI
+	STORE3Z(4, Z3, Z4, Z5)
+	ADDQ DX, DI
+	STORE3Z(8, Z6, Z7, Z8)
+	ADDQ DX, DI
+	STORE3Z(12, Z9, Z10, Z11)
+	ADDQ DX, DI
+	STORE3Z(16, Z12, Z13, Z14)
+	ADDQ DX, DI
+	STORE3Z(20, Z15, Z16, Z17)
+	ADDQ DX, DI
+	STORE3Z(24, Z18, Z19, Z20)
+	ADDQ DX, DI
+	STORE3Z(28, Z21, Z22, Z23)
+	ADDQ DX, DI
+	ADDQ $32, R8
+	DECQ R12
+	JNZ  panel_block
+	VZEROUPPER
+	RET
+
 // func i8TileAVX512x8n16(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 //
 // i8TileAVX512x8 on the first 16 columns of the panel only, for a last
