@@ -38,6 +38,20 @@
 	VNNIZ_ROW(aoff+24, Z27, Z24, Z25, Z26, Z18, Z19, Z20); \
 	VNNIZ_ROW(aoff+28, Z28, Z24, Z25, Z26, Z21, Z22, Z23)
 
+// ZERO8X48Z clears the accumulators of the 8×48 tile, Z0–Z23.
+#define ZERO8X48Z \
+	ZERO3Z(Z0, Z1, Z2); ZERO3Z(Z3, Z4, Z5); ZERO3Z(Z6, Z7, Z8); ZERO3Z(Z9, Z10, Z11); \
+	ZERO3Z(Z12, Z13, Z14); ZERO3Z(Z15, Z16, Z17); ZERO3Z(Z18, Z19, Z20); ZERO3Z(Z21, Z22, Z23)
+
+// KLOOP8X48Z runs the 8×48 tile over CX k groups of A at SI and B at BX, an
+// odd one first, then two per step; pairs and stored name its labels.
+#define KLOOP8X48Z(pairs, stored) \
+	TESTQ $1, CX; JZ pairs; \
+	STEP8Z(0, 0); ADDQ $32, SI; ADDQ $192, BX; DECQ CX; JZ stored; \
+pairs: \
+	STEP8Z(0, 0); STEP8Z(32, 192); ADDQ $64, SI; ADDQ $384, BX; SUBQ $2, CX; JNZ pairs; \
+stored:
+
 // VPDPBUSDY is the VEX vpdpbusd ymm(d), ymm(s1), ymm(s2) (register numbers): d += u8 s1 · s8 s2.
 #define VPDPBUSDY(d, s1, s2) \
 	BYTE $0xC4; BYTE $(0xE2 ^ ((d>>3)<<7) ^ ((s2>>3)<<5)); BYTE $(((15-s1)<<3) | 0x05); \
@@ -117,29 +131,8 @@ TEXT ·i8TileAVX512x8(SB), NOSPLIT, $0-80
 	MOVQ a+0(FP), SI
 	MOVQ b+8(FP), BX
 	MOVQ kg+16(FP), CX
-	ZERO3Z(Z0, Z1, Z2)
-	ZERO3Z(Z3, Z4, Z5)
-	ZERO3Z(Z6, Z7, Z8)
-	ZERO3Z(Z9, Z10, Z11)
-	ZERO3Z(Z12, Z13, Z14)
-	ZERO3Z(Z15, Z16, Z17)
-	ZERO3Z(Z18, Z19, Z20)
-	ZERO3Z(Z21, Z22, Z23)
-	TESTQ $1, CX
-	JZ   pairs
-	STEP8Z(0, 0)
-	ADDQ $32, SI
-	ADDQ $192, BX
-	DECQ CX
-	JZ   stored
-pairs:
-	STEP8Z(0, 0)
-	STEP8Z(32, 192)
-	ADDQ $64, SI
-	ADDQ $384, BX
-	SUBQ $2, CX
-	JNZ  pairs
-stored:
+	ZERO8X48Z
+	KLOOP8X48Z(pairs, stored)
 	MOVQ c+24(FP), DI
 	MOVQ ldc+32(FP), DX
 	SHLQ $2, DX
@@ -185,29 +178,8 @@ TEXT ·i8PanelAVX512x8(SB), NOSPLIT, $0-80
 panel_block:
 	MOVQ b+8(FP), BX
 	MOVQ kg+16(FP), CX
-	ZERO3Z(Z0, Z1, Z2)
-	ZERO3Z(Z3, Z4, Z5)
-	ZERO3Z(Z6, Z7, Z8)
-	ZERO3Z(Z9, Z10, Z11)
-	ZERO3Z(Z12, Z13, Z14)
-	ZERO3Z(Z15, Z16, Z17)
-	ZERO3Z(Z18, Z19, Z20)
-	ZERO3Z(Z21, Z22, Z23)
-	TESTQ $1, CX
-	JZ   panel_pairs
-	STEP8Z(0, 0)
-	ADDQ $32, SI
-	ADDQ $192, BX
-	DECQ CX
-	JZ   panel_stored
-panel_pairs:
-	STEP8Z(0, 0)
-	STEP8Z(32, 192)
-	ADDQ $64, SI
-	ADDQ $384, BX
-	SUBQ $2, CX
-	JNZ  panel_pairs
-panel_stored:
+	ZERO8X48Z
+	KLOOP8X48Z(panel_pairs, panel_stored)
 	// SI is now at the next block of A.
 	STORE3Z(0, Z0, Z1, Z2)
 	ADDQ DX, DI
