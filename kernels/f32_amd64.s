@@ -48,6 +48,19 @@
 #define ACC1(c0) \
 	VADDPS 0(DI), c0, c0; VMOVUPS c0, 0(DI)
 
+// ZERO8X2 clears rows 0–7 of two accumulators each, Z0–Z15.
+#define ZERO8X2 \
+	ZERO2(Z0, Z1); ZERO2(Z2, Z3); ZERO2(Z4, Z5); ZERO2(Z6, Z7); \
+	ZERO2(Z8, Z9); ZERO2(Z10, Z11); ZERO2(Z12, Z13); ZERO2(Z14, Z15)
+
+// FMA8X2 adds rows 0–7 of A (from SI and DI, see f32TileAVX512x8),
+// broadcast into t0 and t1 by turns, times B (b0–b1) to Z0–Z15.
+#define FMA8X2(b0, b1, t0, t1) \
+	FMA2((SI), t0, b0, b1, Z0, Z1); FMA2((SI)(DX*1), t1, b0, b1, Z2, Z3); \
+	FMA2((SI)(DX*2), t0, b0, b1, Z4, Z5); FMA2((SI)(R10*1), t1, b0, b1, Z6, Z7); \
+	FMA2((DI), t0, b0, b1, Z8, Z9); FMA2((DI)(DX*1), t1, b0, b1, Z10, Z11); \
+	FMA2((DI)(DX*2), t0, b0, b1, Z12, Z13); FMA2((DI)(R10*1), t1, b0, b1, Z14, Z15)
+
 // BIAS8X2 stores rows 0–7 of two accumulators each, Z0–Z15, plus the
 // bias in b0–b1 (stopping after rows rows, see NEXTROW).
 #define BIAS8X2(b0, b1) \
@@ -181,25 +194,11 @@ TEXT ·f32TileAVX512x8n32(SB), NOSPLIT, $0-65
 	LEAQ (SI)(DX*4), DI
 	MOVQ b+16(FP), BX
 	MOVQ k+24(FP), CX
-	ZERO2(Z0, Z1)
-	ZERO2(Z2, Z3)
-	ZERO2(Z4, Z5)
-	ZERO2(Z6, Z7)
-	ZERO2(Z8, Z9)
-	ZERO2(Z10, Z11)
-	ZERO2(Z12, Z13)
-	ZERO2(Z14, Z15)
+	ZERO8X2
 n32_loop:
 	VMOVUPS 0(BX), Z24
 	VMOVUPS 64(BX), Z25
-	FMA2((SI), Z26, Z24, Z25, Z0, Z1)
-	FMA2((SI)(DX*1), Z27, Z24, Z25, Z2, Z3)
-	FMA2((SI)(DX*2), Z26, Z24, Z25, Z4, Z5)
-	FMA2((SI)(R10*1), Z27, Z24, Z25, Z6, Z7)
-	FMA2((DI), Z26, Z24, Z25, Z8, Z9)
-	FMA2((DI)(DX*1), Z27, Z24, Z25, Z10, Z11)
-	FMA2((DI)(DX*2), Z26, Z24, Z25, Z12, Z13)
-	FMA2((DI)(R10*1), Z27, Z24, Z25, Z14, Z15)
+	FMA8X2(Z24, Z25, Z26, Z27)
 	ADDQ $4, SI
 	ADDQ $4, DI
 	ADDQ $192, BX
@@ -468,14 +467,7 @@ TEXT ·f16TileAVX512x12(SB), NOSPLIT, $0-65
 	LEAQ (DI)(DX*4), R11
 	MOVQ b+16(FP), BX
 	MOVQ k+24(FP), CX
-	ZERO2(Z0, Z1)
-	ZERO2(Z2, Z3)
-	ZERO2(Z4, Z5)
-	ZERO2(Z6, Z7)
-	ZERO2(Z8, Z9)
-	ZERO2(Z10, Z11)
-	ZERO2(Z12, Z13)
-	ZERO2(Z14, Z15)
+	ZERO8X2
 	ZERO2(Z16, Z17)
 	ZERO2(Z18, Z19)
 	ZERO2(Z20, Z21)
@@ -485,14 +477,7 @@ loop:
 	VCVTPH2PS 32(BX), Z25
 	// B 4 KB ahead: a panel's first row block streams it from L3 or memory.
 	PREFETCHT0 4096(BX)
-	FMA2((SI), Z26, Z24, Z25, Z0, Z1)
-	FMA2((SI)(DX*1), Z27, Z24, Z25, Z2, Z3)
-	FMA2((SI)(DX*2), Z26, Z24, Z25, Z4, Z5)
-	FMA2((SI)(R10*1), Z27, Z24, Z25, Z6, Z7)
-	FMA2((DI), Z26, Z24, Z25, Z8, Z9)
-	FMA2((DI)(DX*1), Z27, Z24, Z25, Z10, Z11)
-	FMA2((DI)(DX*2), Z26, Z24, Z25, Z12, Z13)
-	FMA2((DI)(R10*1), Z27, Z24, Z25, Z14, Z15)
+	FMA8X2(Z24, Z25, Z26, Z27)
 	FMA2((R11), Z26, Z24, Z25, Z16, Z17)
 	FMA2((R11)(DX*1), Z27, Z24, Z25, Z18, Z19)
 	FMA2((R11)(DX*2), Z26, Z24, Z25, Z20, Z21)
@@ -552,25 +537,11 @@ TEXT ·f16TileAVX512x8(SB), NOSPLIT, $0-65
 	LEAQ (SI)(DX*4), DI
 	MOVQ b+16(FP), BX
 	MOVQ k+24(FP), CX
-	ZERO2(Z0, Z1)
-	ZERO2(Z2, Z3)
-	ZERO2(Z4, Z5)
-	ZERO2(Z6, Z7)
-	ZERO2(Z8, Z9)
-	ZERO2(Z10, Z11)
-	ZERO2(Z12, Z13)
-	ZERO2(Z14, Z15)
+	ZERO8X2
 loop:
 	VCVTPH2PS 0(BX), Z16
 	VCVTPH2PS 32(BX), Z17
-	FMA2((SI), Z18, Z16, Z17, Z0, Z1)
-	FMA2((SI)(DX*1), Z19, Z16, Z17, Z2, Z3)
-	FMA2((SI)(DX*2), Z18, Z16, Z17, Z4, Z5)
-	FMA2((SI)(R10*1), Z19, Z16, Z17, Z6, Z7)
-	FMA2((DI), Z18, Z16, Z17, Z8, Z9)
-	FMA2((DI)(DX*1), Z19, Z16, Z17, Z10, Z11)
-	FMA2((DI)(DX*2), Z18, Z16, Z17, Z12, Z13)
-	FMA2((DI)(R10*1), Z19, Z16, Z17, Z14, Z15)
+	FMA8X2(Z16, Z17, Z18, Z19)
 	ADDQ $4, SI
 	ADDQ $4, DI
 	ADDQ $64, BX
