@@ -33,6 +33,7 @@ func embedCmd(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	warnTruncated(truncatedTexts(mod, texts))
 	for i, v := range vectors {
 		if *asJSON {
 			if err := writeJSONLine(stdout, map[string]any{"text": texts[i], "embedding": v}); err != nil {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -213,4 +214,25 @@ func checkRunOutput(t *testing.T, out string, outputs map[string]json.RawMessage
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// Text longer than the model takes is cut, and classify and embed both say
+// so on stderr, naming the text.
+func TestTruncationIsReported(t *testing.T) {
+	long := strings.Repeat("a library for parsing configuration files ", 60)
+	for _, cmd := range []string{"classify", "embed"} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stderr := os.Stderr
+		os.Stderr = w
+		code, _, _ := albertq(t, cmd, "a short text", long)
+		os.Stderr = stderr
+		w.Close()
+		warned, _ := io.ReadAll(r)
+		if code != 0 || !strings.Contains(string(warned), "1 of 2 texts were longer than the model takes and were truncated (text 2)") {
+			t.Errorf("%s: exit %d, stderr %q", cmd, code, warned)
+		}
+	}
 }

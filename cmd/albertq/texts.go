@@ -60,6 +60,17 @@ func textsAndModel(fs *flag.FlagSet, mf *modelFlags, args []string, check func()
 	return texts, mod, err
 }
 
+// truncatedTexts flags the texts the model's tokenizer cuts to fit (texts
+// that fail to encode, which Embed has already refused, are not flagged).
+func truncatedTexts(mod *engine.Model, texts []string) []bool {
+	truncated := make([]bool, len(texts))
+	for i, text := range texts {
+		enc, err := mod.Encode(text, "")
+		truncated[i] = err == nil && enc.Truncated
+	}
+	return truncated
+}
+
 // warnTruncated tells the user on stderr, in one line, which texts were cut
 // to fit the model (truncated[i] is text i's flag).
 func warnTruncated(truncated []bool) {
