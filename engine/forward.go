@@ -49,7 +49,10 @@ type runner struct {
 	observe func(linear string, app int, x []float32)
 }
 
-// Run computes the encoder and the head for a batch of sequences.
+// Run computes the encoder and the head for a batch of sequences. Every
+// Linear runs on the batch's tokens end to end, with no padding; an int8
+// model takes a big batch in chunks of whole sequences (see
+// int8ChunkTokens), which changes no output.
 func (mod *Model) Run(seqs []Sequence) (*Output, error) {
 	return mod.run(seqs, nil)
 }
