@@ -70,7 +70,7 @@ func (mod *Model) run(seqs []Sequence, observe func(string, int, []float32)) (ou
 	}()
 	r := &runner{kern: mod.kern, pool: mod.pool, eps: float32(mod.cfg.LayerNormEps), ws: ws, observe: observe}
 	limit := b.tokens
-	if mod.int8Block && observe == nil { // calibration sees each batch whole, as its caller formed it
+	if mod.int8Block() && observe == nil { // calibration sees each batch whole, as its caller formed it
 		limit = int8ChunkTokens
 	}
 	var parts []*Output

@@ -40,9 +40,6 @@ type Model struct {
 	tok    *tokenizer.Tokenizer // nil when the model has no spiece.model
 	src    *modelfile.Model
 	arenas arenas // per-call working memory, reused
-	// int8Block says the shared layers' Linears are int8: batches then run
-	// in chunks (see int8ChunkTokens).
-	int8Block bool
 
 	noTruncate bool
 }
@@ -121,7 +118,6 @@ func (mod *Model) load(w *weights, act map[string][]float32) error {
 			return err
 		}
 	}
-	mod.int8Block = mod.groups[0][0].qkv.i8 != nil
 	mod.head, err = loadHead(w, c, act)
 	return err
 }
@@ -180,6 +176,10 @@ func checkConfig(c *modelfile.Config) error {
 	}
 	return nil
 }
+
+// int8Block says the shared layers' Linears are int8: batches then run in
+// chunks (see int8ChunkTokens).
+func (mod *Model) int8Block() bool { return mod.groups[0][0].qkv.i8 != nil }
 
 // Config is the model's configuration.
 func (mod *Model) Config() modelfile.Config { return mod.cfg }

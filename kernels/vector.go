@@ -51,9 +51,6 @@ func quantizeRowsGeneric(dst []int8, scales, src []float32, ld, rows, w int) {
 	}
 }
 
-// MaxAbs is the largest |x| of x (0 for an empty x).
-func MaxAbs(x []float32) float32 { return maxAbs(x) }
-
 // QuantizeRowWithScale writes round(x/scale) (to nearest, ties to even)
 // clamped to [-127, 127] (a static, calibrated scale may be exceeded);
 // scale must be > 0.
