@@ -25,9 +25,8 @@ func checkSource(srcLen int, s Strides, k, n int) {
 
 // Pack packs the K×N matrix src for this kernel.
 func (kn *F32Kernel) Pack(src []float32, s Strides, k, n int) *PackedF32 {
-	checkSource(len(src), s, k, n)
-	p := &PackedF32{K: k, N: n, Layout: kn.Layout, Data: make([]float32, kn.Layout.size(k, n))}
-	packInto(p.Data, kn.Layout, src, s, k, n, func(x float32) float32 { return x })
+	p := new(PackedF32)
+	kn.PackInto(p, src, s, k, n)
 	return p
 }
 
