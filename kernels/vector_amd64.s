@@ -121,6 +121,16 @@ GLOBL bias127<>(SB), RODATA|NOPTR, $32
 	VMULPS Y1, Y2, Y0
 
 // HMAX and HSUM reduce the eight lanes of Y0 into X0's low lane, using X1.
+// STOREQ8 stores Y0 as eight int8 at (DI): clamped to [lo, hi] (±127),
+// rounded to nearest even, narrowed with saturation.
+#define STOREQ8(lo, hi) \
+	VMAXPS lo, Y0, Y0; VMINPS hi, Y0, Y0; VCVTPS2DQ Y0, Y0; \
+	VEXTRACTI128 $1, Y0, X1; VPACKSSDW X1, X0, X0; VPACKSSWB X0, X0, X0; VMOVQ X0, (DI)
+
+// STOREQ16 is STOREQ8 for the sixteen floats of Z0 (narrowed by vpmovsdb).
+#define STOREQ16(lo, hi) \
+	VMAXPS lo, Z0, Z0; VMINPS hi, Z0, Z0; VCVTPS2DQ Z0, Z0; VPMOVSDB Z0, X1; VMOVDQU X1, (DI)
+
 #define HMAX \
 	VEXTRACTF128 $1, Y0, X1 \
 	VMAXPS X1, X0, X0 \
@@ -165,13 +175,7 @@ TEXT ·quantizeAVX2(SB), NOSPLIT, $0-28
 	VMOVUPS minus127<>(SB), Y4
 quant_loop:
 	VMULPS (SI), Y2, Y0
-	VMAXPS Y4, Y0, Y0
-	VMINPS Y3, Y0, Y0
-	VCVTPS2DQ Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPACKSSDW X1, X0, X0
-	VPACKSSWB X0, X0, X0
-	VMOVQ X0, (DI)
+	STOREQ8(Y4, Y3)
 	ADDQ $32, SI
 	ADDQ $8, DI
 	SUBQ $8, CX
@@ -191,13 +195,7 @@ TEXT ·quantizeScaledAVX2(SB), NOSPLIT, $0-32
 quantscaled_loop:
 	VMOVUPS (SI), Y0
 	VMULPS (DX), Y0, Y0
-	VMAXPS Y4, Y0, Y0
-	VMINPS Y3, Y0, Y0
-	VCVTPS2DQ Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPACKSSDW X1, X0, X0
-	VPACKSSWB X0, X0, X0
-	VMOVQ X0, (DI)
+	STOREQ8(Y4, Y3)
 	ADDQ $32, SI
 	ADDQ $32, DX
 	ADDQ $8, DI
@@ -581,11 +579,7 @@ TEXT ·quantizeAVX512(SB), NOSPLIT, $0-28
 	VBROADCASTSS minus127<>(SB), Z4
 quant512_loop:
 	VMULPS (SI), Z2, Z0
-	VMAXPS Z4, Z0, Z0
-	VMINPS Z3, Z0, Z0
-	VCVTPS2DQ Z0, Z0
-	VPMOVSDB Z0, X1
-	VMOVDQU X1, (DI)
+	STOREQ16(Z4, Z3)
 	ADDQ $64, SI
 	ADDQ $16, DI
 	SUBQ $16, CX
@@ -651,11 +645,7 @@ qrows_maxed:
 	VBROADCASTSS X6, Z6
 qrows_quant:
 	VMULPS (AX), Z6, Z0
-	VMAXPS Z4, Z0, Z0
-	VMINPS Z3, Z0, Z0
-	VCVTPS2DQ Z0, Z0
-	VPMOVSDB Z0, X1
-	VMOVDQU X1, (DI)
+	STOREQ16(Z4, Z3)
 	ADDQ $64, AX
 	ADDQ $16, DI
 	SUBQ $16, CX
