@@ -7,6 +7,19 @@
 // one K block of both, adding to C.
 // Each kernel comes in a few MR (the x suffix) so short row tails waste little.
 
+// ARGS8 loads an 8-row tile's arguments: A's rows at SI, SI+DX, SI+2DX,
+// SI+R10 and DI, DI+DX, DI+2DX, DI+R10 (DX = lda in bytes, R10 = 3·DX), B at
+// BX, k in CX.
+#define ARGS8 \
+	MOVQ a+0(FP), SI; MOVQ lda+8(FP), DX; SHLQ $2, DX; LEAQ (DX)(DX*2), R10; \
+	LEAQ (SI)(DX*4), DI; MOVQ b+16(FP), BX; MOVQ k+24(FP), CX
+
+// STOREARGS loads the store's arguments, C at DI, ldc in bytes in DX, rows
+// in CX, and jumps to acc when the tile adds to C.
+#define STOREARGS(acc) \
+	MOVQ c+32(FP), DI; MOVQ ldc+40(FP), DX; SHLQ $2, DX; MOVQ rows+48(FP), CX; \
+	MOVBLZX accumulate+64(FP), AX; TESTL AX, AX; JNZ acc
+
 // ZERO3 clears the three accumulators of one row.
 #define ZERO3(c0, c1, c2) \
 	VXORPS c0, c0, c0; VXORPS c1, c1, c1; VXORPS c2, c2, c2
@@ -99,13 +112,7 @@
 //		c[i*ldc+j] = sum
 //	}}
 TEXT ·f32TileAVX512x8(SB), NOSPLIT, $0-65
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	SHLQ $2, DX
-	LEAQ (DX)(DX*2), R10
-	LEAQ (SI)(DX*4), DI
-	MOVQ b+16(FP), BX
-	MOVQ k+24(FP), CX
+	ARGS8
 	ZERO3(Z0, Z1, Z2)
 	ZERO3(Z3, Z4, Z5)
 	ZERO3(Z6, Z7, Z8)
@@ -135,13 +142,7 @@ loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Z24
 	VMOVUPS 64(AX), Z25
@@ -187,13 +188,7 @@ done:
 // f32TileAVX512x8 on the first 32 columns of the panel only, for a last
 // panel of at most 32 columns (attention's scores at 128 keys).
 TEXT ·f32TileAVX512x8n32(SB), NOSPLIT, $0-65
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	SHLQ $2, DX
-	LEAQ (DX)(DX*2), R10
-	LEAQ (SI)(DX*4), DI
-	MOVQ b+16(FP), BX
-	MOVQ k+24(FP), CX
+	ARGS8
 	ZERO8X2
 n32_loop:
 	VMOVUPS 0(BX), Z24
@@ -204,13 +199,7 @@ n32_loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  n32_loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  n32_accumulate
+	STOREARGS(n32_accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Z24
 	VMOVUPS 64(AX), Z25
@@ -227,13 +216,7 @@ done:
 // f32TileAVX512x8 on the first 16 columns of the panel only, for a last
 // panel of at most 16 columns (attention's context at 64 head dimensions).
 TEXT ·f32TileAVX512x8n16(SB), NOSPLIT, $0-65
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	SHLQ $2, DX
-	LEAQ (DX)(DX*2), R10
-	LEAQ (SI)(DX*4), DI
-	MOVQ b+16(FP), BX
-	MOVQ k+24(FP), CX
+	ARGS8
 	ZERO2(Z0, Z1)
 	ZERO2(Z2, Z3)
 	ZERO2(Z4, Z5)
@@ -253,13 +236,7 @@ n16_loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  n16_loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  n16_accumulate
+	STOREARGS(n16_accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Z24
 	BIAS1(Z24, Z0)
@@ -328,13 +305,7 @@ loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Z12
 	VMOVUPS 64(AX), Z13
@@ -385,13 +356,7 @@ loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Z6
 	VMOVUPS 64(AX), Z7
@@ -432,13 +397,7 @@ loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Z3
 	VMOVUPS 64(AX), Z4
@@ -488,13 +447,7 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Z24
 	VMOVUPS 64(AX), Z25
@@ -530,13 +483,7 @@ done:
 //		c[i*ldc+j] = sum
 //	}}
 TEXT ·f16TileAVX512x8(SB), NOSPLIT, $0-65
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	SHLQ $2, DX
-	LEAQ (DX)(DX*2), R10
-	LEAQ (SI)(DX*4), DI
-	MOVQ b+16(FP), BX
-	MOVQ k+24(FP), CX
+	ARGS8
 	ZERO8X2
 loop:
 	VCVTPH2PS 0(BX), Z16
@@ -547,13 +494,7 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Z16
 	VMOVUPS 64(AX), Z17
@@ -594,13 +535,7 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Z8
 	VMOVUPS 64(AX), Z9
@@ -649,13 +584,7 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Z4
 	VMOVUPS 64(AX), Z5
@@ -694,13 +623,7 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Z2
 	VMOVUPS 64(AX), Z3
@@ -720,13 +643,7 @@ done:
 //		c[i*ldc+j] = sum
 //	}}
 TEXT ·f32TileAVX2x6(SB), NOSPLIT, $0-65
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	SHLQ $2, DX
-	LEAQ (DX)(DX*2), R10
-	LEAQ (SI)(DX*4), DI
-	MOVQ b+16(FP), BX
-	MOVQ k+24(FP), CX
+	ARGS8
 	ZERO2(Y0, Y1)
 	ZERO2(Y2, Y3)
 	ZERO2(Y4, Y5)
@@ -747,13 +664,7 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Y12
 	VMOVUPS 32(AX), Y13
@@ -814,13 +725,7 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Y8
 	VMOVUPS 32(AX), Y9
@@ -869,13 +774,7 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Y4
 	VMOVUPS 32(AX), Y5
@@ -914,13 +813,7 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Y2
 	VMOVUPS 32(AX), Y3
@@ -940,13 +833,7 @@ done:
 //		c[i*ldc+j] = sum
 //	}}
 TEXT ·f16TileAVX2x6(SB), NOSPLIT, $0-65
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	SHLQ $2, DX
-	LEAQ (DX)(DX*2), R10
-	LEAQ (SI)(DX*4), DI
-	MOVQ b+16(FP), BX
-	MOVQ k+24(FP), CX
+	ARGS8
 	ZERO2(Y0, Y1)
 	ZERO2(Y2, Y3)
 	ZERO2(Y4, Y5)
@@ -967,13 +854,7 @@ loop:
 	ADDQ $32, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Y12
 	VMOVUPS 32(AX), Y13
@@ -1034,13 +915,7 @@ loop:
 	ADDQ $32, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Y8
 	VMOVUPS 32(AX), Y9
@@ -1089,13 +964,7 @@ loop:
 	ADDQ $32, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Y4
 	VMOVUPS 32(AX), Y5
@@ -1134,13 +1003,7 @@ loop:
 	ADDQ $32, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate
+	STOREARGS(accumulate)
 	MOVQ bias+56(FP), AX
 	VMOVUPS 0(AX), Y2
 	VMOVUPS 32(AX), Y3
