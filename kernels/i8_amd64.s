@@ -117,6 +117,12 @@ stored:
 #define STOREW2Y(aoff, c0, c1) \
 	VBROADCASTSS aoff(R8), Y14; SCALEY(c0, 0); SCALEY(c1, 32)
 
+// STOREARGS loads a VNNI tile's store arguments: C at DI, ldc in bytes in
+// DX, rows in CX, sa at R8, sb at R9, corr at R11, bias at AX.
+#define STOREARGS \
+	MOVQ c+24(FP), DI; MOVQ ldc+32(FP), DX; SHLQ $2, DX; MOVQ rows+40(FP), CX; \
+	MOVQ sa+48(FP), R8; MOVQ sb+56(FP), R9; MOVQ corr+64(FP), R11; MOVQ bias+72(FP), AX
+
 // NEXTROW jumps to done once the last of rows is stored, else moves DI to the next row of C.
 #define NEXTROW \
 	DECQ CX; JZ done; ADDQ DX, DI
@@ -133,14 +139,7 @@ TEXT ·i8TileAVX512x8(SB), NOSPLIT, $0-80
 	MOVQ kg+16(FP), CX
 	ZERO8X48Z
 	KLOOP8X48Z(pairs, stored)
-	MOVQ c+24(FP), DI
-	MOVQ ldc+32(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+40(FP), CX
-	MOVQ sa+48(FP), R8
-	MOVQ sb+56(FP), R9
-	MOVQ corr+64(FP), R11
-	MOVQ bias+72(FP), AX
+	STOREARGS
 	STORE3Z(0, Z0, Z1, Z2)
 	NEXTROW
 	STORE3Z(4, Z3, Z4, Z5)
@@ -241,14 +240,7 @@ n16_loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  n16_loop
-	MOVQ c+24(FP), DI
-	MOVQ ldc+32(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+40(FP), CX
-	MOVQ sa+48(FP), R8
-	MOVQ sb+56(FP), R9
-	MOVQ corr+64(FP), R11
-	MOVQ bias+72(FP), AX
+	STOREARGS
 	STORE1Z(0, Z0)
 	NEXTROW
 	STORE1Z(4, Z1)
@@ -292,14 +284,7 @@ loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+24(FP), DI
-	MOVQ ldc+32(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+40(FP), CX
-	MOVQ sa+48(FP), R8
-	MOVQ sb+56(FP), R9
-	MOVQ corr+64(FP), R11
-	MOVQ bias+72(FP), AX
+	STOREARGS
 	STORE3Z(0, Z0, Z1, Z2)
 	NEXTROW
 	STORE3Z(4, Z3, Z4, Z5)
@@ -331,14 +316,7 @@ loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+24(FP), DI
-	MOVQ ldc+32(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+40(FP), CX
-	MOVQ sa+48(FP), R8
-	MOVQ sb+56(FP), R9
-	MOVQ corr+64(FP), R11
-	MOVQ bias+72(FP), AX
+	STOREARGS
 	STORE3Z(0, Z0, Z1, Z2)
 	NEXTROW
 	STORE3Z(4, Z3, Z4, Z5)
@@ -364,14 +342,7 @@ loop:
 	ADDQ $192, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+24(FP), DI
-	MOVQ ldc+32(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+40(FP), CX
-	MOVQ sa+48(FP), R8
-	MOVQ sb+56(FP), R9
-	MOVQ corr+64(FP), R11
-	MOVQ bias+72(FP), AX
+	STOREARGS
 	STORE3Z(0, Z0, Z1, Z2)
 done:
 	VZEROUPPER
@@ -414,14 +385,7 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+24(FP), DI
-	MOVQ ldc+32(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+40(FP), CX
-	MOVQ sa+48(FP), R8
-	MOVQ sb+56(FP), R9
-	MOVQ corr+64(FP), R11
-	MOVQ bias+72(FP), AX
+	STOREARGS
 	STORE2Y(0, Y0, Y1)
 	NEXTROW
 	STORE2Y(4, Y2, Y3)
@@ -468,14 +432,7 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+24(FP), DI
-	MOVQ ldc+32(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+40(FP), CX
-	MOVQ sa+48(FP), R8
-	MOVQ sb+56(FP), R9
-	MOVQ corr+64(FP), R11
-	MOVQ bias+72(FP), AX
+	STOREARGS
 	STORE2Y(0, Y0, Y1)
 	NEXTROW
 	STORE2Y(4, Y2, Y3)
@@ -512,14 +469,7 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+24(FP), DI
-	MOVQ ldc+32(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+40(FP), CX
-	MOVQ sa+48(FP), R8
-	MOVQ sb+56(FP), R9
-	MOVQ corr+64(FP), R11
-	MOVQ bias+72(FP), AX
+	STOREARGS
 	STORE2Y(0, Y0, Y1)
 	NEXTROW
 	STORE2Y(4, Y2, Y3)
@@ -549,14 +499,7 @@ loop:
 	ADDQ $64, BX
 	DECQ CX
 	JNZ  loop
-	MOVQ c+24(FP), DI
-	MOVQ ldc+32(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+40(FP), CX
-	MOVQ sa+48(FP), R8
-	MOVQ sb+56(FP), R9
-	MOVQ corr+64(FP), R11
-	MOVQ bias+72(FP), AX
+	STOREARGS
 	STORE2Y(0, Y0, Y1)
 done:
 	VZEROUPPER
