@@ -34,7 +34,7 @@ func packPanelsF32(dst []float32, nr int, src []float32, s Strides, k, n int) {
 			clear(panel)
 		}
 		c0 := 0
-		if s.K == 1 { // attention's keys: 8×8 blocks transposed at once
+		if s.K == 1 { // a Linear weight or attention's keys: 8×8 blocks transposed at once
 			for ; c0+8 <= cols; c0 += 8 {
 				col := src[(j0+c0)*s.N:]
 				for kk := 0; kk+8 <= k; kk += 8 {
