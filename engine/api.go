@@ -111,7 +111,7 @@ func (mod *Model) FillMask(text string, topK int) ([]MaskPredictions, error) {
 	if err != nil {
 		return nil, err
 	}
-	mask := mod.tok.MaskID()
+	mask := mod.tok.Specials().Mask
 	var positions []int
 	for p, id := range enc.IDs {
 		if id == mask {

@@ -33,11 +33,11 @@ type Model struct {
 	pool   *kernels.Pool
 	act    activation
 	emb    *embeddings
-	mapIn  *linear              // the E→H projection of the factorized embeddings
-	groups [][]*layer           // the shared layer groups, each run in turn
-	pooler *linear              // tanh(pooler(hidden of the first token))
-	head   head                 // the task head, nil for a bare encoder
-	tok    *tokenizer.Tokenizer // nil when the model has no spiece.model
+	mapIn  *linear             // the E→H projection of the factorized embeddings
+	groups [][]*layer          // the shared layer groups, each run in turn
+	pooler *linear             // tanh(pooler(hidden of the first token))
+	head   head                // the task head, nil for a bare encoder
+	tok    tokenizer.Tokenizer // nil when the model has no spiece.model
 	src    *modelfile.Model
 	arenas arenas // per-call working memory, reused
 

@@ -1,151 +1,105 @@
 package tokenizer
 
 import (
-	"strings"
+	"bytes"
 	"unicode/utf8"
 )
 
-// specialTokens are the tokens AlbertTokenizer recognises when they are typed
-// in the text (its unique_no_split_tokens). None is a prefix or an overlap of
-// another, so a left-to-right scan finds the same matches as its trie.
-var specialTokens = []string{"[CLS]", "[SEP]", "[MASK]", "<pad>", "<unk>"}
-
-// specialAt returns the special token starting s, or "".
-func specialAt(s string) string {
-	if s == "" || (s[0] != '[' && s[0] != '<') {
-		return ""
-	}
-	for _, t := range specialTokens {
-		if strings.HasPrefix(s, t) {
-			return t
-		}
-	}
-	return ""
-}
-
-// toValidUTF8 replaces every byte that is not part of a valid UTF-8 sequence
-// with U+FFFD, one replacement per byte, as SentencePiece does.
-func toValidUTF8(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	b := make([]byte, 0, len(s)+8)
-	for _, r := range s {
-		b = utf8.AppendRune(b, r) // a bad byte decodes as RuneError, width 1
-	}
-	return string(b)
-}
-
-// lowerOutsideSpecials lower-cases every character on its own (Python's
-// lower() of a one-character string), leaving special tokens as they are.
-// This is PreTrainedTokenizer.tokenize's regex pass for do_lower_case; being
-// per character, a Greek capital sigma always becomes σ.
-func lowerOutsideSpecials(s string) string {
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); {
-		if t := specialAt(s[i:]); t != "" {
-			b = append(b, t...)
-			i += len(t)
+// Tokenize is AlbertTokenizer.tokenize followed by convert_tokens_to_ids,
+// with each token's span: the text is lower-cased outside special tokens,
+// special tokens typed in it are kept whole, every other chunk is
+// preprocessed and encoded by SentencePiece, and pieces ending in a digit
+// and a comma are encoded again without the comma.
+func (t *SentencePiece) Tokenize(text string) Pieces {
+	ws := getWorkspace()
+	defer ws.release()
+	a := readText(ws, text, t.opts.DoLowerCase, albertSpecials)
+	p := newPieces(len(text)/4 + 1) // ALBERT pieces average about 4 bytes of English
+	for _, c := range splitSpecials(a.text, albertSpecials) {
+		if c.special {
+			tok := string(a.text[c.from:c.to])
+			t.addToken(&p, tok, a.cover(c.from, c.to))
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		b = appendLowerRune(b, r)
-		i += n
+		t.appendChunk(&p, a.slice(c.from, c.to))
 	}
-	return string(b)
+	return p
 }
 
-// splitSpecials cuts s into text chunks and special tokens, in order.
-func splitSpecials(s string) (chunks []string, special []bool) {
-	start := 0
-	for i := 0; i < len(s); {
-		t := specialAt(s[i:])
-		if t == "" {
-			i++
+// appendChunk is AlbertTokenizer._tokenize for one chunk of plain text.
+func (t *SentencePiece) appendChunk(p *Pieces, chunk *aligned) {
+	pieces, norm := t.sp.encode(t.preprocess(chunk))
+	for _, q := range pieces {
+		if !endsWithDigitComma(q.text) {
+			t.addPiece(p, q, pieceSpan(norm, q))
 			continue
 		}
-		if i > start {
-			chunks, special = append(chunks, s[start:i]), append(special, false)
-		}
-		chunks, special = append(chunks, t), append(special, true)
-		i += len(t)
-		start = i
-	}
-	if start < len(s) {
-		chunks, special = append(chunks, s[start:]), append(special, false)
-	}
-	return chunks, special
-}
-
-// preprocess is AlbertTokenizer.preprocess_text: whitespace collapsed and
-// stripped as by " ".join(s.split()), a doubled backquote or apostrophe
-// turned into a double quote, accents removed (NFKD without combining marks)
-// unless keepAccents, then lower-cased.
-func (t *Tokenizer) preprocess(s string) string {
-	var b strings.Builder
-	for i, f := range strings.FieldsFunc(s, pyIsSpace) {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(f)
-	}
-	s = strings.ReplaceAll(b.String(), "``", `"`)
-	s = strings.ReplaceAll(s, "''", `"`)
-	if !t.opts.KeepAccents {
-		s = string(appendNFKDWithoutMarks(make([]byte, 0, len(s)), s))
-	}
-	if t.opts.DoLowerCase {
-		s = pyLower(s)
-	}
-	return s
-}
-
-// tokenize is AlbertTokenizer.tokenize followed by convert_tokens_to_ids:
-// special tokens typed in the text are kept whole, every other chunk is
-// preprocessed and encoded by SentencePiece, and pieces ending in a digit and
-// a comma are encoded again without the comma.
-func (t *Tokenizer) tokenize(text string) (ids []int, tokens []string) {
-	text = toValidUTF8(text)
-	if t.opts.DoLowerCase {
-		text = lowerOutsideSpecials(text)
-	}
-	chunks, special := splitSpecials(text)
-	for i, c := range chunks {
-		if special[i] {
-			tokens = append(tokens, c)
-			continue
-		}
-		tokens = t.appendChunkTokens(tokens, c)
-	}
-	ids = make([]int, len(tokens))
-	for i, tok := range tokens {
-		ids[i] = t.sp.pieceID(tok)
-	}
-	return ids, tokens
-}
-
-// appendChunkTokens is AlbertTokenizer._tokenize for one chunk of plain text.
-func (t *Tokenizer) appendChunkTokens(tokens []string, chunk string) []string {
-	for _, p := range t.sp.encode(t.preprocess(chunk)) {
-		if !endsWithDigitComma(p.text) {
-			tokens = append(tokens, p.text)
-			continue
-		}
-		body := strings.ReplaceAll(p.text[:len(p.text)-1], spaceSymbol, "")
-		sub := t.sp.encode(body)
-		if !strings.HasPrefix(p.text, spaceSymbol) && len(sub) > 0 && strings.HasPrefix(sub[0].text, spaceSymbol) {
+		body := withoutSpaceSymbols(norm.slice(q.start, q.end-1))
+		sub, subNorm := t.sp.encode(body)
+		if !hasSpacePrefix(q.text) && len(sub) > 0 && hasSpacePrefix(sub[0].text) {
 			if sub[0].text == spaceSymbol {
 				sub = sub[1:]
 			} else {
 				sub[0].text = sub[0].text[len(spaceSymbol):]
+				sub[0].start += len(spaceSymbol)
 			}
 		}
-		for _, q := range sub {
-			tokens = append(tokens, q.text)
+		for _, s := range sub {
+			t.addToken(p, s.text, pieceSpan(subNorm, s))
 		}
-		tokens = append(tokens, ",")
+		t.addToken(p, ",", norm.cover(q.end-1, q.end))
 	}
-	return tokens
+}
+
+// addToken appends a token of AlbertTokenizer.tokenize: its id, as
+// convert_tokens_to_ids gives it, and its vocabulary piece (for an unknown
+// token <unk>, not the text it stands for, which its span gives).
+func (t *SentencePiece) addToken(p *Pieces, tok string, sp span) {
+	id := t.sp.pieceID(tok)
+	p.add(id, t.sp.pieces[id].text, sp)
+}
+
+// addPiece appends a piece SentencePiece found. Its id is the one the
+// search gave it, which is what convert_tokens_to_ids gives its text, except
+// for an unknown piece, whose text is looked up as the reference does.
+func (t *SentencePiece) addPiece(p *Pieces, q spPiece, sp span) {
+	if q.id == t.sp.unkID {
+		t.addToken(p, q.text, sp)
+		return
+	}
+	p.add(q.id, t.sp.pieces[q.id].text, sp)
+}
+
+// pieceSpan returns the original span of a piece of the normalized text
+// norm, leaving out the ▁ at its ends unless the piece is nothing else.
+func pieceSpan(norm *aligned, q spPiece) span {
+	from, to := q.start, q.end
+	for to-from > len(spaceSymbol) && string(norm.text[from:from+len(spaceSymbol)]) == spaceSymbol {
+		from += len(spaceSymbol)
+	}
+	for to-from > len(spaceSymbol) && string(norm.text[to-len(spaceSymbol):to]) == spaceSymbol {
+		to -= len(spaceSymbol)
+	}
+	return norm.cover(from, to)
+}
+
+func hasSpacePrefix(s string) bool {
+	return len(s) >= len(spaceSymbol) && s[:len(spaceSymbol)] == spaceSymbol
+}
+
+// withoutSpaceSymbols returns in with every ▁ removed.
+func withoutSpaceSymbols(in *aligned) *aligned {
+	out := in.ws.get(len(in.text))
+	for i := 0; i < len(in.text); {
+		j := bytes.Index(in.text[i:], []byte(spaceSymbol))
+		if j < 0 {
+			out.keep(in, i, len(in.text))
+			break
+		}
+		out.keep(in, i, i+j)
+		i += j + len(spaceSymbol)
+	}
+	return out
 }
 
 // endsWithDigitComma reports whether p has at least two characters, the
@@ -156,4 +110,113 @@ func endsWithDigitComma(p string) bool {
 	}
 	r, _ := utf8.DecodeLastRuneInString(p[:len(p)-1])
 	return pyIsDigit(r)
+}
+
+// preprocess is AlbertTokenizer.preprocess_text: whitespace collapsed and
+// stripped as by " ".join(s.split()), a doubled backquote or apostrophe
+// turned into a double quote, accents removed (NFKD without combining marks)
+// unless keepAccents, then lower-cased.
+func (t *SentencePiece) preprocess(in *aligned) *aligned {
+	a := replaceDoubledQuotes(collapseSpaces(in))
+	if !t.opts.KeepAccents {
+		a = stripMarksNFKD(a)
+	}
+	if t.opts.DoLowerCase {
+		a = pyLower(a)
+	}
+	return a
+}
+
+// collapseSpaces is " ".join(s.split()): each run of Python whitespace
+// between two words becomes one space spanning the run; leading and
+// trailing whitespace go.
+func collapseSpaces(in *aligned) *aligned {
+	out := in.ws.get(len(in.text))
+	word, gap := -1, -1 // where the current word and the whitespace before it start
+	for i := 0; i < len(in.text); {
+		r, n := rune(in.text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(in.text[i:])
+		}
+		switch space := pyIsSpace(r); {
+		case space && word >= 0:
+			out.keep(in, word, i)
+			word, gap = -1, i
+		case !space && word < 0:
+			if gap >= 0 {
+				out.put(" ", in, gap, i)
+			}
+			word = i
+		}
+		i += n
+	}
+	if word >= 0 {
+		out.keep(in, word, len(in.text))
+	}
+	return out
+}
+
+// replaceDoubledQuotes turns “ and ” into ", scanning left to right (the
+// same as replacing all “ and then all ”, as the two never overlap).
+func replaceDoubledQuotes(in *aligned) *aligned {
+	if !bytes.Contains(in.text, []byte("``")) && !bytes.Contains(in.text, []byte("''")) {
+		return in
+	}
+	out := in.ws.get(len(in.text))
+	last := 0
+	for i := 0; i+1 < len(in.text); i++ {
+		if c := in.text[i]; (c == '`' || c == '\'') && in.text[i+1] == c {
+			out.keep(in, last, i)
+			out.put(`"`, in, i, i+2)
+			last = i + 2
+			i++
+		}
+	}
+	out.keep(in, last, len(in.text))
+	return out
+}
+
+// stripMarksNFKD replaces each character by its NFKD decomposition without
+// combining marks (see appendNFKDWithoutMarks).
+func stripMarksNFKD(in *aligned) *aligned {
+	return rewrite(in, func(b []byte) int {
+		_, n := utf8.DecodeRune(b)
+		return n
+	}, func(dst, char []byte) []byte {
+		r, _ := utf8.DecodeRune(char)
+		return appendNFKDWithoutMarks(dst, r)
+	})
+}
+
+// pyLower is Python's str.lower() on a whole string, including the final
+// sigma rule: Σ preceded by a cased letter and not followed by one becomes ς.
+func pyLower(in *aligned) *aligned {
+	if !hasUpperOrNonASCII(in.text) {
+		return in
+	}
+	s := string(in.text)
+	out := in.ws.get(len(s))
+	var buf [8]byte
+	for i, r := range s {
+		n := utf8.RuneLen(r) // aligned text is valid UTF-8
+		low := appendLowerRune(buf[:0], r)
+		if r == 'Σ' && finalSigma(s, i) {
+			low = append(buf[:0], "ς"...)
+		}
+		if string(low) == s[i:i+n] {
+			out.keep(in, i, i+n)
+		} else {
+			out.put(string(low), in, i, i+n)
+		}
+	}
+	return out
+}
+
+func hasUpperOrNonASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return true
+		}
+	}
+	return false
 }

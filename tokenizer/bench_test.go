@@ -25,15 +25,25 @@ func benchTexts(b *testing.B) (texts []string, size int) {
 	return texts, size
 }
 
-// BenchmarkEncode measures Encode throughput over whole texts (no max length).
+// BenchmarkEncode measures ALBERT's Encode throughput over whole texts (no
+// max length).
 func BenchmarkEncode(b *testing.B) {
-	tok := loadTestTokenizer(b, debsecModel)
+	benchmarkEncode(b, loadTestTokenizer(b, debsecModel))
+}
+
+// BenchmarkEncodeWordPiece measures WordPiece's Encode throughput (the BERT
+// fixtures' uncased vocabulary) over the same texts.
+func BenchmarkEncodeWordPiece(b *testing.B) {
+	benchmarkEncode(b, loadWordPiece(b, false))
+}
+
+func benchmarkEncode(b *testing.B, tok Tokenizer) {
 	texts, size := benchTexts(b)
 	b.SetBytes(int64(size))
 	b.ResetTimer()
 	for b.Loop() {
 		for _, s := range texts {
-			if _, err := tok.Encode(s, 0); err != nil {
+			if _, err := Encode(tok, s, 0); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -48,7 +58,7 @@ func BenchmarkSentencePiece(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for _, s := range texts {
-			tok.SentencePiece(s)
+			tok.Raw(s)
 		}
 	}
 }

@@ -76,9 +76,9 @@ func basePieces() []protoPiece {
 	}
 }
 
-func mustLoad(t *testing.T, m testModel) *Tokenizer {
+func mustLoad(t *testing.T, m testModel) *SentencePiece {
 	t.Helper()
-	tok, err := Load(m.bytes(), DefaultOptions())
+	tok, err := LoadSentencePiece(m.bytes(), DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestByteFallback(t *testing.T) {
 		pieces = append(pieces, protoPiece{fmt.Sprintf("<0x%02X>", b), 0, typeByte})
 	}
 	tok := mustLoad(t, testModel{pieces: pieces, byteFallback: true})
-	ids, got := tok.SentencePiece("ab€")
+	ids, got := tok.Raw("ab€")
 	want := []string{"▁", "ab", "<0xE2>", "<0x82>", "<0xAC>"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("pieces %q, want %q", got, want)
@@ -106,7 +106,7 @@ func TestByteFallback(t *testing.T) {
 
 func TestUnknownRunsMerged(t *testing.T) {
 	tok := mustLoad(t, testModel{pieces: basePieces()})
-	ids, pieces := tok.SentencePiece("a€¥b c")
+	ids, pieces := tok.Raw("a€¥b c")
 	wantPieces := []string{"▁a", "€¥", "b", "▁", "c"} // c is not in the vocabulary
 	if !slices.Equal(pieces, wantPieces) || !slices.Equal(ids, []int{8, 1, 7, 5, 1}) {
 		t.Errorf("got %v %q", ids, pieces)
@@ -118,7 +118,7 @@ func TestUserDefinedWins(t *testing.T) {
 	tok := mustLoad(t, testModel{pieces: pieces})
 	// "bab" scores 5 but user-defined symbols are matched first by the normalizer
 	// and take a bonus in the search.
-	if _, got := tok.SentencePiece("abab"); !slices.Equal(got, []string{"▁a", "ba", "b"}) {
+	if _, got := tok.Raw("abab"); !slices.Equal(got, []string{"▁a", "ba", "b"}) {
 		t.Errorf("got %q", got)
 	}
 }
@@ -143,13 +143,13 @@ func TestLoadErrors(t *testing.T) {
 		"bad charsmap":     testModel{pieces: basePieces(), charsmap: []byte{9, 0, 0, 0, 1}}.bytes(),
 	}
 	for name, data := range cases {
-		if _, err := Load(data, DefaultOptions()); err == nil {
+		if _, err := LoadSentencePiece(data, DefaultOptions()); err == nil {
 			t.Errorf("%s: no error", name)
 		} else if !strings.HasPrefix(err.Error(), "spiece.model: ") {
 			t.Errorf("%s: error %q does not name the file", name, err)
 		}
 	}
-	if _, err := Load(good, DefaultOptions()); err != nil {
+	if _, err := LoadSentencePiece(good, DefaultOptions()); err != nil {
 		t.Errorf("good model: %v", err)
 	}
 }
@@ -163,14 +163,14 @@ func TestDamagedRealModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	try := func(what string, data []byte) {
-		tok, err := Load(data, DefaultOptions())
+		tok, err := LoadSentencePiece(data, DefaultOptions())
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "spiece.model: ") {
 				t.Errorf("%s: error %q does not name the file", what, err)
 			}
 			return
 		}
-		ids, _ := tok.SentencePiece("Hello world, a damaged model!")
+		ids, _ := tok.Raw("Hello world, a damaged model!")
 		for _, id := range ids {
 			if id < 0 || id >= tok.VocabSize() {
 				t.Errorf("%s: id %d out of range", what, id)

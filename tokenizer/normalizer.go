@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"strings"
@@ -150,7 +151,7 @@ func (n *normalizer) plainAt(s string, i int) bool {
 // text and how many input bytes it consumes (always at least one).
 func (n *normalizer) normalizePrefix(s string) (string, int) {
 	if n.userDefined != nil {
-		if l := n.userDefined.longestMatch(s); l > 0 {
+		if l, _ := n.userDefined.longestMatch(s); l > 0 {
 			return s[:l], l
 		}
 	}
@@ -169,76 +170,78 @@ func (n *normalizer) normalizePrefix(s string) (string, int) {
 // normalize follows Normalizer::Normalize: leading, trailing and repeated
 // spaces removed (remove_extra_whitespaces), a dummy space prefix
 // (add_dummy_prefix) and spaces written as U+2581 (escape_whitespaces).
-func (n *normalizer) normalize(s string) string {
+// Characters the charsmap deletes join the span of the one before them.
+func (n *normalizer) normalize(in *aligned) *aligned {
+	s := string(in.text)
+	i := 0
 	if n.spec.removeExtraWhitespaces {
-		for len(s) > 0 {
-			r, l := n.normalizePrefix(s)
+		for i < len(s) {
+			r, l := n.normalizePrefix(s[i:])
 			if r != " " {
 				break
 			}
-			s = s[l:]
+			i += l
 		}
 	}
-	if s == "" {
-		return ""
+	if i == len(s) {
+		return in.ws.get(0)
 	}
 	space := " "
 	if n.spec.escapeWhitespaces {
 		space = spaceSymbol
 	}
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/2 + 3)
+	out := in.ws.get(len(s) - i + len(s)/2 + 3)
 	if !n.wsAsSuffix && n.spec.addDummyPrefix {
-		b.WriteString(space)
+		out.insert(space, in.spans[i].start)
 	}
 	prevSpace := n.spec.removeExtraWhitespaces
-	for len(s) > 0 {
-		if n.plainAt(s, 0) {
-			l := 1
+	for i < len(s) {
+		if n.plainAt(s, i) {
+			l := i + 1
 			for l < len(s) && n.plainAt(s, l) {
 				l++
 			}
-			b.WriteString(s[:l])
-			s = s[l:]
+			out.keep(in, i, l)
+			i = l
 			prevSpace = false
 			continue
 		}
-		r, l := n.normalizePrefix(s)
-		s = s[l:]
-		if prevSpace {
-			r = strings.TrimLeft(r, " ")
-		}
-		if r != "" {
-			writeEscaped(&b, r, n.spec.escapeWhitespaces)
+		r, l := n.normalizePrefix(s[i:])
+		switch {
+		case r == "":
+			out.drop(in, i, i+l)
+		case prevSpace && strings.TrimLeft(r, " ") == "":
+			// an extra space: removed, belonging to no character
+		default:
+			if prevSpace {
+				r = strings.TrimLeft(r, " ")
+			}
 			prevSpace = strings.HasSuffix(r, " ")
+			if n.spec.escapeWhitespaces {
+				r = escapeSpaces(r)
+			}
+			out.put(r, in, i, i+l)
 		}
 		if !n.spec.removeExtraWhitespaces {
 			prevSpace = false
 		}
+		i += l
 	}
-	out := b.String()
 	if n.spec.removeExtraWhitespaces {
-		for strings.HasSuffix(out, space) {
-			out = out[:len(out)-len(space)]
+		for bytes.HasSuffix(out.text, []byte(space)) {
+			out.truncate(len(out.text) - len(space))
 		}
 	}
 	if n.wsAsSuffix && n.spec.addDummyPrefix {
-		out += space
+		out.insert(space, in.spans[len(s)-1].end)
 	}
 	return out
 }
 
-// writeEscaped writes r, with each space as U+2581 when escape is set.
-func writeEscaped(b *strings.Builder, r string, escape bool) {
-	if !escape || strings.IndexByte(r, ' ') < 0 {
-		b.WriteString(r)
-		return
+// escapeSpaces writes each space of r as U+2581.
+func escapeSpaces(r string) string {
+	if r == " " {
+		return spaceSymbol
 	}
-	for i := 0; i < len(r); i++ {
-		if r[i] == ' ' {
-			b.WriteString(spaceSymbol)
-		} else {
-			b.WriteByte(r[i])
-		}
-	}
+	return strings.ReplaceAll(r, " ", spaceSymbol)
 }

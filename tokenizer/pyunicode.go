@@ -5,11 +5,50 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/unicode/rangetable"
 )
 
-// This file reproduces the few Python str operations AlbertTokenizer relies
-// on: str.split() whitespace, str.isdigit(), str.lower() (full case mapping,
-// final sigma), and unicodedata.normalize("NFKD") + unicodedata.combining().
+// This file reproduces the Python str and unicodedata operations the
+// reference tokenizers rely on: str.split() whitespace, str.isdigit(),
+// str.lower() (full case mapping, final sigma), unicodedata.category(),
+// normalize("NFD"/"NFKD") and combining().
+//
+// The reference ran on Python 3.11, whose unicodedata is Unicode 14.0; Go's
+// unicode package and golang.org/x/text are Unicode 15.0. The only
+// difference for existing characters is that Unicode 15.0 assigned 4,489
+// new ones: to Python they are unassigned (category Cn, no decomposition,
+// no case, not digits). Every function here sees them as Python does.
+
+// addedInUnicode15 are the code points Unicode 15.0 assigned, unassigned in
+// Unicode 14.0 (found by comparing every code point's category in Python
+// 3.11's unicodedata with Go's; TestPythonUnicode checks the result).
+var addedInUnicode15 = &unicode.RangeTable{
+	R16: []unicode.Range16{
+		{0x0CF3, 0x0CF3, 1}, {0x0ECE, 0x0ECE, 1},
+	},
+	R32: []unicode.Range32{
+		{0x10EFD, 0x10EFF, 1}, {0x1123F, 0x11241, 1}, {0x11B00, 0x11B09, 1},
+		{0x11F00, 0x11F10, 1}, {0x11F12, 0x11F3A, 1}, {0x11F3E, 0x11F59, 1},
+		{0x1342F, 0x1342F, 1}, {0x13439, 0x13455, 1}, {0x1B132, 0x1B132, 1},
+		{0x1B155, 0x1B155, 1}, {0x1D2C0, 0x1D2D3, 1}, {0x1DF25, 0x1DF2A, 1},
+		{0x1E030, 0x1E06D, 1}, {0x1E08F, 0x1E08F, 1}, {0x1E4D0, 0x1E4F9, 1},
+		{0x1F6DC, 0x1F6DC, 1}, {0x1F774, 0x1F776, 1}, {0x1F77B, 0x1F77F, 1},
+		{0x1F7D9, 0x1F7D9, 1}, {0x1FA75, 0x1FA77, 1}, {0x1FA87, 0x1FA88, 1},
+		{0x1FAAD, 0x1FAAF, 1}, {0x1FABB, 0x1FABD, 1}, {0x1FABF, 0x1FABF, 1},
+		{0x1FACE, 0x1FACF, 1}, {0x1FADA, 0x1FADB, 1}, {0x1FAE8, 0x1FAE8, 1},
+		{0x1FAF7, 0x1FAF8, 1}, {0x2B739, 0x2B739, 1}, {0x31350, 0x323AF, 1},
+	},
+}
+
+// assigned15 are the code points Unicode 15.0 assigns.
+var assigned15 = rangetable.Assigned("15.0.0")
+
+// pyAssigned reports whether r is assigned in Python's Unicode 14.0 (its
+// category is not Cn). Code points past ASCII that Go's tables know but
+// Python's do not are unassigned.
+func pyAssigned(r rune) bool {
+	return r < utf8.RuneSelf || unicode.Is(assigned15, r) && !unicode.Is(addedInUnicode15, r)
+}
 
 // pyIsSpace reports whether Python's str.split() treats r as whitespace
 // (bidirectional class WS, B or S, or category Zs).
@@ -49,7 +88,7 @@ func pyIsDigit(r rune) bool {
 	if r < 0x80 {
 		return r >= '0' && r <= '9'
 	}
-	return unicode.IsDigit(r) || unicode.Is(pyDigitRanges, r)
+	return (unicode.IsDigit(r) || unicode.Is(pyDigitRanges, r)) && pyAssigned(r)
 }
 
 // appendLowerRune appends Python's lower() of the one-character string r:
@@ -65,21 +104,10 @@ func appendLowerRune(dst []byte, r rune) []byte {
 	if r == 0x130 {
 		return append(dst, "i\u0307"...)
 	}
-	return utf8.AppendRune(dst, unicode.ToLower(r))
-}
-
-// pyLower is Python's str.lower() on a whole string, including the final
-// sigma rule: Σ preceded by a cased letter and not followed by one becomes ς.
-func pyLower(s string) string {
-	var b []byte
-	for i, r := range s {
-		if r == 'Σ' && finalSigma(s, i) {
-			b = append(b, "ς"...)
-			continue
-		}
-		b = appendLowerRune(b, r)
+	if !pyAssigned(r) {
+		return utf8.AppendRune(dst, r)
 	}
-	return string(b)
+	return utf8.AppendRune(dst, unicode.ToLower(r))
 }
 
 // finalSigma reports whether the Σ at byte i of s is in Python's
@@ -105,8 +133,8 @@ func finalSigma(s string, i int) bool {
 }
 
 func isCased(r rune) bool {
-	return unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) ||
-		unicode.Is(unicode.Other_Lowercase, r) || unicode.Is(unicode.Other_Uppercase, r)
+	return pyAssigned(r) && (unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) ||
+		unicode.Is(unicode.Other_Lowercase, r) || unicode.Is(unicode.Other_Uppercase, r))
 }
 
 // isCaseIgnorable is Unicode's Case_Ignorable: categories Mn, Me, Cf, Lm, Sk
@@ -117,32 +145,81 @@ func isCaseIgnorable(r rune) bool {
 		0xFE13, 0xFE52, 0xFE55, 0xFF07, 0xFF0E, 0xFF1A:
 		return true
 	}
-	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk)
+	return pyAssigned(r) && unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk)
 }
 
-// appendNFKDWithoutMarks appends the NFKD decomposition of s with every
+// appendNFKDWithoutMarks appends the NFKD decomposition of r with every
 // character of non-zero canonical combining class removed — Python's
 // "".join(c for c in normalize("NFKD", s) if not combining(c)). Canonical
 // reordering only moves combining marks, which are all dropped, so each
 // rune can be decomposed on its own.
-func appendNFKDWithoutMarks(dst []byte, s string) []byte {
-	var one, dec [64]byte
-	for _, r := range s {
-		if r < utf8.RuneSelf {
-			dst = append(dst, byte(r))
-			continue
+func appendNFKDWithoutMarks(dst []byte, r rune) []byte {
+	if r < utf8.RuneSelf || !pyAssigned(r) {
+		return utf8.AppendRune(dst, r)
+	}
+	var one [utf8.UTFMax]byte
+	var dec [64]byte // the longest decomposition, U+FDFA's, is 33 bytes
+	d := norm.NFKD.Append(dec[:0], utf8.AppendRune(one[:0], r)...)
+	for len(d) > 0 {
+		p := norm.NFKD.Properties(d)
+		n := max(p.Size(), 1)
+		if p.CCC() == 0 {
+			dst = append(dst, d[:n]...)
 		}
-		d := norm.NFKD.Append(dec[:0], utf8.AppendRune(one[:0], r)...)
-		for len(d) > 0 {
-			p := norm.NFKD.Properties(d)
-			n := p.Size()
-			if n == 0 {
-				n = 1
-			}
-			if p.CCC() == 0 {
-				dst = append(dst, d[:n]...)
-			}
-			d = d[n:]
+		d = d[n:]
+	}
+	return dst
+}
+
+// The predicates of transformers' BasicTokenizer (tokenization_utils.py).
+
+// bertIsWhitespace is _is_whitespace: space, \t, \n, \r and category Zs.
+func bertIsWhitespace(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\r':
+		return true
+	}
+	return r >= utf8.RuneSelf && unicode.Is(unicode.Zs, r)
+}
+
+// bertIsControl is _is_control: any category C (Cc, Cf, Cs, Co and
+// unassigned Cn) other than \t, \n and \r.
+func bertIsControl(r rune) bool {
+	if r < utf8.RuneSelf {
+		return (r < ' ' || r == 0x7F) && r != '\t' && r != '\n' && r != '\r'
+	}
+	return !pyAssigned(r) || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Cs, unicode.Co)
+}
+
+// bertIsPunctuation is _is_punctuation: every ASCII character that is not a
+// letter, digit, space or control, and category P.
+func bertIsPunctuation(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= '!' && r <= '/' || r >= ':' && r <= '@' || r >= '[' && r <= '`' || r >= '{' && r <= '~'
+	}
+	return unicode.IsPunct(r) && pyAssigned(r)
+}
+
+// bertIsChinese is _is_chinese_char: the CJK Unified Ideographs blocks and
+// their compatibility blocks (not kana or Hangul).
+func bertIsChinese(r rune) bool {
+	return r >= 0x4E00 && r <= 0x9FFF ||
+		r >= 0x3400 && r <= 0x4DBF ||
+		r >= 0x20000 && r <= 0x2A6DF ||
+		r >= 0x2A700 && r <= 0x2B73F ||
+		r >= 0x2B740 && r <= 0x2B81F ||
+		r >= 0x2B820 && r <= 0x2CEAF ||
+		r >= 0xF900 && r <= 0xFAFF ||
+		r >= 0x2F800 && r <= 0x2FA1F
+}
+
+// appendNFDWithoutMn appends the NFD decomposition of one normalization
+// segment (a starter and the non-starters after it) without the characters
+// of category Mn: _run_strip_accents.
+func appendNFDWithoutMn(dst []byte, segment []byte) []byte {
+	for _, r := range string(norm.NFD.Bytes(segment)) {
+		if !unicode.Is(unicode.Mn, r) {
+			dst = utf8.AppendRune(dst, r)
 		}
 	}
 	return dst

@@ -109,18 +109,18 @@ func (t *pieceTrie) child(node int32, c byte) int32 {
 	return -1
 }
 
-// longestMatch returns the byte length of the longest piece that is a prefix
-// of s, or 0.
-func (t *pieceTrie) longestMatch(s string) int {
-	best := 0
+// longestMatch returns the byte length and id of the longest piece that is
+// a prefix of s, or 0 and -1.
+func (t *pieceTrie) longestMatch(s string) (length, id int) {
+	id = -1
 	node := int32(0)
 	for i := 0; i < len(s); i++ {
 		if node = t.child(node, s[i]); node < 0 {
 			break
 		}
-		if t.nodes[node].id >= 0 {
-			best = i + 1
+		if nd := t.nodes[node].id; nd >= 0 {
+			length, id = i+1, int(nd)
 		}
 	}
-	return best
+	return length, id
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"unicode/utf8"
 )
 
 // unkPenalty is subtracted from the lowest piece score to score an unknown
@@ -140,19 +141,23 @@ func (s *spModel) pieceID(p string) int {
 	return s.unkID
 }
 
-// spPiece is one piece of an encoding: its id and its text (for an unknown
-// piece, the normalized text it covers).
+// spPiece is one piece of an encoding: its id, its text (for an unknown
+// piece, the normalized text it covers) and the bytes [start, end) of the
+// normalized text it stands for.
 type spPiece struct {
-	id   int
-	text string
+	id         int
+	text       string
+	start, end int
 }
 
 // encode is SentencePieceProcessor::Encode: normalize, run the Viterbi
 // search, merge runs of unknown pieces, and split them into byte pieces when
-// the model has byte fallback.
-func (s *spModel) encode(text string) []spPiece {
-	normalized := s.norm.normalize(text)
-	raw := s.viterbi(normalized)
+// the model has byte fallback (each byte piece stands for the whole
+// character its byte is part of). It returns the pieces and the normalized
+// text their positions refer to.
+func (s *spModel) encode(in *aligned) ([]spPiece, *aligned) {
+	norm := s.norm.normalize(in)
+	raw := s.viterbi(string(norm.text))
 	out := raw[:0] // merging only shrinks; byte fallback needs its own slice
 	if s.byteFallback {
 		out = make([]spPiece, 0, len(raw))
@@ -162,18 +167,24 @@ func (s *spModel) encode(text string) []spPiece {
 		isUnk := p.id == s.unkID
 		switch {
 		case isUnk && s.byteFallback:
-			for i := 0; i < len(p.text); i++ {
-				b := p.text[i]
-				out = append(out, spPiece{s.bytePieces[b], s.pieces[s.bytePieces[b]].text})
+			for i := 0; i < len(p.text); {
+				_, n := utf8.DecodeRuneInString(p.text[i:])
+				for j := range n {
+					id := s.bytePieces[p.text[i+j]]
+					out = append(out, spPiece{id, s.pieces[id].text, p.start + i, p.start + i + n})
+				}
+				i += n
 			}
 		case isUnk && prevUnk:
-			out[len(out)-1].text += p.text
+			last := &out[len(out)-1]
+			last.text += p.text
+			last.end = p.end
 		default:
 			out = append(out, p)
 		}
 		prevUnk = isUnk
 	}
-	return out
+	return out, norm
 }
 
 // searchScore is the score the search gives piece id. It is a double, as
@@ -262,7 +273,7 @@ func backtrack(best []bestPath, text string) []spPiece {
 	end := len(text)
 	for i := n - 1; i >= 0; i-- {
 		b := best[end]
-		out[i] = spPiece{int(b.id), text[b.start:end]}
+		out[i] = spPiece{int(b.id), text[b.start:end], int(b.start), end}
 		end = int(b.start)
 	}
 	return out
@@ -281,14 +292,4 @@ func oneCharLen(b byte) int {
 	default:
 		return 4
 	}
-}
-
-// splitPieces returns the ids and texts of an encoding.
-func splitPieces(ps []spPiece) ([]int, []string) {
-	ids := make([]int, len(ps))
-	texts := make([]string, len(ps))
-	for i, p := range ps {
-		ids[i], texts[i] = p.id, p.text
-	}
-	return ids, texts
 }
