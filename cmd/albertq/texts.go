@@ -100,12 +100,10 @@ func countTrue(flags []bool) int {
 	return n
 }
 
-// writeJSONLine writes v as compact JSON on one line (JSON Lines).
+// writeJSONLine writes v as compact JSON on one line (JSON Lines), with
+// <, > and & as they are (tokens such as <unk> stay readable).
 func writeJSONLine(w io.Writer, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", data)
-	return err
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
