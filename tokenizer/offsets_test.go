@@ -3,6 +3,7 @@ package tokenizer
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -241,5 +242,31 @@ func TestEncodingOffsets(t *testing.T) {
 		if w.Len() != question.Len()+5 || w.IDs[question.Len()+2] != window.IDs[0] || w.TypeIDs[w.Len()-1] != 1 || w.Offsets[w.Len()-2] != window.Offsets[1] {
 			t.Errorf("%T: window %v %v %v", tok, w.IDs, w.TypeIDs, w.Offsets)
 		}
+	}
+}
+
+// TestConcurrentTokenize tokenizes from many goroutines at once (CI runs it
+// under -race: the tokenizers share pooled working memory) and wants the
+// serial results.
+func TestConcurrentTokenize(t *testing.T) {
+	texts := tokenizerCaseTexts(t)
+	for _, tok := range []Tokenizer{loadTestTokenizer(t, tinyModel), loadWordPiece(t, false)} {
+		serial := make([]Pieces, len(texts))
+		for i, text := range texts {
+			serial[i] = tok.Tokenize(text)
+		}
+		var wg sync.WaitGroup
+		for g := range 8 {
+			wg.Go(func() {
+				for i := range texts {
+					i = (i + g*7) % len(texts)
+					p := tok.Tokenize(texts[i])
+					if !slices.Equal(p.IDs, serial[i].IDs) || !slices.Equal(p.Offsets, serial[i].Offsets) {
+						t.Errorf("%T %q: concurrent result differs from serial", tok, texts[i])
+					}
+				}
+			})
+		}
+		wg.Wait()
 	}
 }
