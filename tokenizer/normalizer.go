@@ -220,7 +220,11 @@ func (n *normalizer) normalize(in *aligned) *aligned {
 			if n.spec.escapeWhitespaces {
 				r = escapeSpaces(r)
 			}
-			out.put(r, in, i, i+l)
+			if r == s[i:i+l] {
+				out.keep(in, i, i+l) // a user-defined piece, or a character no rule changes
+			} else {
+				out.put(r, in, i, i+l)
+			}
 		}
 		if !n.spec.removeExtraWhitespaces {
 			prevSpace = false
