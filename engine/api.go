@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"math"
 	"sort"
 )
 
@@ -57,30 +56,15 @@ const (
 // Embed returns one vector per text, pooled as asked and, with normalize,
 // scaled to unit length.
 func (mod *Model) Embed(texts []string, pool Pooling, normalize bool) ([][]float32, error) {
-	switch pool {
-	case PoolMean, PoolCLS:
-	case PoolPooler:
-		if mod.pooler == nil {
-			return nil, fmt.Errorf("this model has no pooler: use mean or cls pooling")
-		}
-	default:
-		return nil, fmt.Errorf("unknown pooling %q (want mean, cls or pooler)", pool)
+	if err := mod.CheckPooling(pool); err != nil {
+		return nil, err
 	}
-	h := mod.cfg.HiddenSize
 	out := make([][]float32, 0, len(texts))
 	err := mod.eachBatch(texts, func(o *Output, truncated []bool) {
 		for s := range truncated {
-			var v []float32
-			switch pool {
-			case PoolPooler:
-				v = append(v, o.Pooled[s*h:(s+1)*h]...)
-			case PoolCLS:
-				v = append(v, o.Hidden[o.Offsets[s]*h:][:h]...)
-			case PoolMean:
-				v = meanRows(o.Hidden[o.Offsets[s]*h:o.Offsets[s+1]*h], h)
-			}
+			v := mod.PoolSequence(o, s, pool)
 			if normalize {
-				unitLength(v)
+				Normalize(v)
 			}
 			out = append(out, v)
 		}
@@ -191,18 +175,4 @@ func meanRows(x []float32, w int) []float32 {
 		out[i] /= float32(rows)
 	}
 	return out
-}
-
-func unitLength(v []float32) {
-	var sq float64
-	for _, x := range v {
-		sq += float64(x) * float64(x)
-	}
-	if sq == 0 {
-		return
-	}
-	inv := float32(1 / math.Sqrt(sq))
-	for i := range v {
-		v[i] *= inv
-	}
 }
