@@ -24,6 +24,7 @@ func commands() []command {
 		{"embed", "turn texts into vectors", embedCmd},
 		{"fill-mask", "predict the tokens behind [MASK]", fillMaskCmd},
 		{"tokenize", "show the token ids and pieces of texts", tokenizeCmd},
+		{"serve", "serve the model over HTTP (OpenAI and text-embeddings-inference APIs)", serveCmd},
 		{"run", "run the encoder on text or token ids and print every output as JSON", runCmd},
 		{"convert", "convert a Hugging Face checkpoint into an int8, fp16 or fp32 .albq file", convertCmd},
 		{"bench", "time the encoder (or the GEMM kernels) per dtype, sequence length, batch and threads", benchCmd},

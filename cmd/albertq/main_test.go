@@ -62,6 +62,10 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"run", "--ids", "1,x"},
 		{"convert", "--in", "../../testdata/albert-tiny"},
 		{"convert", "--in", "x", "--out", "y", "--dtype", "int4"},
+		{"serve", "--max-batch-tokens", "0"},
+		{"serve", "--model", "../../testdata/albert-tiny-mlm", "--pool", "pooler"},
+		{"serve", "--max-client-batch-size", "64", "--max-concurrent-requests", "8"},
+		{"serve", "an-argument"},
 		{"no-such-command"},
 	} {
 		code, _, errOut := albertq(t, args...)

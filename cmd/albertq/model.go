@@ -17,16 +17,24 @@ type modelFlags struct {
 	fallback   defaultModel
 }
 
-// addModelFlags adds --model (defaulting to an embedded model), --threads,
-// --kernels and --no-truncate.
-func addModelFlags(fs *flag.FlagSet, fallback defaultModel) *modelFlags {
+// addEngineFlags adds --model (defaulting to an embedded model), --threads
+// and --kernels.
+func addEngineFlags(fs *flag.FlagSet, fallback defaultModel) *modelFlags {
 	return &modelFlags{
 		path:       fs.String("model", "", "an .albq file or a Hugging Face ALBERT checkpoint directory (default: "+fallback.name+")"),
 		threads:    fs.Int("threads", 0, "threads to use (0: all cores)"),
 		kernels:    fs.String("kernels", "", "force a kernel by name (see 'albertq info'); default: the best this CPU has"),
-		noTruncate: fs.Bool("no-truncate", false, "fail on text longer than the model's maximum length instead of truncating it"),
+		noTruncate: new(bool),
 		fallback:   fallback,
 	}
+}
+
+// addModelFlags adds the engine's flags and --no-truncate, for the
+// commands that run texts.
+func addModelFlags(fs *flag.FlagSet, fallback defaultModel) *modelFlags {
+	f := addEngineFlags(fs, fallback)
+	f.noTruncate = fs.Bool("no-truncate", false, "fail on text longer than the model's maximum length instead of truncating it")
+	return f
 }
 
 // open loads the model the flags name, or the embedded default.

@@ -1,0 +1,135 @@
+//go:build unix
+
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+)
+
+// TestServeHelperProcess is not a test: it runs `albertq serve` with the
+// arguments in ALBERTQ_SERVE_HELPER, for tests that need the server as a
+// process of its own (signals, exit codes).
+func TestServeHelperProcess(t *testing.T) {
+	args := os.Getenv("ALBERTQ_SERVE_HELPER")
+	if args == "" {
+		t.Skip("runs only as a helper process")
+	}
+	os.Exit(mainExit(append([]string{"serve"}, strings.Fields(args)...), os.Stdout, os.Stderr))
+}
+
+// logLine is one line of the server's JSON log.
+type logLine struct {
+	Msg    string
+	Addr   string
+	Path   string
+	Status int
+}
+
+// SIGTERM in the middle of a load: the server stops accepting, answers
+// every request it has accepted, and exits 0.
+func TestServeFinishesAcceptedRequestsOnSIGTERM(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestServeHelperProcess$")
+	cmd.Env = append(os.Environ(), "ALBERTQ_SERVE_HELPER=--addr 127.0.0.1:0 --json-output --threads 1 --auto-truncate")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := make(chan string, 1)
+	var logMu sync.Mutex
+	var lines []logLine
+	logDone := make(chan struct{})
+	go func() {
+		defer close(logDone)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			var l logLine
+			if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+				t.Errorf("not a JSON log line: %q", sc.Text())
+				continue
+			}
+			if l.Msg == "listening" {
+				addr <- l.Addr
+			}
+			logMu.Lock()
+			lines = append(lines, l)
+			logMu.Unlock()
+		}
+	}()
+	url := "http://" + <-addr + "/embed"
+
+	const clients = 8
+	var mu sync.Mutex
+	answered, signalled := 0, false
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for round := 0; ; round++ {
+				texts := make([]string, 16)
+				for i := range texts {
+					texts[i] = fmt.Sprintf("client %d round %d text %d: a tool to convert images between formats and resize them", c, round, i)
+				}
+				body, _ := json.Marshal(map[string]any{"inputs": texts})
+				resp, err := http.Post(url, "application/json", strings.NewReader(string(body)))
+				if err != nil {
+					return // the server has stopped accepting
+				}
+				var vectors [][]float32
+				err = json.NewDecoder(resp.Body).Decode(&vectors)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || err != nil || len(vectors) != len(texts) {
+					t.Errorf("client %d: status %d, %d vectors, %v", c, resp.StatusCode, len(vectors), err)
+					return
+				}
+				mu.Lock()
+				answered++
+				if answered == 2*clients && !signalled {
+					signalled = true
+					cmd.Process.Signal(syscall.SIGTERM)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	err = cmd.Wait()
+	<-logDone
+	if err != nil {
+		t.Fatalf("the server exited with %v, want 0", err)
+	}
+	logged, afterSignal, shutdown := 0, 0, false
+	for _, l := range lines {
+		switch {
+		case l.Msg == "shutting down: finishing the requests in flight":
+			shutdown = true
+		case l.Msg == "request" && l.Path == "/embed":
+			if l.Status != 200 {
+				t.Errorf("the server answered %d", l.Status)
+			}
+			logged++
+			if shutdown {
+				afterSignal++
+			}
+		}
+	}
+	t.Logf("%d requests answered, %d of them after SIGTERM", answered, afterSignal)
+	if logged != answered || !shutdown || lines[len(lines)-1].Msg != "stopped" {
+		t.Errorf("the server answered %d requests, the clients got %d; shutdown logged %v, last line %q", logged, answered, shutdown, lines[len(lines)-1].Msg)
+	}
+	if afterSignal == 0 {
+		t.Errorf("no request was in flight at SIGTERM: the test shows nothing")
+	}
+}
