@@ -389,8 +389,8 @@ func TestAPIKey(t *testing.T) {
 }
 
 func TestTruncation(t *testing.T) {
-	mod := openModel(t, debsecPath)
-	long := strings.Repeat("a library for parsing configuration files ", 30)
+	mod := openModel(t, tinyPath)
+	long := strings.Repeat("a library for parsing configuration files ", 12)
 	full, err := mod.Tokenizer().Encode(long, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -88,7 +88,9 @@ func serveCmd(args []string, stdout io.Writer) error {
 // accepting, lets the requests in flight finish within drain and stops the
 // server's batcher. A drain that runs out of time is an error.
 func serveUntilSignal(ln net.Listener, srv *serve.Server, log *slog.Logger, drain time.Duration) error {
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+	// A client gets a minute to send its request (so a stalled one cannot
+	// hold an admission permit), and no limit on waiting for the answer.
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

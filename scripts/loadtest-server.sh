@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Load test of `albertq serve` with vegeta (github.com/tsenart/vegeta, built
+# with go install): the embedded default model, single short texts on /embed,
+# at 1, 8 and 64 concurrent clients, with dynamic batching on
+# (--max-batch-tokens 16384) and off (--max-batch-tokens 1: each forward pass
+# takes one request's text). Both servers run side by side and the attacks
+# alternate between them round by round, so that a shared machine's changing
+# load falls on both alike; each cell is the median over the rounds. Prints a
+# Markdown table of texts/s and p50/p99 latency, and the two goals: at 64
+# clients batching gives at least 2x the texts/s of one-at-a-time, and p99 at
+# 8 clients stays under 3x the single-client p50.
+#
+# Usage: scripts/loadtest-server.sh [--short]
+#   --short  one round of 1 s per cell instead of three of 5 s (a smoke test)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=5 warmup=1 rounds=3
+case "${1:-}" in
+  --short) seconds=1 warmup=1 rounds=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--short]" >&2; exit 2 ;;
+esac
+command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
+
+work=$(mktemp -d)
+servers=()
+cleanup() {
+  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+go build -o "$work/albertq" ./cmd/albertq
+GOBIN="$work" go install github.com/tsenart/vegeta/v12@v12.13.0
+vegeta="$work/vegeta"
+
+# Short texts, one per request, taken in turn.
+texts=(
+  "an image editor"
+  "a music player with playlists"
+  "perl module to parse configuration files"
+  "a multiplayer first-person shooter"
+  "python bindings for a numerical library"
+  "a network monitoring daemon"
+  "documentation for the C library"
+  "a tool to plot scientific data"
+)
+
+# start_server MODE ARGS...: albertq serve on a free port, with vegeta
+# targets for it in $work/MODE.targets.
+start_server() {
+  local mode=$1 addr=
+  shift
+  "$work/albertq" serve --addr 127.0.0.1:0 "$@" 2>"$work/$mode.log" &
+  servers+=($!)
+  for _ in $(seq 1 300); do
+    addr=$(grep -o 'msg=listening addr=[^ ]*' "$work/$mode.log" | cut -d= -f3 || true)
+    [ -n "$addr" ] && break
+    sleep 0.1
+  done
+  [ -n "$addr" ] || { cat "$work/$mode.log" >&2; exit 1; }
+  : >"$work/$mode.targets"
+  for t in "${texts[@]}"; do
+    body=$(jq -cn --arg t "$t" '{inputs: $t}' | base64 -w0)
+    jq -cn --arg url "http://$addr/embed" --arg body "$body" \
+      '{method: "POST", url: $url, body: $body, header: {"Content-Type": ["application/json"]}}' >>"$work/$mode.targets"
+  done
+}
+
+# attack MODE CLIENTS SECONDS: as many requests as CLIENTS workers can send.
+attack() {
+  "$vegeta" attack -format=json -targets="$work/$1.targets" -rate=0 -workers="$2" -max-workers="$2" -duration="$3s" -timeout=30s
+}
+
+# median of the numbers on standard input
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+start_server on --max-batch-tokens 16384
+start_server off --max-batch-tokens 1
+cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+echo "CPU: ${cpu:-unknown}, $(nproc) cores; $("$work/albertq" info | sed -n 's/^int8 *\([^ ]*\).*/int8 kernel \1/p'); $rounds round(s) of ${seconds} s per cell; load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo ?)"
+echo
+echo "| clients | batching | texts/s | p50 ms | p99 ms | success |"
+echo "|---|---|---|---|---|---|"
+declare -A rate p50 p99
+for clients in 1 8 64; do
+  for round in $(seq 1 "$rounds"); do
+    for mode in on off; do
+      attack $mode "$clients" "$warmup" >/dev/null
+      attack $mode "$clients" "$seconds" | "$vegeta" report -type=json >"$work/$mode.$clients.$round.json"
+    done
+  done
+  for mode in on off; do
+    stat() { cat "$work/$mode.$clients".*.json | jq "$1" | median; }
+    rate[$mode$clients]=$(stat '.throughput')
+    p50[$mode$clients]=$(stat '.latencies["50th"] / 1e6')
+    p99[$mode$clients]=$(stat '.latencies["99th"] / 1e6')
+    printf '| %d | %s | %.0f | %.1f | %.1f | %s%% |\n' "$clients" $mode "${rate[$mode$clients]}" "${p50[$mode$clients]}" "${p99[$mode$clients]}" \
+      "$(cat "$work/$mode.$clients".*.json | jq '.success * 100' | sort -g | head -1)"
+  done
+done
+echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo ?)"
+awk -v on="${rate[on64]}" -v off="${rate[off64]}" -v p99="${p99[on8]}" -v p50="${p50[on1]}" 'BEGIN {
+  printf "64 clients: batching gives %.2fx the texts/s of one at a time (goal: >= 2x)\n", on / off
+  printf "8 clients: p99 %.1f ms is %.2fx the single-client p50 %.1f ms (goal: < 3x)\n", p99, p99 / p50, p50
+}'
+for pid in "${servers[@]}"; do kill -TERM "$pid" && wait "$pid"; done
+servers=()
