@@ -53,6 +53,7 @@ start_server() {
   shift
   "$work/albertq" serve --addr 127.0.0.1:0 "$@" 2>"$work/$mode.log" &
   servers+=($!)
+  eval "pid_$mode=$!"
   for _ in $(seq 1 300); do
     addr=$(grep -o 'msg=listening addr=[^ ]*' "$work/$mode.log" | cut -d= -f3 || true)
     [ -n "$addr" ] && break
@@ -72,6 +73,9 @@ attack() {
   "$vegeta" attack -format=json -targets="$work/$1.targets" -rate=0 -workers="$2" -max-workers="$2" -duration="$3s" -timeout=30s
 }
 
+# cpu_ticks MODE: the CPU time its server has used, in clock ticks (Linux).
+cpu_ticks() { local pid="pid_$1"; awk '{ print $14 + $15 }' "/proc/${!pid}/stat" 2>/dev/null || echo 0; }
+
 # median of the numbers on standard input
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
@@ -80,14 +84,18 @@ start_server off --max-batch-tokens 1
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
 echo "CPU: ${cpu:-unknown}, $(nproc) cores; $("$work/albertq" info | sed -n 's/^int8 *\([^ ]*\).*/int8 kernel \1/p'); $rounds round(s) of ${seconds} s per cell; load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo ?)"
 echo
-echo "| clients | batching | texts/s | p50 ms | p99 ms | success |"
-echo "|---|---|---|---|---|---|"
+echo "| clients | batching | texts/s | p50 ms | p99 ms | server CPU ms/text | success |"
+echo "|---|---|---|---|---|---|---|"
 declare -A rate p50 p99
 for clients in 1 8 64; do
   for round in $(seq 1 "$rounds"); do
     for mode in on off; do
       attack $mode "$clients" "$warmup" >/dev/null
+      before=$(cpu_ticks $mode)
       attack $mode "$clients" "$seconds" | "$vegeta" report -type=json >"$work/$mode.$clients.$round.json"
+      # CPU per text: a load-independent measure of the work batching saves.
+      echo "$before $(cpu_ticks $mode) $(jq '.requests * .success' "$work/$mode.$clients.$round.json") $(getconf CLK_TCK)" |
+        awk '{ print ($3 > 0) ? ($2 - $1) * 1000 / $4 / $3 : 0 }' >"$work/$mode.$clients.$round.cpu"
     done
   done
   for mode in on off; do
@@ -95,7 +103,8 @@ for clients in 1 8 64; do
     rate[$mode$clients]=$(stat '.throughput')
     p50[$mode$clients]=$(stat '.latencies["50th"] / 1e6')
     p99[$mode$clients]=$(stat '.latencies["99th"] / 1e6')
-    printf '| %d | %s | %.0f | %.1f | %.1f | %s%% |\n' "$clients" $mode "${rate[$mode$clients]}" "${p50[$mode$clients]}" "${p99[$mode$clients]}" \
+    cpu=$(cat "$work/$mode.$clients".*.cpu | median)
+    printf '| %d | %s | %.0f | %.1f | %.1f | %.2f | %s%% |\n' "$clients" $mode "${rate[$mode$clients]}" "${p50[$mode$clients]}" "${p99[$mode$clients]}" "$cpu" \
       "$(cat "$work/$mode.$clients".*.json | jq '.success * 100' | sort -g | head -1)"
   done
 done
