@@ -103,6 +103,9 @@ func TestRerankMatchesTransformers(t *testing.T) {
 	if mt := jsonOf(in["model_type"]); mt != `{"reranker":{"id2label":{"0":"LABEL_0"},"label2id":{"LABEL_0":0}}}` {
 		t.Errorf("/info model_type %s", mt)
 	}
+	if in["model_dtype"] != "float32" { // a checkpoint directory runs in fp32
+		t.Errorf("/info model_dtype %v, want float32", in["model_dtype"])
+	}
 }
 
 // albert-tiny-reranker is albert-tiny with its classifier cut to label 0.
