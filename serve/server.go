@@ -21,8 +21,8 @@ import (
 	"github.com/albertq/albertq/modelfile"
 )
 
-// Options configure a Server. Zero values take the defaults of
-// text-embeddings-inference noted on each field.
+// Options configure a Server. Zero numbers take the defaults noted on each
+// field (text-embeddings-inference's).
 type Options struct {
 	// ModelName is the model's name in /info and in OpenAI's "model".
 	ModelName string
@@ -42,8 +42,8 @@ type Options struct {
 	APIKey string
 	// Pooling turns token vectors into an embedding (default mean).
 	Pooling engine.Pooling
-	// Normalize is /embed's default for "normalize" (TEI's is true, so
-	// set it unless told otherwise). /v1/embeddings always normalizes.
+	// Normalize is /embed's default for "normalize" (TEI's, and the CLI's
+	// --normalize, is true). /v1/embeddings always normalizes.
 	Normalize bool
 	// PayloadLimit bounds a request body in bytes (default 2,000,000).
 	PayloadLimit int64
