@@ -77,9 +77,9 @@ func (s *Server) untruncated(in input) *tokenizer.Encoding {
 	tok := s.mod.Tokenizer()
 	var enc *tokenizer.Encoding
 	if in.pair != "" {
-		enc, _ = tok.EncodePair(in.text, in.pair, 0) // 0: no limit, which cannot fail
+		enc, _ = tokenizer.EncodePair(tok, in.text, in.pair, 0) // 0: no limit, which cannot fail
 	} else {
-		enc, _ = tok.Encode(in.text, 0)
+		enc, _ = tokenizer.Encode(tok, in.text, 0)
 	}
 	return enc
 }
@@ -155,10 +155,10 @@ func cutLeft(ids, typeIDs []int, limit int) engine.Sequence {
 	return seq
 }
 
-// tokenPieces is TEI's /tokenize answer for one text: every token with its
-// piece, special tokens ([CLS], [SEP]) marked, or left out without
-// addSpecial. albertq's tokenizer keeps no character offsets, so start and
-// stop are null.
+// tokenPieces is TEI's /tokenize answer for one text: every token with
+// the bytes of the text it stands for and their offsets, and the special
+// tokens ([CLS], [SEP]) with their pieces and no offsets, or left out
+// without addSpecial.
 func (s *Server) tokenPieces(in input, addSpecial bool) ([]token, *apiError) {
 	enc, err := s.encodeText(in)
 	if err != nil {
@@ -169,16 +169,20 @@ func (s *Server) tokenPieces(in input, addSpecial bool) ([]token, *apiError) {
 	}
 	tokens := make([]token, 0, len(enc.IDs))
 	for i, id := range enc.IDs {
-		special := i == 0 || i == len(enc.IDs)-1
-		if special && !addSpecial {
+		if i == 0 || i == len(enc.IDs)-1 {
+			if addSpecial {
+				tokens = append(tokens, token{ID: id, Text: enc.Tokens[i], Special: true})
+			}
 			continue
 		}
-		tokens = append(tokens, token{ID: id, Text: enc.Tokens[i], Special: special})
+		sp := enc.Offsets[i]
+		tokens = append(tokens, token{ID: id, Text: in.text[sp.Start:sp.End], Start: &sp.Start, Stop: &sp.End})
 	}
 	return tokens, nil
 }
 
-// token is one token of TEI's /tokenize answer.
+// token is one token of TEI's /tokenize answer; Start and Stop are byte
+// offsets into the text.
 type token struct {
 	ID      int    `json:"id"`
 	Text    string `json:"text"`
