@@ -24,37 +24,12 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
 fi
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-go build -o "$work/albertq" ./cmd/albertq
+. scripts/serve-common.sh
 (cd "$work" && npm install --silent --no-audit --no-fund openai@6.30.1 >/dev/null)
 
-# start NAME ARGS...: runs albertq serve on a free loopback port and sets
-# $addr to the address it logs.
-start() {
-  local name=$1
-  shift
-  "$work/albertq" serve --addr 127.0.0.1:0 --api-key test-key "$@" 2>"$work/$name.log" &
-  pids+=($!)
-  for _ in $(seq 1 300); do
-    addr=$(grep -o 'msg=listening addr=[^ ]*' "$work/$name.log" | cut -d= -f3 || true)
-    [ -n "$addr" ] && return 0
-    sleep 0.1
-  done
-  echo "albertq serve ($name) did not start:" >&2
-  cat "$work/$name.log" >&2
-  exit 1
-}
-
-start debsec --threads 2
+start_server debsec --api-key test-key --threads 2
 debsec=$addr
-start reranker --model testdata/albert-tiny-reranker --threads 1
+start_server reranker --api-key test-key --model testdata/albert-tiny-reranker --threads 1
 reranker=$addr
 
 status=0
@@ -62,12 +37,5 @@ NODE_PATH="$work/node_modules" DEBSEC_URL="http://$debsec" RERANK_URL="http://$r
   API_KEY=test-key SHORT=$short node scripts/check-server-clients.cjs || status=$?
 
 # SIGTERM: each server drains and exits 0.
-for pid in "${pids[@]}"; do
-  kill -TERM "$pid"
-  if ! wait "$pid"; then
-    echo "albertq serve (pid $pid) did not exit 0 after SIGTERM" >&2
-    status=1
-  fi
-done
-pids=()
+stop_servers || status=1
 exit $status

@@ -22,15 +22,7 @@ case "${1:-}" in
 esac
 command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
 
-work=$(mktemp -d)
-servers=()
-cleanup() {
-  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-go build -o "$work/albertq" ./cmd/albertq
+. scripts/serve-common.sh
 GOBIN="$work" go install github.com/tsenart/vegeta/v12@v12.13.0
 vegeta="$work/vegeta"
 
@@ -46,20 +38,13 @@ texts=(
   "a tool to plot scientific data"
 )
 
-# start_server MODE ARGS...: albertq serve on a free port, with vegeta
-# targets for it in $work/MODE.targets.
-start_server() {
-  local mode=$1 addr=
+# serve MODE ARGS...: a server for MODE (on, off), with vegeta targets for
+# it in $work/MODE.targets.
+serve() {
+  local mode=$1
   shift
-  "$work/albertq" serve --addr 127.0.0.1:0 "$@" 2>"$work/$mode.log" &
-  servers+=($!)
-  eval "pid_$mode=$!"
-  for _ in $(seq 1 300); do
-    addr=$(grep -o 'msg=listening addr=[^ ]*' "$work/$mode.log" | cut -d= -f3 || true)
-    [ -n "$addr" ] && break
-    sleep 0.1
-  done
-  [ -n "$addr" ] || { cat "$work/$mode.log" >&2; exit 1; }
+  start_server "$mode" "$@"
+  eval "pid_$mode=$pid"
   : >"$work/$mode.targets"
   for t in "${texts[@]}"; do
     body=$(jq -cn --arg t "$t" '{inputs: $t}' | base64 -w0)
@@ -79,8 +64,8 @@ cpu_ticks() { local pid="pid_$1"; awk '{ print $14 + $15 }' "/proc/${!pid}/stat"
 # median of the numbers on standard input
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-start_server on --max-batch-tokens 16384
-start_server off --max-batch-tokens 1
+serve on --max-batch-tokens 16384
+serve off --max-batch-tokens 1
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
 echo "CPU: ${cpu:-unknown}, $(nproc) cores; $("$work/albertq" info | sed -n 's/^int8 *\([^ ]*\).*/int8 kernel \1/p'); $rounds round(s) of ${seconds} s per cell; load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo ?)"
 echo
@@ -114,5 +99,4 @@ awk -v on="${rate[on64]}" -v off="${rate[off64]}" -v p99="${p99[on8]}" -v p50="$
   printf "64 clients: batching gives %.2fx the texts/s of one at a time (goal: >= 2x)\n", on / off
   printf "8 clients: p99 %.1f ms is %.2fx the single-client p50 %.1f ms (goal: < 3x)\n", p99, p99 / p50, p50
 }'
-for pid in "${servers[@]}"; do kill -TERM "$pid" && wait "$pid"; done
-servers=()
+stop_servers
