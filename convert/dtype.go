@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/albertq/albertq/internal/half"
 	"github.com/albertq/albertq/modelfile"
-	"github.com/albertq/albertq/quant"
 )
 
 // elemKind is a stored element type, as both checkpoint formats know it.
@@ -54,7 +54,7 @@ func decodeFloats(k elemKind, raw []byte, n int) []float32 {
 		}
 	case kindF16:
 		for i := range out {
-			out[i] = quant.FromHalf(le.Uint16(raw[2*i:]))
+			out[i] = half.ToFloat32(le.Uint16(raw[2*i:]))
 		}
 	case kindBF16:
 		for i := range out {

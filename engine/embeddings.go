@@ -1,8 +1,8 @@
 package engine
 
 import (
+	"github.com/albertq/albertq/internal/half"
 	"github.com/albertq/albertq/modelfile"
-	"github.com/albertq/albertq/quant"
 )
 
 // embeddings are ALBERT's factorized input embeddings: word, position and
@@ -42,7 +42,7 @@ func addRow(dst []float32, t *modelfile.Tensor, r int) {
 		}
 	case modelfile.F16:
 		for i, h := range t.F16[r*w : (r+1)*w] {
-			dst[i] += quant.FromHalf(h)
+			dst[i] += half.ToFloat32(h)
 		}
 	default:
 		addInto(dst, t.F32[r*w:(r+1)*w])

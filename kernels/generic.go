@@ -1,6 +1,6 @@
 package kernels
 
-import "github.com/albertq/albertq/quant"
+import "github.com/albertq/albertq/internal/half"
 
 // The pure-Go reference of every kernel: always compiled, the only path
 // under the purego tag, and what every SIMD kernel is tested against.
@@ -36,7 +36,7 @@ func gemmF16Generic(c []float32, ldc int, a []float32, lda, m int, b *PackedF16,
 		for j := n0; j < n1; j++ {
 			var sum float32
 			for kk, x := range row {
-				sum += x * quant.FromHalf(b.Data[b.Layout.index(kk, j, kp)])
+				sum += x * half.ToFloat32(b.Data[b.Layout.index(kk, j, kp)])
 			}
 			c[i*ldc+j] = sum + biasAt(bias, j)
 		}

@@ -1,6 +1,6 @@
 package kernels
 
-import "github.com/albertq/albertq/quant"
+import "github.com/albertq/albertq/internal/half"
 
 // packInto writes the K×N matrix src (located by s) into dst in layout l,
 // converting each element with conv; dst must be zeroed and l.size(k, n) long.
@@ -34,7 +34,7 @@ func (kn *F32Kernel) Pack(src []float32, s Strides, k, n int) *PackedF32 {
 func (kn *F16Kernel) Pack(src []float32, s Strides, k, n int) *PackedF16 {
 	checkSource(len(src), s, k, n)
 	p := &PackedF16{K: k, N: n, Layout: kn.Layout, Data: make([]uint16, kn.Layout.size(k, n))}
-	packInto(p.Data, kn.Layout, src, s, k, n, quant.ToHalf)
+	packInto(p.Data, kn.Layout, src, s, k, n, half.FromFloat32)
 	return p
 }
 

@@ -1,6 +1,10 @@
 package kernels
 
-import "math"
+import (
+	"math"
+
+	"github.com/albertq/albertq/internal/q8"
+)
 
 // The vector work between the GEMMs: row quantization, softmax, GELU and
 // LayerNorm sums. Each exported function calls an implementation chosen at
@@ -105,7 +109,7 @@ func softmaxQuantizeGeneric(q []int8, sums, x []float32, rows, w int, scale floa
 		for j, v := range row {
 			e := exp32(v*scale - shift)
 			sum += e
-			q[r*w+j] = int8(math.RoundToEven(float64(127 * e)))
+			q[r*w+j] = q8.Round(float64(127 * e))
 		}
 		sums[r] = sum
 	}
@@ -203,15 +207,14 @@ func maxAbsGeneric(x []float32) float32 {
 // quantizeGeneric writes round(x·inv) clamped to [-127, 127].
 func quantizeGeneric(dst []int8, src []float32, inv float32) {
 	for i, x := range src {
-		q := math.RoundToEven(float64(max(-127, min(127, x*inv))))
-		dst[i] = int8(q)
+		dst[i] = q8.Round(float64(x * inv))
 	}
 }
 
 // quantizeScaledGeneric is QuantizeRowScaled in pure Go.
 func quantizeScaledGeneric(dst []int8, src, inv []float32) {
 	for i, x := range src {
-		dst[i] = int8(math.RoundToEven(float64(max(-127, min(127, x*inv[i])))))
+		dst[i] = q8.Round(float64(x * inv[i]))
 	}
 }
 

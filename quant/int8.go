@@ -4,16 +4,16 @@
 // quantization reports.
 package quant
 
-import "math"
+import (
+	"math"
 
-// MaxI8 is the largest int8 magnitude used: the range is symmetric,
-// [-127, 127], so -128 never occurs (and the int8 kernels rely on that).
-const MaxI8 = 127
+	"github.com/albertq/albertq/internal/q8"
+)
 
-// Scale returns the symmetric int8 scale of x, max|x|/127, so that x ≈ q·scale
-// with q in [-127, 127]. All-zero x (or x so small that the scale underflows
-// float32) gives 0; a NaN in x gives NaN, an Inf gives +Inf.
-func Scale(x []float32) float32 { return maxAbs(x) / MaxI8 }
+// ScaleOf returns the symmetric int8 scale of x, max|x|/127, so that x ≈
+// q·scale with q in [-127, 127]. All-zero x (or x so small that the scale
+// underflows float32) gives 0; a NaN in x gives NaN, an Inf gives +Inf.
+func ScaleOf(x []float32) float32 { return maxAbs(x) / q8.Max }
 
 // maxAbs is max|x|: 0 for empty x, NaN if x holds one.
 func maxAbs(x []float32) float32 {
@@ -25,9 +25,9 @@ func maxAbs(x []float32) float32 {
 }
 
 // QuantizeWithScale writes q = round(x/scale), ties to even, clamped to
-// [-127, 127] into dst (which must be at least as long as src). The
-// division is done in float64, so a tiny scale cannot overflow; a scale
-// of 0 (or below, or NaN) writes zeros.
+// [-127, 127] (q8.Round) into dst (which must be at least as long as src).
+// The division is done in float64, so a tiny scale cannot overflow; a scale
+// of 0 (or below, or NaN) writes zeros, and so does a NaN x.
 func QuantizeWithScale(dst []int8, src []float32, scale float32) {
 	if !(scale > 0) {
 		clear(dst[:len(src)])
@@ -35,17 +35,7 @@ func QuantizeWithScale(dst []int8, src []float32, scale float32) {
 	}
 	s := float64(scale)
 	for i, x := range src {
-		q := math.RoundToEven(float64(x) / s)
-		switch {
-		case q >= MaxI8:
-			dst[i] = MaxI8
-		case q <= -MaxI8:
-			dst[i] = -MaxI8
-		case q == q: // NaN stays 0
-			dst[i] = int8(q)
-		default:
-			dst[i] = 0
-		}
+		dst[i] = q8.Round(float64(x) / s)
 	}
 }
 
@@ -57,7 +47,7 @@ func QuantizeWithScale(dst []int8, src []float32, scale float32) {
 func QuantizeMatrix(x []float32, rows int, perTensor bool) (q []int8, scales []float32) {
 	q = make([]int8, len(x))
 	if perTensor {
-		s := Scale(x)
+		s := ScaleOf(x)
 		QuantizeWithScale(q, x, s)
 		return q, []float32{s}
 	}
@@ -65,7 +55,7 @@ func QuantizeMatrix(x []float32, rows int, perTensor bool) (q []int8, scales []f
 	scales = make([]float32, rows)
 	for r := range rows {
 		row := x[r*cols : (r+1)*cols]
-		scales[r] = Scale(row)
+		scales[r] = ScaleOf(row)
 		QuantizeWithScale(q[r*cols:(r+1)*cols], row, scales[r])
 	}
 	return q, scales

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/albertq/albertq/internal/half"
 	"github.com/albertq/albertq/modelfile"
 )
 
@@ -74,7 +75,7 @@ func convert(x []float32, shape []int, dtype modelfile.DType, perTensor bool) *m
 	case modelfile.F16:
 		t.F16 = make([]uint16, len(x))
 		for i, v := range x {
-			t.F16[i] = ToHalf(v)
+			t.F16[i] = half.FromFloat32(v)
 		}
 	default:
 		t.F32 = x
@@ -92,7 +93,7 @@ func Float32s(t *modelfile.Tensor) ([]float32, error) {
 	case modelfile.F16:
 		x := make([]float32, len(t.F16))
 		for i, h := range t.F16 {
-			x[i] = FromHalf(h)
+			x[i] = half.ToFloat32(h)
 		}
 		return x, nil
 	case modelfile.I8:

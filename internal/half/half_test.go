@@ -1,24 +1,24 @@
-package quant
+package half
 
 import (
 	"math"
 	"testing"
 )
 
-// Every half value must survive FromHalf then ToHalf unchanged.
+// Every half value must survive ToFloat32 then FromFloat32 unchanged.
 func TestHalfRoundTripAllValues(t *testing.T) {
 	for h := 0; h < 1<<16; h++ {
-		f := FromHalf(uint16(h))
+		f := ToFloat32(uint16(h))
 		if math.IsNaN(float64(f)) {
 			continue
 		}
-		if got := ToHalf(f); got != uint16(h) {
+		if got := FromFloat32(f); got != uint16(h) {
 			t.Fatalf("half %#04x -> %g -> %#04x", h, f, got)
 		}
 	}
 }
 
-func TestToHalfRounding(t *testing.T) {
+func TestFromFloat32Rounding(t *testing.T) {
 	cases := []struct {
 		x    float32
 		want uint16
@@ -34,11 +34,11 @@ func TestToHalfRounding(t *testing.T) {
 		{float32(math.Inf(-1)), 0xfc00},
 	}
 	for _, c := range cases {
-		if got := ToHalf(c.x); got != c.want {
-			t.Errorf("ToHalf(%g) = %#04x, want %#04x", c.x, got, c.want)
+		if got := FromFloat32(c.x); got != c.want {
+			t.Errorf("FromFloat32(%g) = %#04x, want %#04x", c.x, got, c.want)
 		}
 	}
-	if !math.IsNaN(float64(FromHalf(ToHalf(float32(math.NaN()))))) {
+	if !math.IsNaN(float64(ToFloat32(FromFloat32(float32(math.NaN()))))) {
 		t.Error("NaN did not stay NaN")
 	}
 }

@@ -1,10 +1,14 @@
-package quant
+// Package half converts between float32 and IEEE 754 half precision
+// (binary16), held as its bits in a uint16: the one implementation that
+// quant (storing fp16 weights), convert (reading F16 checkpoints), engine
+// and kernels (widening fp16 weights) share.
+package half
 
 import "math"
 
-// ToHalf rounds x to the nearest IEEE 754 half-precision value (ties to even),
+// FromFloat32 rounds x to the nearest half-precision value (ties to even),
 // with overflow to ±Inf and NaN kept NaN, and returns its bits.
-func ToHalf(x float32) uint16 {
+func FromFloat32(x float32) uint16 {
 	b := math.Float32bits(x)
 	sign := uint16(b>>16) & 0x8000
 	exp := int(b>>23&0xff) - 127 + 15
@@ -37,8 +41,8 @@ func roundShift(v uint32, s uint) uint32 {
 	return v
 }
 
-// FromHalf widens the half-precision value h to float32 exactly.
-func FromHalf(h uint16) float32 {
+// ToFloat32 widens the half-precision value h to float32 exactly.
+func ToFloat32(h uint16) float32 {
 	sign := uint32(h&0x8000) << 16
 	exp := uint32(h>>10) & 0x1f
 	mant := uint32(h & 0x3ff)
