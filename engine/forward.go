@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/albertq/albertq/internal/parallel"
 	"github.com/albertq/albertq/kernels"
 )
 
@@ -41,7 +42,7 @@ type batch struct {
 // runner carries what one forward pass needs besides the weights.
 type runner struct {
 	kern kernels.Set
-	pool *kernels.Pool
+	pool *parallel.Pool
 	eps  float32
 	ws   *workspace
 	// observe, when set, sees the input of every Linear application

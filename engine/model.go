@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/albertq/albertq/internal/parallel"
 	"github.com/albertq/albertq/kernels"
 	"github.com/albertq/albertq/modelfile"
 	"github.com/albertq/albertq/tokenizer"
@@ -30,7 +31,7 @@ type Options struct {
 type Model struct {
 	cfg    modelfile.Config
 	kern   kernels.Set
-	pool   *kernels.Pool
+	pool   *parallel.Pool
 	act    activation
 	emb    *embeddings
 	mapIn  *linear             // the E→H projection of the factorized embeddings
@@ -80,7 +81,7 @@ func New(m *modelfile.Model, opts Options) (*Model, error) {
 	if err := mod.loadTokenizer(m.Tokenizer); err != nil {
 		return nil, err
 	}
-	mod.pool = kernels.NewPool(opts.Threads)
+	mod.pool = parallel.NewPool(opts.Threads)
 	return mod, nil
 }
 

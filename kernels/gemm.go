@@ -1,6 +1,10 @@
 package kernels
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/albertq/albertq/internal/parallel"
+)
 
 // minParallelMACs is the work below which a GEMM stays on one thread: the
 // hand-off costs more than it saves.
@@ -9,7 +13,7 @@ const minParallelMACs = 1 << 16
 // GEMM computes C = A·B + bias for the m rows of A (row-major, leading
 // dimension lda) into C (leading dimension ldc), splitting the work over the
 // pool. bias may be nil.
-func (kn *F32Kernel) GEMM(p *Pool, c []float32, ldc int, a []float32, lda, m int, b *PackedF32, bias []float32) {
+func (kn *F32Kernel) GEMM(p *parallel.Pool, c []float32, ldc int, a []float32, lda, m int, b *PackedF32, bias []float32) {
 	checkGEMM(kn.Name, kn.Layout, b.Layout, len(c), ldc, len(a), lda, m, b.K, b.N, len(bias))
 	if m == 0 {
 		return
@@ -24,7 +28,7 @@ func (kn *F32Kernel) GEMM(p *Pool, c []float32, ldc int, a []float32, lda, m int
 }
 
 // GEMM computes C = A·widen(B) + bias; see F32Kernel.GEMM.
-func (kn *F16Kernel) GEMM(p *Pool, c []float32, ldc int, a []float32, lda, m int, b *PackedF16, bias []float32) {
+func (kn *F16Kernel) GEMM(p *parallel.Pool, c []float32, ldc int, a []float32, lda, m int, b *PackedF16, bias []float32) {
 	checkGEMM(kn.Name, kn.Layout, b.Layout, len(c), ldc, len(a), lda, m, b.K, b.N, len(bias))
 	if m == 0 {
 		return
@@ -40,7 +44,7 @@ func (kn *F16Kernel) GEMM(p *Pool, c []float32, ldc int, a []float32, lda, m int
 
 // GEMM computes C[i][j] = sa[i]·sb[j]·Σ A[i][k]·B[k][j] + bias[j], the sum
 // exact in int32; see F32Kernel.GEMM.
-func (kn *I8Kernel) GEMM(p *Pool, c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32) {
+func (kn *I8Kernel) GEMM(p *parallel.Pool, c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32) {
 	checkGEMM(kn.Name, kn.Layout, b.Layout, len(c), ldc, len(a), lda, m, b.K, b.N, len(bias))
 	if len(sa) < m {
 		panic(fmt.Sprintf("kernels: %s: %d row scales for %d rows", kn.Name, len(sa), m))
@@ -79,13 +83,13 @@ func checkGEMM(name string, want, got Layout, lenC, ldc, lenA, lda, m, k, n, len
 
 // serial says a GEMM runs on the calling goroutine alone: one thread, or
 // too little work to share (or none). It spares the closure of split.
-func serial(p *Pool, m, k, n int) bool {
+func serial(p *parallel.Pool, m, k, n int) bool {
 	return p.Threads() == 1 || m*k*n < minParallelMACs
 }
 
 // split cuts an m×n GEMM into blocks for the pool's threads: whole column
 // panels when there are enough of them, else row blocks.
-func split(p *Pool, m, n, nr int, block func(m0, m1, n0, n1 int)) {
+func split(p *parallel.Pool, m, n, nr int, block func(m0, m1, n0, n1 int)) {
 	panels := (n + nr - 1) / nr
 	switch threads := p.Threads(); {
 	case panels >= threads || m < threads:

@@ -1,12 +1,11 @@
 package kernels
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
-	"sync"
-	"sync/atomic"
 	"testing"
+
+	"github.com/albertq/albertq/internal/parallel"
 )
 
 // shape is one GEMM problem: C (m×n) = A (m×k) · B (k×n).
@@ -270,7 +269,7 @@ func TestI8KernelsScaled(t *testing.T) {
 
 // TestThreadedGEMMMatchesSerial splits by panels and by rows.
 func TestThreadedGEMMMatchesSerial(t *testing.T) {
-	pool := NewPool(3)
+	pool := parallel.NewPool(3)
 	defer pool.Close()
 	kn := Best().F32
 	rng := rand.New(rand.NewPCG(9, 10))
@@ -321,21 +320,6 @@ func TestSelect(t *testing.T) {
 	}
 }
 
-func TestPoolRecoversPanics(t *testing.T) {
-	pool := NewPool(2)
-	defer pool.Close()
-	defer func() {
-		if r := recover(); r == nil || fmt.Sprint(r) != "boom" {
-			t.Fatalf("recovered %v, want boom", r)
-		}
-	}()
-	pool.For(4, func(lo, hi int) {
-		if lo > 0 {
-			panic("boom")
-		}
-	})
-}
-
 // TestSerialGEMMDoesNotAllocate: a single-threaded GEMM call costs no
 // allocation (the engine makes thousands of them per forward pass).
 func TestSerialGEMMDoesNotAllocate(t *testing.T) {
@@ -355,29 +339,5 @@ func TestSerialGEMMDoesNotAllocate(t *testing.T) {
 		if n := testing.AllocsPerRun(20, func() { kn.GEMM(nil, c, o.ldc, o.a8, o.lda, o.sa, s.m, b, o.bias) }); n != 0 {
 			t.Errorf("int8 %s: %v allocations per call", kn.Name, n)
 		}
-	}
-}
-
-// TestPoolNestedAndConcurrent: For inside a chunk of For, from several
-// goroutines at once, neither deadlocks nor loses a chunk.
-func TestPoolNestedAndConcurrent(t *testing.T) {
-	pool := NewPool(2)
-	defer pool.Close()
-	var wg sync.WaitGroup
-	var total atomic.Int64
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range 50 {
-				pool.For(3, func(lo, hi int) {
-					pool.For(4, func(lo2, hi2 int) { total.Add(int64(hi2 - lo2)) })
-				})
-			}
-		}()
-	}
-	wg.Wait()
-	if got := total.Load(); got != 4*50*2*4 { // two outer chunks of four items each
-		t.Fatalf("%d inner items done", got)
 	}
 }

@@ -1,4 +1,6 @@
-package kernels
+// Package parallel is albertq's thread pool: the kernels split a GEMM over
+// it and the engine its row-wise vector work and attention heads.
+package parallel
 
 import (
 	"fmt"
