@@ -32,7 +32,7 @@ func (mod *Model) Classify(texts []string, topK int) ([]Classification, error) {
 	out := make([]Classification, 0, len(texts))
 	err := mod.eachBatch(texts, func(out1 *Output, truncated []bool) {
 		for s := range truncated {
-			probs := softmaxCopy(out1.Logits[s*out1.LogitsWidth : (s+1)*out1.LogitsWidth])
+			probs := mod.softmaxCopy(out1.Logits[s*out1.LogitsWidth : (s+1)*out1.LogitsWidth])
 			var c Classification
 			for _, id := range topIndices(probs, topK) {
 				c.Labels = append(c.Labels, Label{ID: id, Label: names[id], Prob: probs[id]})
@@ -111,7 +111,7 @@ func (mod *Model) FillMask(text string, topK int) ([]MaskPredictions, error) {
 	}
 	var out []MaskPredictions
 	for _, p := range positions {
-		probs := softmaxCopy(o.Logits[p*o.LogitsWidth : (p+1)*o.LogitsWidth])
+		probs := mod.softmaxCopy(o.Logits[p*o.LogitsWidth : (p+1)*o.LogitsWidth])
 		mp := MaskPredictions{Position: p}
 		for _, id := range topIndices(probs, topK) {
 			mp.Candidates = append(mp.Candidates, Prediction{ID: id, Token: mod.tok.Decode([]int{id}), Prob: probs[id]})
@@ -145,9 +145,10 @@ func (mod *Model) eachBatch(texts []string, f func(*Output, []bool)) error {
 	return nil
 }
 
-func softmaxCopy(x []float32) []float32 {
+// softmaxCopy returns softmax(x) as probabilities, leaving x alone.
+func (mod *Model) softmaxCopy(x []float32) []float32 {
 	p := append([]float32(nil), x...)
-	softmaxRow(p)
+	mod.kern.Softmax(p, 1)
 	return p
 }
 

@@ -63,9 +63,9 @@ func (mod *Model) attendHead(s *attnScratch, b *batch, seq, head int, qkv, ctx [
 	case uniform:
 		clear(scores)
 	case int8:
-		s.scoresI8(mod.kern.I8, scores, q, ld, k, src, n, keys, d)
+		s.scoresI8(mod.kern, scores, q, ld, k, src, n, keys, d)
 	default:
-		s.scoresF32(mod.kern.F32, scores, q, ld, k, src, n, keys, d)
+		s.scoresF32(mod.kern, scores, q, ld, k, src, n, keys, d)
 	}
 	// Softmax's division is left for the context, d wide rather than keys
 	// wide.
@@ -74,64 +74,64 @@ func (mod *Model) attendHead(s *attnScratch, b *batch, seq, head int, qkv, ctx [
 	out := ctx[row0*hs+head*d:]
 	if int8 {
 		p8 := grow(&s.p8, n*keys)
-		kernels.SoftmaxQuantize(p8, sums, scores, n, keys, scale)
-		s.contextI8(mod.kern.I8, out, hs, p8, sums, n, keys, v, src, d)
+		mod.kern.SoftmaxQuantize(p8, sums, scores, n, keys, scale)
+		s.contextI8(mod.kern, out, hs, p8, sums, n, keys, v, src, d)
 	} else {
 		for i := range n {
-			sums[i] = kernels.SoftmaxNumerators(scores[i*keys:(i+1)*keys], scale)
+			sums[i] = mod.kern.SoftmaxNumerators(scores[i*keys:(i+1)*keys], scale)
 		}
-		s.contextF32(mod.kern.F32, out, hs, scores, sums, n, keys, v, src, d)
+		s.contextF32(mod.kern, out, hs, scores, sums, n, keys, v, src, d)
 	}
 }
 
 // scoresF32 sets scores (n×keys) = q·kᵀ for q and k of width d.
-func (s *attnScratch) scoresF32(f32 *kernels.F32Kernel, scores, q []float32, ldq int, k []float32, ldk, n, keys, d int) {
-	f32.PackInto(&s.keys, k, kernels.Transposed(ldk), d, keys)
-	f32.GEMM(nil, scores, keys, q, ldq, n, &s.keys, nil)
+func (s *attnScratch) scoresF32(kern *kernels.Set, scores, q []float32, ldq int, k []float32, ldk, n, keys, d int) {
+	kern.F32.PackInto(&s.keys, k, kernels.Transposed(ldk), d, keys)
+	kern.F32.GEMM(nil, scores, keys, q, ldq, n, &s.keys, nil)
 }
 
 // contextF32 sets out (n×d) = p·v / sums, p the softmax numerators.
-func (s *attnScratch) contextF32(f32 *kernels.F32Kernel, out []float32, ldo int, p, sums []float32, n, keys int, v []float32, ldv, d int) {
-	f32.PackInto(&s.values, v, kernels.RowMajor(ldv), keys, d)
-	f32.GEMM(nil, out, ldo, p, keys, n, &s.values, nil)
+func (s *attnScratch) contextF32(kern *kernels.Set, out []float32, ldo int, p, sums []float32, n, keys int, v []float32, ldv, d int) {
+	kern.F32.PackInto(&s.values, v, kernels.RowMajor(ldv), keys, d)
+	kern.F32.GEMM(nil, out, ldo, p, keys, n, &s.values, nil)
 	for i, sum := range sums {
-		kernels.Scale(out[i*ldo:i*ldo+d], 1/sum)
+		kern.Multiply(out[i*ldo:i*ldo+d], 1/sum)
 	}
 }
 
 // scoresI8 is scoresF32 on the int8 kernel, each query and each key
 // quantized by its own maximum: a key's scale is its column's.
-func (s *attnScratch) scoresI8(i8 *kernels.I8Kernel, scores, q []float32, ldq int, k []float32, ldk, n, keys, d int) {
+func (s *attnScratch) scoresI8(kern *kernels.Set, scores, q []float32, ldq int, k []float32, ldk, n, keys, d int) {
 	q8, qs := grow(&s.q8, n*d), grow(&s.qs, n)
-	kernels.QuantizeRows(q8, qs, q, ldq, n, d)
+	kern.QuantizeRows(q8, qs, q, ldq, n, d)
 	k8, ks := grow(&s.kv8, keys*d), grow(&s.ks, keys)
-	kernels.QuantizeRows(k8, ks, k, ldk, keys, d)
-	i8.PackInto(&s.keys8, k8, kernels.Transposed(d), d, keys, ks)
-	i8.GEMM(nil, scores, keys, q8, d, qs, n, &s.keys8, nil)
+	kern.QuantizeRows(k8, ks, k, ldk, keys, d)
+	kern.I8.PackInto(&s.keys8, k8, kernels.Transposed(d), d, keys, ks)
+	kern.I8.GEMM(nil, scores, keys, q8, d, qs, n, &s.keys8, nil)
 }
 
 // contextI8 is contextF32 on the int8 kernel, p the numerators on the
-// fixed scale 1/127 (they peak at exactly 1: see kernels.SoftmaxQuantize),
+// fixed scale 1/127 (they peak at exactly 1: see kernels.Set.SoftmaxQuantize),
 // the division by their sum going into each row's scale; the values are
 // quantized with a scale per column.
-func (s *attnScratch) contextI8(i8 *kernels.I8Kernel, out []float32, ldo int, p8 []int8, sums []float32, n, keys int, v []float32, ldv, d int) {
+func (s *attnScratch) contextI8(kern *kernels.Set, out []float32, ldo int, p8 []int8, sums []float32, n, keys int, v []float32, ldv, d int) {
 	ps := grow(&s.ps, n)
 	for i, sum := range sums {
 		ps[i] = 1 / (127 * sum)
 	}
 	v8, vs := grow(&s.kv8, keys*d), grow(&s.vs, d)
-	s.quantizeColumns(v8, vs, v, ldv, keys)
-	i8.PackInto(&s.values8, v8, kernels.RowMajor(d), keys, d, vs)
-	i8.GEMM(nil, out, ldo, p8, keys, ps, n, &s.values8, nil)
+	s.quantizeColumns(kern, v8, vs, v, ldv, keys)
+	kern.I8.PackInto(&s.values8, v8, kernels.RowMajor(d), keys, d, vs)
+	kern.I8.GEMM(nil, out, ldo, p8, keys, ps, n, &s.values8, nil)
 }
 
 // quantizeColumns quantizes the rows×len(scales) matrix x (leading dimension
 // ld) into q with one scale per column, max|column|/127, set in scales.
-func (s *attnScratch) quantizeColumns(q []int8, scales, x []float32, ld, rows int) {
+func (s *attnScratch) quantizeColumns(kern *kernels.Set, q []int8, scales, x []float32, ld, rows int) {
 	w := len(scales)
 	clear(scales)
 	for i := range rows {
-		kernels.ColumnPeaks(scales, x[i*ld:i*ld+w])
+		kern.ColumnPeaks(scales, x[i*ld:i*ld+w])
 	}
 	inv := grow(&s.inv, w)
 	for c, peak := range scales {
@@ -141,7 +141,7 @@ func (s *attnScratch) quantizeColumns(q []int8, scales, x []float32, ld, rows in
 		}
 	}
 	for i := range rows {
-		kernels.QuantizeRowScaled(q[i*w:(i+1)*w], x[i*ld:i*ld+w], inv)
+		kern.QuantizeRowScaled(q[i*w:(i+1)*w], x[i*ld:i*ld+w], inv)
 	}
 }
 

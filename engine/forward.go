@@ -41,7 +41,7 @@ type batch struct {
 
 // runner carries what one forward pass needs besides the weights.
 type runner struct {
-	kern kernels.Set
+	kern *kernels.Set
 	pool *parallel.Pool
 	eps  float32
 	ws   *workspace
@@ -223,7 +223,7 @@ func (p *pendingNorm) take(r *runner, w int) rowOp {
 	resid, nm := p.resid, p.nm
 	p.resid = nil
 	return func(i int, row []float32) {
-		kernels.LayerNorm(row, resid[i*w:(i+1)*w], nm.gamma, nm.beta, r.eps)
+		r.kern.LayerNorm(row, resid[i*w:(i+1)*w], nm.gamma, nm.beta, r.eps)
 	}
 }
 

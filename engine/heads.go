@@ -107,7 +107,7 @@ func loadMaskedLM(w *weights, c *modelfile.Config, act map[string][]float32) (he
 		return nil, err
 	}
 	hd := &maskedLMHead{dense: dense}
-	if hd.act, err = activationByName(c.HiddenAct); err != nil {
+	if hd.act, err = activationByName(c.HiddenAct, w.kern); err != nil {
 		return nil, err
 	}
 	if hd.norm.gamma, err = w.vector("predictions.LayerNorm.weight", e); err != nil {

@@ -39,7 +39,7 @@ func (w *weights) loadLinear(name string, in, out int, actScales map[string][]fl
 }
 
 // packLinear packs an [out][in] weight tensor for the kernel of its type.
-func packLinear(kern kernels.Set, t *modelfile.Tensor, in, out int) *linear {
+func packLinear(kern *kernels.Set, t *modelfile.Tensor, in, out int) *linear {
 	l := &linear{in: in, out: out}
 	src := kernels.Transposed(in)
 	switch t.DType {
@@ -112,10 +112,10 @@ func (r *runner) quantize(q []int8, scales, x []float32, rows, w int, static flo
 				pre(i, src)
 			}
 			if static > 0 {
-				kernels.QuantizeRowWithScale(dst, src, static)
+				r.kern.QuantizeRowWithScale(dst, src, static)
 				scales[i] = static
 			} else {
-				scales[i] = kernels.QuantizeRow(dst, src)
+				scales[i] = r.kern.QuantizeRow(dst, src)
 			}
 		}
 	})

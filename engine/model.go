@@ -30,7 +30,7 @@ type Options struct {
 // use by many goroutines.
 type Model struct {
 	cfg    modelfile.Config
-	kern   kernels.Set
+	kern   *kernels.Set
 	pool   *parallel.Pool
 	act    activation
 	emb    *embeddings
@@ -69,7 +69,7 @@ func New(m *modelfile.Model, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	act, err := activationByName(m.Config.HiddenAct)
+	act, err := activationByName(m.Config.HiddenAct, kern)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func New(m *modelfile.Model, opts Options) (*Model, error) {
 	return mod, nil
 }
 
-func chooseKernels(name string) (kernels.Set, error) {
+func chooseKernels(name string) (*kernels.Set, error) {
 	if name != "" {
 		return kernels.Select(name)
 	}
@@ -186,7 +186,7 @@ func (mod *Model) int8Block() bool { return mod.groups[0][0].qkv.i8 != nil }
 func (mod *Model) Config() modelfile.Config { return mod.cfg }
 
 // Kernels reports the kernels the model runs on.
-func (mod *Model) Kernels() kernels.Set { return mod.kern }
+func (mod *Model) Kernels() *kernels.Set { return mod.kern }
 
 // Close stops the model's threads and releases its file mapping.
 func (mod *Model) Close() error {

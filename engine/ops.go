@@ -33,7 +33,7 @@ func (r *runner) layerNorm(x, resid []float32, w int, nm norm) {
 			if resid != nil {
 				res = resid[i*w : (i+1)*w]
 			}
-			kernels.LayerNorm(x[i*w:(i+1)*w], res, nm.gamma, nm.beta, r.eps)
+			r.kern.LayerNorm(x[i*w:(i+1)*w], res, nm.gamma, nm.beta, r.eps)
 		}
 	})
 }
@@ -45,18 +45,15 @@ func addInto(dst, src []float32) {
 	}
 }
 
-// softmaxRow turns row into probabilities in place.
-func softmaxRow(row []float32) { kernels.Softmax(row, 1) }
-
 // activation is an elementwise non-linearity applied in place.
 type activation func(x []float32)
 
 // activationByName maps config.json's hidden_act to its function, with the
-// formulas transformers uses.
-func activationByName(name string) (activation, error) {
+// formulas transformers uses; gelu_new runs on the kernel set kern.
+func activationByName(name string, kern *kernels.Set) (activation, error) {
 	switch name {
 	case "gelu_new":
-		return geluTanh, nil
+		return kern.GELUTanh, nil
 	case "gelu":
 		return geluErf, nil
 	case "gelu_fast":
@@ -66,9 +63,6 @@ func activationByName(name string) (activation, error) {
 	}
 	return nil, fmt.Errorf("unsupported hidden_act %q (want gelu_new, gelu, gelu_fast or relu)", name)
 }
-
-// geluTanh is gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
-func geluTanh(x []float32) { kernels.GELUTanh(x) }
 
 // geluErf is the exact gelu: 0.5·x·(1 + erf(x/√2)).
 func geluErf(x []float32) {

@@ -14,7 +14,7 @@ import (
 // message naming the tensor, not later with an index out of range.
 type weights struct {
 	tensors map[string]*modelfile.Tensor
-	kern    kernels.Set
+	kern    *kernels.Set
 }
 
 func (w *weights) has(name string) bool { return w.tensors[name] != nil }

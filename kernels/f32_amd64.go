@@ -67,25 +67,25 @@ func f16TileAVX2x1(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows 
 
 var (
 	f32AVX512 = &F32Kernel{
-		Impl:   Impl{Name: "avx512", Available: hasAVX512, Probe: probeFMAZmm},
+		Probe:  probeFMAZmm,
 		Layout: Layout{NR: 48, KG: 1},
 		gemm: f32GEMM(48, []int{8, 4, 2, 1}, []floatTile[float32]{f32TileAVX512x8, f32TileAVX512x4, f32TileAVX512x2, f32TileAVX512x1},
 			[]narrowTile[floatTile[float32]]{{16, f32TileAVX512x8n16}, {32, f32TileAVX512x8n32}}),
 	}
 	f32AVX2 = &F32Kernel{
-		Impl:   Impl{Name: "avx2", Available: hasAVX2, Probe: probeFMAYmm},
+		Probe:  probeFMAYmm,
 		Layout: Layout{NR: 16, KG: 1},
 		gemm:   f32GEMM(16, []int{6, 4, 2, 1}, []floatTile[float32]{f32TileAVX2x6, f32TileAVX2x4, f32TileAVX2x2, f32TileAVX2x1}, nil),
 	}
 	f16AVX512 = &F16Kernel{
-		Impl:   Impl{Name: "avx512", Available: hasAVX512, Probe: probeFMAZmm},
+		Probe:  probeFMAZmm,
 		Layout: Layout{NR: 32, KG: 1},
 		// 12×32 rather than 8×48: fewer vcvtph2ps (two uops each, on the
 		// FMA ports) per FMA.
 		gemm: f16GEMM(32, []int{12, 8, 4, 2, 1}, []floatTile[uint16]{f16TileAVX512x12, f16TileAVX512x8, f16TileAVX512x4, f16TileAVX512x2, f16TileAVX512x1}),
 	}
 	f16AVX2 = &F16Kernel{
-		Impl:   Impl{Name: "avx2", Available: hasAVX2, Probe: probeFMAYmm},
+		Probe:  probeFMAYmm,
 		Layout: Layout{NR: 16, KG: 1},
 		gemm:   f16GEMM(16, []int{6, 4, 2, 1}, []floatTile[uint16]{f16TileAVX2x6, f16TileAVX2x4, f16TileAVX2x2, f16TileAVX2x1}),
 	}
@@ -104,16 +104,16 @@ type narrowTile[T any] struct {
 
 // f32GEMM is the F32Kernel.gemm of micro-kernels of nr columns and heights
 // mrs (descending), with narrow tiles (narrowest first) for partial panels.
-func f32GEMM(nr int, mrs []int, tiles []floatTile[float32], narrow []narrowTile[floatTile[float32]]) func([]float32, int, []float32, int, int, *PackedF32, []float32, int, int) {
-	return func(c []float32, ldc int, a []float32, lda, m int, b *PackedF32, bias []float32, n0, n1 int) {
+func f32GEMM(nr int, mrs []int, tiles []floatTile[float32], narrow []narrowTile[floatTile[float32]]) func([]float32, int, []float32, int, []float32, int, *PackedF32, []float32, int, int) {
+	return func(c []float32, ldc int, a []float32, lda int, _ []float32, m int, b *PackedF32, bias []float32, n0, n1 int) {
 		floatGEMM(nr, mrs, tiles, narrow, c, ldc, a, lda, m, b.K, b.Data, bias, n0, n1)
 	}
 }
 
 // f16GEMM is the F16Kernel.gemm of micro-kernels of nr columns and heights
 // mrs (descending).
-func f16GEMM(nr int, mrs []int, tiles []floatTile[uint16]) func([]float32, int, []float32, int, int, *PackedF16, []float32, int, int) {
-	return func(c []float32, ldc int, a []float32, lda, m int, b *PackedF16, bias []float32, n0, n1 int) {
+func f16GEMM(nr int, mrs []int, tiles []floatTile[uint16]) func([]float32, int, []float32, int, []float32, int, *PackedF16, []float32, int, int) {
+	return func(c []float32, ldc int, a []float32, lda int, _ []float32, m int, b *PackedF16, bias []float32, n0, n1 int) {
 		floatGEMM(nr, mrs, tiles, nil, c, ldc, a, lda, m, b.K, b.Data, bias, n0, n1)
 	}
 }

@@ -34,7 +34,7 @@ func FuzzGEMM(f *testing.F) {
 		for i := range ones {
 			ones[i] = 1
 		}
-		for _, kn := range I8Kernels() {
+		for _, kn := range i8Kernels() {
 			c := guarded(s.m, s.n, sentinel)
 			kn.GEMM(nil, c, s.n, a8, s.k, ones, s.m, kn.Pack(w8, Transposed(s.k), s.k, s.n, ones[:s.n]), nil)
 			for i := range s.m {
@@ -65,12 +65,12 @@ func FuzzGEMM(f *testing.F) {
 			}
 			checkGuards(t, c, s.n, s.m, s.n)
 		}
-		for _, kn := range F32Kernels() {
+		for _, kn := range f32Kernels() {
 			c := guarded(s.m, s.n, sentinel)
 			kn.GEMM(nil, c, s.n, a, s.k, s.m, kn.Pack(w, Transposed(s.k), s.k, s.n), nil)
 			check(kn.Name+" fp32", c)
 		}
-		for _, kn := range F16Kernels() { // values over 8 are exact in half precision
+		for _, kn := range f16Kernels() { // values over 8 are exact in half precision
 			c := guarded(s.m, s.n, sentinel)
 			kn.GEMM(nil, c, s.n, a, s.k, s.m, kn.Pack(w, Transposed(s.k), s.k, s.n), nil)
 			check(kn.Name+" fp16", c)

@@ -15,31 +15,13 @@ const minParallelMACs = 1 << 16
 // pool. bias may be nil.
 func (kn *F32Kernel) GEMM(p *parallel.Pool, c []float32, ldc int, a []float32, lda, m int, b *PackedF32, bias []float32) {
 	checkGEMM(kn.Name, kn.Layout, b.Layout, len(c), ldc, len(a), lda, m, b.K, b.N, len(bias))
-	if m == 0 {
-		return
-	}
-	if serial(p, m, b.K, b.N) {
-		kn.gemm(c, ldc, a, lda, m, b, bias, 0, b.N)
-		return
-	}
-	split(p, m, b.N, b.Layout.NR, func(m0, m1, n0, n1 int) {
-		kn.gemm(c[m0*ldc:], ldc, a[m0*lda:], lda, m1-m0, b, bias, n0, n1)
-	})
+	run(p, kn.gemm, c, ldc, a, lda, nil, m, b, b.K, b.N, b.Layout.NR, bias)
 }
 
 // GEMM computes C = A·widen(B) + bias; see F32Kernel.GEMM.
 func (kn *F16Kernel) GEMM(p *parallel.Pool, c []float32, ldc int, a []float32, lda, m int, b *PackedF16, bias []float32) {
 	checkGEMM(kn.Name, kn.Layout, b.Layout, len(c), ldc, len(a), lda, m, b.K, b.N, len(bias))
-	if m == 0 {
-		return
-	}
-	if serial(p, m, b.K, b.N) {
-		kn.gemm(c, ldc, a, lda, m, b, bias, 0, b.N)
-		return
-	}
-	split(p, m, b.N, b.Layout.NR, func(m0, m1, n0, n1 int) {
-		kn.gemm(c[m0*ldc:], ldc, a[m0*lda:], lda, m1-m0, b, bias, n0, n1)
-	})
+	run(p, kn.gemm, c, ldc, a, lda, nil, m, b, b.K, b.N, b.Layout.NR, bias)
 }
 
 // GEMM computes C[i][j] = sa[i]·sb[j]·Σ A[i][k]·B[k][j] + bias[j], the sum
@@ -49,16 +31,7 @@ func (kn *I8Kernel) GEMM(p *parallel.Pool, c []float32, ldc int, a []int8, lda i
 	if len(sa) < m {
 		panic(fmt.Sprintf("kernels: %s: %d row scales for %d rows", kn.Name, len(sa), m))
 	}
-	if m == 0 {
-		return
-	}
-	if serial(p, m, b.K, b.N) {
-		kn.gemm(c, ldc, a, lda, sa, m, b, bias, 0, b.N)
-		return
-	}
-	split(p, m, b.N, b.Layout.NR, func(m0, m1, n0, n1 int) {
-		kn.gemm(c[m0*ldc:], ldc, a[m0*lda:], lda, sa[m0:], m1-m0, b, bias, n0, n1)
-	})
+	run(p, kn.gemm, c, ldc, a, lda, sa, m, b, b.K, b.N, b.Layout.NR, bias)
 }
 
 // checkGEMM panics with a message naming the kernel when the operands do not
@@ -81,20 +54,26 @@ func checkGEMM(name string, want, got Layout, lenC, ldc, lenA, lda, m, k, n, len
 	}
 }
 
-// serial says a GEMM runs on the calling goroutine alone: one thread, or
-// too little work to share (or none). It spares the closure of split.
-func serial(p *parallel.Pool, m, k, n int) bool {
-	return p.Threads() == 1 || m*k*n < minParallelMACs
-}
-
-// split cuts an m×n GEMM into blocks for the pool's threads: whole column
-// panels when there are enough of them, else row blocks.
-func split(p *parallel.Pool, m, n, nr int, block func(m0, m1, n0, n1 int)) {
-	panels := (n + nr - 1) / nr
-	switch threads := p.Threads(); {
+// run calls gemm on the whole m×k×n product from the calling goroutine when
+// there is one thread or too little work to share (no closure, so no
+// allocation), else on blocks split over the pool: whole column panels of nr
+// when there are enough of them, else row blocks.
+func run[A, B any](p *parallel.Pool, gemm func(c []float32, ldc int, a []A, lda int, sa []float32, m int, b B, bias []float32, n0, n1 int),
+	c []float32, ldc int, a []A, lda int, sa []float32, m int, b B, k, n, nr int, bias []float32) {
+	threads := p.Threads()
+	switch panels := (n + nr - 1) / nr; {
+	case m == 0:
+	case threads == 1 || m*k*n < minParallelMACs:
+		gemm(c, ldc, a, lda, sa, m, b, bias, 0, n)
 	case panels >= threads || m < threads:
-		p.For(panels, func(lo, hi int) { block(0, m, lo*nr, min(hi*nr, n)) })
+		p.For(panels, func(lo, hi int) { gemm(c, ldc, a, lda, sa, m, b, bias, lo*nr, min(hi*nr, n)) })
 	default:
-		p.For(m, func(lo, hi int) { block(lo, hi, 0, n) })
+		p.For(m, func(lo, hi int) {
+			var rowScales []float32
+			if sa != nil {
+				rowScales = sa[lo:]
+			}
+			gemm(c[lo*ldc:], ldc, a[lo*lda:], lda, rowScales, hi-lo, b, bias, 0, n)
+		})
 	}
 }

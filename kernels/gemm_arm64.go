@@ -157,11 +157,11 @@ func gemmI8(tile i8Tile, mr int, c []float32, ldc int, a []int8, lda int, sa []f
 	}
 }
 
-func gemmF32NEON(c []float32, ldc int, a []float32, lda, m int, b *PackedF32, bias []float32, n0, n1 int) {
+func gemmF32NEON(c []float32, ldc int, a []float32, lda int, _ []float32, m int, b *PackedF32, bias []float32, n0, n1 int) {
 	gemmF(f32Tile, c, ldc, a, lda, m, b.K, b.N, b.Data, bias, n0, n1)
 }
 
-func gemmF16NEON(c []float32, ldc int, a []float32, lda, m int, b *PackedF16, bias []float32, n0, n1 int) {
+func gemmF16NEON(c []float32, ldc int, a []float32, lda int, _ []float32, m int, b *PackedF16, bias []float32, n0, n1 int) {
 	gemmF(f16Tile, c, ldc, a, lda, m, b.K, b.N, b.Data, bias, n0, n1)
 }
 

@@ -43,19 +43,19 @@ func i8TileAVXVNNIx2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb
 func i8TileAVXVNNIx1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
 var (
-	i8AVX512 = &I8Kernel{
-		Impl:   Impl{Name: "avx512", Available: hasAVX512VNNI, Probe: probeVNNIZmm},
+	i8AVX512VNNI = &I8Kernel{
+		Probe:  probeVNNIZmm,
 		Layout: Layout{NR: 48, KG: 4},
 		gemm: i8GEMM(48, []int{8, 4, 2, 1}, packVNNI, true, []i8Tile{i8TileAVX512x8, i8TileAVX512x4, i8TileAVX512x2, i8TileAVX512x1},
 			[]narrowTile[i8Tile]{{16, i8TileAVX512x8n16}}, i8PanelAVX512x8),
 	}
 	i8AVXVNNI = &I8Kernel{
-		Impl:   Impl{Name: "avxvnni", Available: hasAVXVNNI, Probe: probeVNNIYmm},
+		Probe:  probeVNNIYmm,
 		Layout: Layout{NR: 16, KG: 4},
 		gemm:   i8GEMM(16, []int{6, 4, 2, 1}, packVNNI, true, []i8Tile{i8TileAVXVNNIx6, i8TileAVXVNNIx4, i8TileAVXVNNIx2, i8TileAVXVNNIx1}, nil, nil),
 	}
 	i8AVX2 = &I8Kernel{
-		Impl:   Impl{Name: "avx2", Available: hasAVX2, Probe: probeAVX2I8},
+		Probe:  probeAVX2I8,
 		Layout: Layout{NR: 16, KG: 2},
 		gemm:   i8GEMMWide,
 	}

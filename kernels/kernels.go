@@ -1,8 +1,10 @@
-// Package kernels holds albertq's matrix kernels: int8, fp16-weight and fp32
-// GEMMs with a pure-Go reference for each and SIMD versions in Go assembly,
-// chosen at run time from what the CPU offers.
+// Package kernels holds albertq's compute kernels: the int8, fp16-weight
+// and fp32 GEMMs, the vector work between them (row quantization, softmax,
+// GELU, LayerNorm) and the movers that pack B, each with a pure-Go
+// reference and SIMD versions in Go assembly, chosen at run time from what
+// the CPU offers.
 //
-// Every kernel follows one contract per kind (see ../shared/design.md):
+// Every GEMM follows one contract per kind:
 //
 //	int8: C[m][n] = sa[m] * sb[n] * sum_k A[m][k]*B[k][n] + bias[n]   (exact int32 sums)
 //	fp16: C[m][n] = sum_k A[m][k]*half(B[k][n]) + bias[n]
@@ -10,6 +12,27 @@
 //
 // B (the weights) is packed once into the panels its kernel wants; A is given
 // row-major and packed, where a kernel needs it, per call.
+//
+// # Tiers and sets
+//
+// Implementations are grouped in tiers, one per class of CPU features (amd64:
+// avx512vnni, avx512, avxvnni, avx2; arm64: i8mm, dotprod, neon; everywhere:
+// generic, the readable pure-Go reference of every op). A tier implements
+// any subset of the ops and names the tier it falls back to for the rest;
+// resolving it along that chain gives a Set, an implementation of every op.
+// Select (or ALBERTQ_KERNELS, see Default) picks a set by its tier's name,
+// so forcing "avx2" on a bigger CPU runs exactly what an AVX2-only CPU runs,
+// and Set.Impls says which tier supplies each op. The engine calls every op
+// through the set its model was opened with.
+//
+// To add a tier (say sse4 below avx2 on amd64, or a portable unrolled-Go tier
+// under the SIMD ones): write its functions, each with the signature of its
+// field in ops, and add one entry to the architecture's list in
+// tiers_<arch>.go (tiers_other.go for every architecture without assembly),
+// best tier first, naming its fallback; a tier that should now fall back to
+// it names it instead. Its available check needs to test only the features
+// it adds: a set is available when every tier on its chain is. The tests
+// then run every op of the new tier against the generic reference.
 package kernels
 
 // Layout says how a packed B is arranged: column panels of NR columns (the
@@ -79,41 +102,34 @@ type PackedI8 struct {
 	ColSums []int32
 }
 
-// Impl names an implementation and says whether this CPU can run it.
-type Impl struct {
-	Name      string
-	Available func() bool
-	// Probe names the peak probe (see Peaks) whose instruction bounds this
-	// kernel, so its speed can be reported as a fraction of the machine's
-	// peak; empty for the generic kernels.
-	Probe string
-}
-
-func (i *Impl) impl() *Impl { return i }
-
-// ImplName is the implementation's name.
-func (i *Impl) ImplName() string { return i.Name }
+// The three GEMM kernel types share their fields: Name is the tier that
+// supplies the kernel, Probe the peak probe (see Peaks) whose instruction
+// bounds it, so its speed can be reported as a fraction of the machine's
+// peak (empty for the generic kernels), and Layout how its B is packed.
+// Each kernel's gemm computes columns [n0, n1) of C for rows [0, m); n0 is a
+// multiple of Layout.NR and n1 is a multiple of it or b.N; bias may be nil,
+// and sa (one scale per row of A) is nil for the float kernels.
 
 // F32Kernel is one implementation of the fp32 GEMM.
 type F32Kernel struct {
-	Impl
-	Layout Layout
-	// gemm computes columns [n0, n1) of C for rows [0, m); n0 is a multiple
-	// of Layout.NR and n1 is a multiple of it or b.N. bias may be nil.
-	gemm func(c []float32, ldc int, a []float32, lda, m int, b *PackedF32, bias []float32, n0, n1 int)
+	Name, Probe string
+	Layout      Layout
+	gemm        func(c []float32, ldc int, a []float32, lda int, sa []float32, m int, b *PackedF32, bias []float32, n0, n1 int)
+	set         *Set // the set it belongs to, whose movers pack its B
 }
 
 // F16Kernel is one implementation of the fp16-weight GEMM.
 type F16Kernel struct {
-	Impl
-	Layout Layout
-	gemm   func(c []float32, ldc int, a []float32, lda, m int, b *PackedF16, bias []float32, n0, n1 int)
+	Name, Probe string
+	Layout      Layout
+	gemm        func(c []float32, ldc int, a []float32, lda int, sa []float32, m int, b *PackedF16, bias []float32, n0, n1 int)
 }
 
 // I8Kernel is one implementation of the int8 GEMM. A holds int8 values in
 // [-127, 127]; sa has one scale per row of A.
 type I8Kernel struct {
-	Impl
-	Layout Layout
-	gemm   func(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int)
+	Name, Probe string
+	Layout      Layout
+	gemm        func(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int)
+	set         *Set // the set it belongs to, whose movers pack its B
 }

@@ -159,8 +159,42 @@ func allShapes() []shape {
 	return append(sweepShapes(), append(bertShapes(m), shape{m, 3072, 64}, shape{m, 3072, 80})...)
 }
 
+// ownSets lists the available sets whose tier implements op itself. The
+// GEMM tests run each kernel once, with the set of the tier that owns it
+// (a tier's fallback kernels are tested with the tier that owns them).
+func ownSets(op string) []*Set {
+	var out []*Set
+	for _, s := range Available() {
+		if s.source(op) == s.Name {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func f32Kernels() (out []*F32Kernel) {
+	for _, s := range ownSets("fp32") {
+		out = append(out, s.F32)
+	}
+	return out
+}
+
+func f16Kernels() (out []*F16Kernel) {
+	for _, s := range ownSets("fp16") {
+		out = append(out, s.F16)
+	}
+	return out
+}
+
+func i8Kernels() (out []*I8Kernel) {
+	for _, s := range ownSets("int8") {
+		out = append(out, s.I8)
+	}
+	return out
+}
+
 func TestF32KernelsMatchReference(t *testing.T) {
-	for _, kn := range F32Kernels() {
+	for _, kn := range f32Kernels() {
 		t.Run(kn.Name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, 2))
 			forShapes(t, allShapes(), func(t *testing.T, s shape) {
@@ -176,7 +210,7 @@ func TestF32KernelsMatchReference(t *testing.T) {
 }
 
 func TestF16KernelsMatchReference(t *testing.T) {
-	for _, kn := range F16Kernels() {
+	for _, kn := range f16Kernels() {
 		t.Run(kn.Name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(3, 4))
 			forShapes(t, allShapes(), func(t *testing.T, s shape) {
@@ -204,7 +238,7 @@ func TestI8KernelsExact(t *testing.T) {
 			return func() int8 { return []int8{127, -127}[r.IntN(2)] }
 		},
 	}
-	for _, kn := range I8Kernels() {
+	for _, kn := range i8Kernels() {
 		for fillName, fill := range fills {
 			t.Run(kn.Name+"/"+fillName, func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(5, 6))
@@ -240,7 +274,7 @@ func TestI8KernelsExact(t *testing.T) {
 
 // TestI8KernelsScaled checks the epilogue: sa·sb·sum + bias.
 func TestI8KernelsScaled(t *testing.T) {
-	for _, kn := range I8Kernels() {
+	for _, kn := range i8Kernels() {
 		t.Run(kn.Name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(7, 8))
 			forShapes(t, sweepShapes(), func(t *testing.T, s shape) {
@@ -297,26 +331,13 @@ func TestPackRowMajorEqualsTransposed(t *testing.T) {
 			tr[j*k+kk] = float32(kk*100 + j)
 		}
 	}
-	for _, kn := range F32Kernels() {
-		a, b := kn.Pack(src, RowMajor(n), k, n), kn.Pack(tr, Transposed(k), k, n)
+	for _, s := range Available() {
+		a, b := s.F32.Pack(src, RowMajor(n), k, n), s.F32.Pack(tr, Transposed(k), k, n)
 		for i := range a.Data {
 			if a.Data[i] != b.Data[i] {
-				t.Fatalf("%s: packed element %d differs", kn.Name, i)
+				t.Fatalf("%s: packed element %d differs", s.Name, i)
 			}
 		}
-	}
-}
-
-func TestSelect(t *testing.T) {
-	s, err := Select("generic")
-	if err != nil || s.F32.Name != "generic" || s.I8.Name != "generic" || s.F16.Name != "generic" {
-		t.Fatalf("Select(generic) = %v, %v", s, err)
-	}
-	if _, err := Select("no-such-kernel"); err == nil {
-		t.Fatal("unknown kernel name accepted")
-	}
-	if s, err := Select(""); err != nil || s != Best() {
-		t.Fatalf("Select(\"\") = %v, %v; want Best()", s, err)
 	}
 }
 
@@ -326,14 +347,14 @@ func TestSerialGEMMDoesNotAllocate(t *testing.T) {
 	s := shape{16, 64, 96}
 	o := newOperands(rand.New(rand.NewPCG(11, 12)), s, func() int8 { return 3 })
 	c := make([]float32, s.m*o.ldc)
-	for _, kn := range F32Kernels() {
+	for _, kn := range f32Kernels() {
 		b := kn.Pack(o.w, Transposed(s.k), s.k, s.n)
 		kn.GEMM(nil, c, o.ldc, o.a, o.lda, s.m, b, o.bias) // warm the scratch pool
 		if n := testing.AllocsPerRun(20, func() { kn.GEMM(nil, c, o.ldc, o.a, o.lda, s.m, b, o.bias) }); n != 0 {
 			t.Errorf("fp32 %s: %v allocations per call", kn.Name, n)
 		}
 	}
-	for _, kn := range I8Kernels() {
+	for _, kn := range i8Kernels() {
 		b := kn.Pack(o.w8, Transposed(s.k), s.k, s.n, o.sb)
 		kn.GEMM(nil, c, o.ldc, o.a8, o.lda, o.sa, s.m, b, o.bias)
 		if n := testing.AllocsPerRun(20, func() { kn.GEMM(nil, c, o.ldc, o.a8, o.lda, o.sa, s.m, b, o.bias) }); n != 0 {

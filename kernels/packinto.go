@@ -12,13 +12,14 @@ func (kn *F32Kernel) PackInto(p *PackedF32, src []float32, s Strides, k, n int) 
 		packInto(p.Data, l, src, s, k, n, func(x float32) float32 { return x })
 		return
 	}
-	packPanelsF32(p.Data, l.NR, src, s, k, n)
+	packPanelsF32(p.Data, l.NR, src, s, k, n, kn.set.ops.Transpose8x8)
 }
 
 // packPanelsF32 is packInto for KG = 1 (element (k, j) of panel p at
 // p*K*NR + k*NR + j%NR), writing every element, padding included, once:
-// a row-major source copies NR-wide runs, a transposed one scatters rows.
-func packPanelsF32(dst []float32, nr int, src []float32, s Strides, k, n int) {
+// a row-major source copies NR-wide runs, a transposed one scatters rows,
+// 8×8 blocks at a time through transpose.
+func packPanelsF32(dst []float32, nr int, src []float32, s Strides, k, n int, transpose func(dst []float32, ldd int, src []float32, lds int)) {
 	for j0 := 0; j0 < n; j0 += nr {
 		panel := dst[j0*k : (j0+nr)*k]
 		cols := min(nr, n-j0)
@@ -38,7 +39,7 @@ func packPanelsF32(dst []float32, nr int, src []float32, s Strides, k, n int) {
 			for ; c0+8 <= cols; c0 += 8 {
 				col := src[(j0+c0)*s.N:]
 				for kk := 0; kk+8 <= k; kk += 8 {
-					transpose8x8(panel[kk*nr+c0:], nr, col[kk:], s.N)
+					transpose(panel[kk*nr+c0:], nr, col[kk:], s.N)
 				}
 				for kk := k / 8 * 8; kk < k; kk++ {
 					for c := range 8 {
@@ -71,11 +72,11 @@ func (kn *I8Kernel) PackInto(p *PackedI8, src []int8, s Strides, k, n int, scale
 	p.ColSums = resize(p.ColSums, n)
 	clear(p.Data)
 	clear(p.ColSums)
-	switch {
+	switch movers := &kn.set.ops; {
 	case s.K == 1:
-		packColumnsI8(p, src, s.N)
+		packColumnsI8(p, src, s.N, movers)
 	case s.N == 1:
-		packRowsI8(p, src, s.K)
+		packRowsI8(p, src, s.K, movers)
 	default:
 		packInto(p.Data, l, src, s, k, n, func(x int8) int8 { return x })
 		for j := range n {
@@ -94,10 +95,7 @@ func resize[T any](buf []T, n int) []T {
 	return buf[:n]
 }
 
-// transpose8x8 writes dst[i*ldd+j] = src[j*lds+i] for i, j < 8; the AVX
-// version replaces it where available (packinto_amd64.go).
-var transpose8x8 = transpose8x8Generic
-
+// transpose8x8Generic writes dst[i*ldd+j] = src[j*lds+i] for i, j < 8.
 func transpose8x8Generic(dst []float32, ldd int, src []float32, lds int) {
 	for i := range 8 {
 		for j := range 8 {
@@ -106,25 +104,17 @@ func transpose8x8Generic(dst []float32, ldd int, src []float32, lds int) {
 	}
 }
 
-// The byte movers of the int8 packers, replaced by SIMD versions where an
-// architecture installs them (packinto_amd64.go).
-var (
-	copyWords   = copyWordsGeneric
-	interleave4 = interleave4Generic
-	sumI8       = sumI8Generic
-	addI8       = addI8Generic
-)
-
 // packColumnsI8 packs a transposed source (column j is the K bytes at
-// src[j*ld:]): each column's k groups are runs of KG bytes in the layout.
-func packColumnsI8(p *PackedI8, src []int8, ld int) {
+// src[j*ld:]) with the set's movers m: each column's k groups are runs of
+// KG bytes in the layout.
+func packColumnsI8(p *PackedI8, src []int8, ld int, m *ops) {
 	l, k := p.Layout, p.K
 	kp, full := l.paddedK(k), k/l.KG*l.KG
 	for j := range p.N {
 		col := src[j*ld : j*ld+k]
 		dst := p.Data[(j/l.NR)*kp*l.NR+(j%l.NR)*l.KG:]
 		if l.KG == 4 {
-			copyWords(dst, l.NR*4, col[:full])
+			m.CopyWords(dst, l.NR*4, col[:full])
 		} else {
 			for g := 0; g < full; g += l.KG {
 				copy(dst[g*l.NR:g*l.NR+l.KG], col[g:g+l.KG])
@@ -133,14 +123,14 @@ func packColumnsI8(p *PackedI8, src []int8, ld int) {
 		if full < k {
 			copy(dst[full*l.NR:], col[full:])
 		}
-		p.ColSums[j] = sumI8(col)
+		p.ColSums[j] = m.SumI8(col)
 	}
 }
 
 // packRowsI8 packs a row-major source (row kk is the N bytes at
-// src[kk*ld:]): for KG = 4 each k group interleaves four rows, panel by
-// panel; otherwise byte by byte.
-func packRowsI8(p *PackedI8, src []int8, ld int) {
+// src[kk*ld:]) with the set's movers m: for KG = 4 each k group
+// interleaves four rows, panel by panel; otherwise byte by byte.
+func packRowsI8(p *PackedI8, src []int8, ld int, m *ops) {
 	l, k, n := p.Layout, p.K, p.N
 	kp, full := l.paddedK(k), 0
 	if l.KG == 4 {
@@ -151,7 +141,7 @@ func packRowsI8(p *PackedI8, src []int8, ld int) {
 		for j0 := 0; j0 < n; j0 += l.NR {
 			j1 := min(j0+l.NR, n)
 			dst := p.Data[(j0/l.NR)*kp*l.NR+kk*l.NR:]
-			interleave4(dst, row(kk)[j0:j1], row(kk + 1)[j0:j1], row(kk + 2)[j0:j1], row(kk + 3)[j0:j1])
+			m.Interleave4(dst, row(kk)[j0:j1], row(kk + 1)[j0:j1], row(kk + 2)[j0:j1], row(kk + 3)[j0:j1])
 		}
 	}
 	for kk := full; kk < k; kk++ {
@@ -163,7 +153,7 @@ func packRowsI8(p *PackedI8, src []int8, ld int) {
 		}
 	}
 	for kk := range k {
-		addI8(p.ColSums, row(kk))
+		m.AddI8(p.ColSums, row(kk))
 	}
 }
 

@@ -23,13 +23,6 @@ func sumI8AVX2(x *int8, n int) int32
 //go:noescape
 func addI8AVX2(sums *int32, x *int8, n int)
 
-func init() {
-	if hasAVX2() {
-		copyWords, interleave4, sumI8, addI8 = copyWordsAVX, interleave4Vec, sumI8Vec, addI8Vec
-		transpose8x8 = transpose8x8Vec
-	}
-}
-
 func transpose8x8Vec(dst []float32, ldd int, src []float32, lds int) {
 	_, _ = dst[7*ldd+7], src[7*lds+7]
 	transpose8x8AVX(&dst[0], ldd, &src[0], lds)

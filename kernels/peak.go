@@ -1,11 +1,29 @@
-//go:build !purego && (amd64 || arm64)
-
 package kernels
 
-import "time"
+import (
+	"runtime"
+	"sync"
+	"time"
 
-// peakProbe is one probe loop of peak_$GOARCH.s and the operations (a
-// multiply-add counts 2) that one of its iterations performs.
+	"github.com/albertq/albertq/internal/cputime"
+)
+
+// Peaks measures, once per process and single-threaded, the rate in GOPS (a
+// multiply-add counts as two operations) of a tight loop of each core SIMD
+// instruction the kernels rely on, keyed by probe name (see F32Kernel.Probe),
+// in thread CPU time where the OS reports it. Each probe runs for about 50
+// ms; the map is empty without assembly.
+func Peaks() map[string]float64 { return peaks() }
+
+var peaks = sync.OnceValue(func() map[string]float64 {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return measurePeaks()
+})
+
+// peakProbe is one probe loop of peak_$GOARCH.s (listed in peakProbes) and
+// the operations (a multiply-add counts 2) that one of its iterations
+// performs.
 type peakProbe struct {
 	name      string
 	available func() bool
@@ -13,9 +31,9 @@ type peakProbe struct {
 	ops       float64
 }
 
-// archPeaks runs every probe this CPU supports for about 50 ms and returns
-// its rate in GOPS. Under emulation (qemu) the numbers mean nothing.
-func archPeaks() map[string]float64 {
+// measurePeaks runs every probe this CPU supports for about 50 ms and
+// returns its rate in GOPS. Under emulation (qemu) the numbers mean nothing.
+func measurePeaks() map[string]float64 {
 	out := map[string]float64{}
 	for _, p := range peakProbes {
 		if p.available() {
@@ -30,18 +48,18 @@ func archPeaks() map[string]float64 {
 func measurePeak(run func(n int), ops float64) float64 {
 	n := 1 << 10
 	for {
-		sw := startStopwatch()
+		sw := cputime.Start()
 		run(n)
-		if sw.elapsed() >= 10*time.Millisecond {
+		if sw.Elapsed() >= 10*time.Millisecond {
 			break
 		}
 		n *= 2
 	}
 	best := 0.0
 	for range 3 {
-		sw := startStopwatch()
+		sw := cputime.Start()
 		run(n)
-		best = max(best, float64(n)*ops/float64(max(sw.elapsed(), time.Nanosecond).Nanoseconds()))
+		best = max(best, float64(n)*ops/float64(max(sw.Elapsed(), time.Nanosecond).Nanoseconds()))
 	}
 	return best
 }

@@ -1,149 +1,233 @@
 package kernels
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"slices"
+	"reflect"
 	"strings"
 	"sync"
 )
 
-// The implementations of each kind, best first; the generic one is last and
-// always available. The per-architecture files supply the rest.
+// A tier is one class of CPU features and what albertq implements for it:
+// one entry in the table of tiers (see the package doc).
+type tier struct {
+	name string
+	// available reports whether this CPU (and OS) has the features the tier
+	// adds; its fallbacks check their own.
+	available func() bool
+	// fallback names the tier that supplies every op this one leaves nil;
+	// empty only for generic, which implements them all.
+	fallback string
+	ops      ops
+}
+
+// ops is one implementation of each operation. In a tier's table a nil field
+// is an op the tier leaves to its fallback; in a Set every field is set. The
+// op tag names the op in Set.Impls (and so in `albertq info --json`).
+//
+// The ops that take a *Set (QuantizeRows, SoftmaxQuantize) are made of
+// other ops: their generic versions call those through the set, so a tier
+// that speeds up a step speeds them up too.
+type ops struct {
+	// The GEMMs, each with the layout its B is packed in.
+	F32 *F32Kernel `op:"fp32"`
+	F16 *F16Kernel `op:"fp16"`
+	I8  *I8Kernel  `op:"int8"`
+
+	// Row quantization: Set.QuantizeRow, QuantizeRows, QuantizeRowScaled,
+	// ColumnPeaks.
+	MaxAbs         func(x []float32) float32                                        `op:"maxAbs"`
+	Quantize       func(dst []int8, src []float32, inv float32)                     `op:"quantize"`
+	QuantizeRows   func(s *Set, dst []int8, scales, src []float32, ld, rows, w int) `op:"quantizeRows"`
+	QuantizeScaled func(dst []int8, src, inv []float32)                             `op:"quantizeScaled"`
+	ColumnPeaks    func(peaks, x []float32)                                         `op:"columnPeaks"`
+
+	// Softmax: Set.Softmax, SoftmaxNumerators, SoftmaxQuantize.
+	Max             func(x []float32) float32                                             `op:"max"`
+	ExpScaleSum     func(x []float32, scale, shift float32) float32                       `op:"expScaleSum"`
+	Multiply        func(x []float32, by float32)                                         `op:"multiply"`
+	SoftmaxQuantize func(s *Set, q []int8, sums, x []float32, rows, w int, scale float32) `op:"softmaxQuantize"`
+
+	GELUTanh func(x []float32) `op:"geluTanh"`
+
+	// LayerNorm: Set.LayerNorm.
+	AddSum    func(x, resid []float32) float32                  `op:"addSum"`
+	SqDevSum  func(x []float32, mean float32) float32           `op:"sqDevSum"`
+	Normalize func(x, gamma, beta []float32, mean, inv float32) `op:"normalize"`
+
+	// The packers' movers: F32Kernel.PackInto and I8Kernel.PackInto.
+	Transpose8x8 func(dst []float32, ldd int, src []float32, lds int) `op:"transpose8x8"`
+	CopyWords    func(dst []int8, stride int, src []int8)             `op:"copyWords"`
+	Interleave4  func(dst, r0, r1, r2, r3 []int8)                     `op:"interleave4"`
+	SumI8        func(x []int8) int32                                 `op:"sumI8"`
+	AddI8        func(sums []int32, x []int8)                         `op:"addI8"`
+}
+
+// tiers lists every tier of this build, best first; sets holds each
+// resolved, in the same order.
 var (
-	f32Kernels = append(archF32Kernels(), genericF32)
-	f16Kernels = append(archF16Kernels(), genericF16)
-	i8Kernels  = append(archI8Kernels(), genericI8)
+	tiers = append(archTiers(), genericTier)
+	sets  = resolveAll(tiers)
 )
 
-// Set is the kernel chosen for each kind.
+// A Set is a tier resolved through its fallbacks: an implementation of every
+// op. Its methods are the vector work between the GEMMs; its kernels pack
+// with the set's movers. A Set is immutable and safe for concurrent use.
 type Set struct {
-	F32 *F32Kernel
-	F16 *F16Kernel
-	I8  *I8Kernel
+	Name string // the tier's name
+	F32  *F32Kernel
+	F16  *F16Kernel
+	I8   *I8Kernel
+
+	ops   ops
+	from  []string // from[i]: the tier that supplies ops field i
+	chain []*tier  // the tier and its fallbacks
 }
 
-type implementation interface{ impl() *Impl }
+// Impl is one op of a set and the tier that supplies it.
+type Impl struct {
+	Op, Tier string
+}
 
-// F32Kernels lists the fp32 implementations this CPU can run, best first.
-func F32Kernels() []*F32Kernel { return available(f32Kernels) }
-
-// F16Kernels lists the fp16 implementations this CPU can run, best first.
-func F16Kernels() []*F16Kernel { return available(f16Kernels) }
-
-// I8Kernels lists the int8 implementations this CPU can run, best first.
-func I8Kernels() []*I8Kernel { return available(i8Kernels) }
-
-func available[K implementation](all []K) []K {
-	var out []K
-	for _, k := range all {
-		if k.impl().Available() {
-			out = append(out, k)
-		}
+// Impls lists every op of the set with the tier that supplies it, GEMMs
+// first ("int8", "fp16", "fp32").
+func (s *Set) Impls() []Impl {
+	out := make([]Impl, len(s.from))
+	t := reflect.TypeFor[ops]()
+	for i, tier := range s.from {
+		out[i] = Impl{Op: t.Field(i).Tag.Get("op"), Tier: tier}
 	}
 	return out
 }
 
-// Best is the fastest available kernel of each kind.
-func Best() Set {
-	return Set{F32: F32Kernels()[0], F16: F16Kernels()[0], I8: I8Kernels()[0]}
+// Available reports whether this CPU can run every tier of the set.
+func (s *Set) Available() bool {
+	for _, t := range s.chain {
+		if !t.available() {
+			return false
+		}
+	}
+	return true
 }
 
-// Names lists every implementation name of every kind, available or not.
-func Names() []string {
-	return sortedNames(impls(f32Kernels), impls(f16Kernels), impls(i8Kernels))
-}
-
-func impls[K implementation](all []K) []*Impl {
-	out := make([]*Impl, len(all))
-	for i, k := range all {
-		out[i] = k.impl()
+// resolveAll resolves every tier of all, failing loudly on a broken table (a
+// fallback that does not exist, or an op no tier on a chain supplies).
+func resolveAll(all []*tier) []*Set {
+	byName := map[string]*tier{}
+	for _, t := range all {
+		byName[t.name] = t
+	}
+	out := make([]*Set, len(all))
+	for i, t := range all {
+		s, err := resolve(t, byName)
+		if err != nil {
+			panic(err)
+		}
+		out[i] = s
 	}
 	return out
 }
 
-// AvailableNames lists the names this CPU can run, of any kind: the values
-// ALBERTQ_KERNELS accepts here.
-func AvailableNames() []string {
-	return sortedNames(impls(F32Kernels()), impls(F16Kernels()), impls(I8Kernels()))
-}
-
-// sortedNames is the sorted set of the implementations' names.
-func sortedNames(lists ...[]*Impl) []string {
-	var names []string
-	for _, list := range lists {
-		for _, i := range list {
-			names = append(names, i.Name)
+// resolve fills each op of t's set from the first tier on its fallback
+// chain that implements it, then binds the set's kernels to it.
+func resolve(t *tier, byName map[string]*tier) (*Set, error) {
+	s := &Set{Name: t.name}
+	for c := t; c != nil; c = byName[c.fallback] {
+		s.chain = append(s.chain, c)
+		if c.fallback != "" && byName[c.fallback] == nil {
+			return nil, fmt.Errorf("kernels: tier %s falls back to unknown tier %q", c.name, c.fallback)
+		}
+		if len(s.chain) > len(byName) {
+			return nil, fmt.Errorf("kernels: tier %s's fallbacks form a loop", t.name)
 		}
 	}
-	slices.Sort(names)
-	return slices.Compact(names)
-}
-
-// Select forces the implementation called name for every kind that has one;
-// the other kinds keep their best. An unknown name, or one this CPU cannot
-// run, is an error. The empty name selects Best().
-func Select(name string) (Set, error) {
-	s := Best()
-	if name == "" {
-		return s, nil
+	dst := reflect.ValueOf(&s.ops).Elem()
+	s.from = make([]string, dst.NumField())
+	for i := range dst.NumField() {
+		for _, c := range s.chain {
+			if impl := reflect.ValueOf(c.ops).Field(i); !impl.IsNil() {
+				dst.Field(i).Set(impl)
+				s.from[i] = c.name
+				break
+			}
+		}
+		if s.from[i] == "" {
+			return nil, fmt.Errorf("kernels: no tier on %s's chain implements %s", t.name, dst.Type().Field(i).Name)
+		}
 	}
-	f32, ok1, err1 := named(f32Kernels, name)
-	f16, ok2, err2 := named(f16Kernels, name)
-	i8, ok3, err3 := named(i8Kernels, name)
-	if err := errors.Join(err1, err2, err3); err != nil {
-		return Set{}, err
-	}
-	if !ok1 && !ok2 && !ok3 {
-		return Set{}, fmt.Errorf("kernels: unknown kernel %q (known: %s)", name, strings.Join(Names(), ", "))
-	}
-	if ok1 {
-		s.F32 = f32
-	}
-	if ok2 {
-		s.F16 = f16
-	}
-	if ok3 {
-		s.I8 = i8
-	}
+	f32, f16, i8 := *s.ops.F32, *s.ops.F16, *s.ops.I8
+	f32.Name, f32.set = s.source("fp32"), s
+	f16.Name = s.source("fp16")
+	i8.Name, i8.set = s.source("int8"), s
+	s.F32, s.F16, s.I8 = &f32, &f16, &i8
 	return s, nil
 }
 
-// named finds the implementation called name, failing if this CPU lacks it.
-func named[K implementation](all []K, name string) (K, bool, error) {
-	var zero K
-	for _, k := range all {
-		if i := k.impl(); i.Name == name {
-			if !i.Available() {
-				return zero, false, fmt.Errorf("kernels: %q is not available on this CPU", name)
-			}
-			return k, true, nil
+// source is the tier that supplies the named op.
+func (s *Set) source(op string) string {
+	for _, impl := range s.Impls() {
+		if impl.Op == op {
+			return impl.Tier
 		}
 	}
-	return zero, false, nil
+	panic("kernels: no op " + op)
 }
 
-// EnvVar names the environment variable that forces a kernel.
+// tierNames lists the name of every tier of this build, best first, whether
+// this CPU can run it or not.
+func tierNames() []string {
+	names := make([]string, len(sets))
+	for i, s := range sets {
+		names[i] = s.Name
+	}
+	return names
+}
+
+// Available lists the sets this CPU can run, best first (generic last).
+func Available() []*Set {
+	var out []*Set
+	for _, s := range sets {
+		if s.Available() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Best is the best set this CPU can run.
+func Best() *Set { return Available()[0] }
+
+// Select returns the set of the tier called name; the empty name selects
+// Best(). An unknown name, or a tier this CPU cannot run, is an error.
+func Select(name string) (*Set, error) {
+	if name == "" {
+		return Best(), nil
+	}
+	for _, s := range sets {
+		if s.Name == name {
+			if !s.Available() {
+				return nil, fmt.Errorf("kernels: %q is not available on this CPU (features: %s)", name, strings.Join(Features(), " "))
+			}
+			return s, nil
+		}
+	}
+	return nil, fmt.Errorf("kernels: unknown kernel set %q (known: %s)", name, strings.Join(tierNames(), ", "))
+}
+
+// EnvVar names the environment variable that forces a set.
 const EnvVar = "ALBERTQ_KERNELS"
 
-var (
-	defaultOnce sync.Once
-	defaultSet  Set
-	defaultErr  error
-)
+// Default is Select(os.Getenv(EnvVar)), computed once: the set the engine
+// uses unless told otherwise.
+func Default() (*Set, error) { return defaultSet() }
 
-// Default is Select(os.Getenv(EnvVar)), computed once: the kernels the
-// engine uses unless told otherwise.
-func Default() (Set, error) {
-	defaultOnce.Do(func() {
-		defaultSet, defaultErr = Select(os.Getenv(EnvVar))
-		if defaultErr != nil {
-			defaultErr = fmt.Errorf("%s=%s: %w", EnvVar, os.Getenv(EnvVar), defaultErr)
-		}
-	})
-	return defaultSet, defaultErr
-}
+var defaultSet = sync.OnceValues(func() (*Set, error) {
+	s, err := Select(os.Getenv(EnvVar))
+	if err != nil {
+		err = fmt.Errorf("%s=%s: %w", EnvVar, os.Getenv(EnvVar), err)
+	}
+	return s, err
+})
 
 // Features lists the CPU features that matter to the kernels and that this
 // CPU (and OS) supports, e.g. "AVX2", "AVX512VNNI", "ASIMDDP", "I8MM".

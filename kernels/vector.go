@@ -7,87 +7,69 @@ import (
 )
 
 // The vector work between the GEMMs: row quantization, softmax, GELU and
-// LayerNorm sums. Each exported function calls an implementation chosen at
-// init (SIMD where vector_<arch>.go installs one, else the pure-Go twin
-// below), so the forward pass needs no per-architecture code.
-
-var (
-	maxAbs       = maxAbsGeneric
-	quantizeInto = quantizeGeneric
-	expScaleSum  = expScaleSumGeneric
-	geluTanh     = geluTanhGeneric
-	scaleBy      = scaleGeneric
-	addSum       = addSumGeneric
-	sqDevSum     = sqDevSumGeneric
-	normalize    = normalizeGeneric
-	maxOf        = maxGeneric
-
-	quantizeRows    = quantizeRowsGeneric
-	softmaxQuantize = softmaxQuantizeGeneric
-	quantizeScaled  = quantizeScaledGeneric
-	columnPeaks     = columnPeaksGeneric
-)
+// LayerNorm, as methods of a Set made of its ops, and the ops' pure-Go
+// versions (the generic tier's).
 
 // QuantizeRow writes src as symmetric int8 into dst (q = round(x·127/max|x|),
 // in [-127, 127]) and returns the scale max|x|/127 that maps q back to x. A
 // row of zeros gets scale 0 and zeros.
-func QuantizeRow(dst []int8, src []float32) float32 {
-	peak := maxAbs(src)
+func (s *Set) QuantizeRow(dst []int8, src []float32) float32 {
+	peak := s.ops.MaxAbs(src)
 	if peak == 0 {
 		clear(dst[:len(src)])
 		return 0
 	}
-	QuantizeRowWithScale(dst, src, peak/127)
+	s.QuantizeRowWithScale(dst, src, peak/127)
 	return peak / 127
 }
 
 // QuantizeRows is QuantizeRow on each of rows rows of width w, row r at
 // src[r*ld:], into dst[r*w:] with its scale in scales[r]: one call for the
 // many short rows of attention's queries and keys.
-func QuantizeRows(dst []int8, scales, src []float32, ld, rows, w int) {
-	quantizeRows(dst, scales, src, ld, rows, w)
+func (s *Set) QuantizeRows(dst []int8, scales, src []float32, ld, rows, w int) {
+	s.ops.QuantizeRows(s, dst, scales, src, ld, rows, w)
 }
 
 // quantizeRowsGeneric is QuantizeRows row by row.
-func quantizeRowsGeneric(dst []int8, scales, src []float32, ld, rows, w int) {
+func quantizeRowsGeneric(s *Set, dst []int8, scales, src []float32, ld, rows, w int) {
 	for r := range rows {
-		scales[r] = QuantizeRow(dst[r*w:(r+1)*w], src[r*ld:r*ld+w])
+		scales[r] = s.QuantizeRow(dst[r*w:(r+1)*w], src[r*ld:r*ld+w])
 	}
 }
 
 // QuantizeRowWithScale writes round(x/scale) (to nearest, ties to even)
 // clamped to [-127, 127] (a static, calibrated scale may be exceeded);
 // scale must be > 0.
-func QuantizeRowWithScale(dst []int8, src []float32, scale float32) {
-	quantizeInto(dst[:len(src)], src, 1/scale)
+func (s *Set) QuantizeRowWithScale(dst []int8, src []float32, scale float32) {
+	s.ops.Quantize(dst[:len(src)], src, 1/scale)
 }
 
 // ColumnPeaks sets peaks[c] = max(peaks[c], |x[c]|) for every c of peaks:
 // run on each row of a matrix (peaks zeroed first), it leaves each column's
 // largest magnitude, for QuantizeRowScaled.
-func ColumnPeaks(peaks, x []float32) { columnPeaks(peaks, x[:len(peaks)]) }
+func (s *Set) ColumnPeaks(peaks, x []float32) { s.ops.ColumnPeaks(peaks, x[:len(peaks)]) }
 
 // QuantizeRowScaled writes round(x[c]·inv[c]) (to nearest, ties to even)
 // clamped to [-127, 127]: a row of a matrix quantized with one scale per
 // column, inv[c] = 1/scale[c].
-func QuantizeRowScaled(dst []int8, x, inv []float32) {
-	quantizeScaled(dst[:len(x)], x, inv[:len(x)])
+func (s *Set) QuantizeRowScaled(dst []int8, x, inv []float32) {
+	s.ops.QuantizeScaled(dst[:len(x)], x, inv[:len(x)])
 }
 
 // Softmax turns row into softmax(scale·row) in place.
-func Softmax(row []float32, scale float32) {
+func (s *Set) Softmax(row []float32, scale float32) {
 	if len(row) == 0 {
 		return
 	}
-	scaleBy(row, 1/SoftmaxNumerators(row, scale))
+	s.ops.Multiply(row, 1/s.SoftmaxNumerators(row, scale))
 }
 
 // SoftmaxNumerators sets row[i] = exp(scale·(row[i] - max(row))) and returns
 // their sum: softmax without the division, for a caller that divides
 // something smaller (attention divides each context row instead of each
 // row of scores). The row must not be empty.
-func SoftmaxNumerators(row []float32, scale float32) float32 {
-	return expScaleSum(row, scale, maxOf(row)*scale)
+func (s *Set) SoftmaxNumerators(row []float32, scale float32) float32 {
+	return s.ops.ExpScaleSum(row, scale, s.ops.Max(row)*scale)
 }
 
 // SoftmaxQuantize is SoftmaxNumerators on each of rows rows of x (width w)
@@ -96,38 +78,33 @@ func SoftmaxNumerators(row []float32, scale float32) float32 {
 // the numerators. It feeds attention's probabilities to the int8 kernel
 // without a float pass between where it can (AVX-512); x is scratch, its
 // contents afterwards unspecified.
-func SoftmaxQuantize(q []int8, sums, x []float32, rows, w int, scale float32) {
-	softmaxQuantize(q, sums, x, rows, w, scale)
+func (s *Set) SoftmaxQuantize(q []int8, sums, x []float32, rows, w int, scale float32) {
+	s.ops.SoftmaxQuantize(s, q, sums, x, rows, w, scale)
 }
 
-// softmaxQuantizeGeneric is SoftmaxQuantize in pure Go.
-func softmaxQuantizeGeneric(q []int8, sums, x []float32, rows, w int, scale float32) {
+// softmaxQuantizeGeneric is SoftmaxQuantize row by row: the numerators over
+// x, then quantized.
+func softmaxQuantizeGeneric(s *Set, q []int8, sums, x []float32, rows, w int, scale float32) {
 	for r := range rows {
 		row := x[r*w : (r+1)*w]
-		shift := maxOf(row) * scale
-		var sum float32
-		for j, v := range row {
-			e := exp32(v*scale - shift)
-			sum += e
-			q[r*w+j] = q8.Round(float64(127 * e))
-		}
-		sums[r] = sum
+		sums[r] = s.SoftmaxNumerators(row, scale)
+		s.ops.Quantize(q[r*w:(r+1)*w], row, 127)
 	}
 }
 
-// Scale multiplies x by s in place.
-func Scale(x []float32, s float32) { scaleBy(x, s) }
+// Multiply multiplies x by the factor by in place.
+func (s *Set) Multiply(x []float32, by float32) { s.ops.Multiply(x, by) }
 
 // GELUTanh applies gelu_new, 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), in
 // place, computed as x·sigmoid(2u) = x / (1 + exp(-2u)) with a float32 exp
 // (relative error a few ulp, and no cancellation for negative x).
-func GELUTanh(x []float32) { geluTanh(x) }
+func (s *Set) GELUTanh(x []float32) { s.ops.GELUTanh(x) }
 
 // LayerNorm sets x = (x + resid - mean)/√(var + eps)·gamma + beta over the
 // row x, mean and variance taken of x + resid (post-LN's residual add and
 // norm in one pass over the row while it is in cache); resid may be nil.
-// Sums are float32 in eight lanes, two-pass for the variance.
-func LayerNorm(x, resid, gamma, beta []float32, eps float32) {
+// Sums are float32 in 32 lanes, two-pass for the variance.
+func (s *Set) LayerNorm(x, resid, gamma, beta []float32, eps float32) {
 	n := len(x)
 	if n == 0 {
 		return
@@ -136,10 +113,10 @@ func LayerNorm(x, resid, gamma, beta []float32, eps float32) {
 		resid = resid[:n]
 	}
 	gamma, beta = gamma[:n], beta[:n]
-	mean := addSum(x, resid) / float32(n)
-	variance := sqDevSum(x, mean) / float32(n)
+	mean := s.ops.AddSum(x, resid) / float32(n)
+	variance := s.ops.SqDevSum(x, mean) / float32(n)
 	inv := float32(1 / math.Sqrt(float64(variance+eps)))
-	normalize(x, gamma, beta, mean, inv)
+	s.ops.Normalize(x, gamma, beta, mean, inv)
 }
 
 // addSumGeneric adds resid (if not nil) into x and returns the sum of x,
@@ -243,10 +220,10 @@ func geluTanhGeneric(x []float32) {
 	}
 }
 
-// scaleGeneric multiplies x by s.
-func scaleGeneric(x []float32, s float32) {
+// multiplyGeneric multiplies x by the factor by.
+func multiplyGeneric(x []float32, by float32) {
 	for i := range x {
-		x[i] *= s
+		x[i] *= by
 	}
 }
 

@@ -24,7 +24,7 @@ func expScaleSumAVX2(x *float32, n int, scale, shift float32) float32
 func geluTanhAVX2(x *float32, n int)
 
 //go:noescape
-func scaleAVX2(x *float32, n int, s float32)
+func multiplyAVX2(x *float32, n int, by float32)
 
 //go:noescape
 func maxAVX2(x *float32, n int) float32
@@ -56,20 +56,6 @@ func softmaxQuantizeAVX512(q *int8, sums, x *float32, rows, w int, scale float32
 //go:noescape
 func quantizeRowsAVX512(dst *int8, scales, src *float32, ld, rows, w int)
 
-func init() {
-	if hasAVX2() {
-		maxAbs, quantizeInto, expScaleSum, geluTanh, scaleBy = maxAbsAVX, quantizeAVX, expScaleSumAVX, geluTanhAVX, scaleAVX
-		maxOf, addSum, sqDevSum, normalize = maxAVX, addSumAVX, sqDevSumAVX, normalizeAVX
-		quantizeScaled, columnPeaks = quantizeScaledAVX, columnPeaksAVX
-		softmaxQuantize = softmaxQuantizeAVX
-	}
-	if hasAVX512() {
-		expScaleSum, geluTanh = expScaleSumZmm, geluTanhZmm
-		maxAbs, quantizeInto, quantizeRows = maxAbsZmm, quantizeZmm, quantizeRowsZmm
-		softmaxQuantize = softmaxQuantizeZmm
-	}
-}
-
 // The AVX-512 wrappers run whole multiples of 16, then the AVX2 path.
 
 func geluTanhZmm(x []float32) {
@@ -82,30 +68,20 @@ func geluTanhZmm(x []float32) {
 
 // quantizeRowsZmm takes rows whose width is a multiple of 16 in one call,
 // others row by row.
-func quantizeRowsZmm(dst []int8, scales, src []float32, ld, rows, w int) {
+func quantizeRowsZmm(s *Set, dst []int8, scales, src []float32, ld, rows, w int) {
 	if w%16 != 0 || rows == 0 {
-		quantizeRowsGeneric(dst, scales, src, ld, rows, w)
+		quantizeRowsGeneric(s, dst, scales, src, ld, rows, w)
 		return
 	}
 	_, _, _ = dst[rows*w-1], scales[rows-1], src[(rows-1)*ld+w-1]
 	quantizeRowsAVX512(&dst[0], &scales[0], &src[0], ld, rows, w)
 }
 
-// softmaxQuantizeAVX is SoftmaxQuantize from the AVX2 row functions: the
-// numerators over x, then quantized.
-func softmaxQuantizeAVX(q []int8, sums, x []float32, rows, w int, scale float32) {
-	for r := range rows {
-		row := x[r*w : (r+1)*w]
-		sums[r] = expScaleSum(row, scale, maxOf(row)*scale)
-		quantizeInto(q[r*w:(r+1)*w], row, 127)
-	}
-}
-
 // softmaxQuantizeZmm takes rows whose width is a multiple of 16 in one
 // call, others row by row.
-func softmaxQuantizeZmm(q []int8, sums, x []float32, rows, w int, scale float32) {
+func softmaxQuantizeZmm(s *Set, q []int8, sums, x []float32, rows, w int, scale float32) {
 	if w%16 != 0 || rows == 0 {
-		softmaxQuantizeGeneric(q, sums, x, rows, w, scale)
+		softmaxQuantizeGeneric(s, q, sums, x, rows, w, scale)
 		return
 	}
 	_, _, _ = q[rows*w-1], sums[rows-1], x[rows*w-1]
@@ -175,12 +151,12 @@ func geluTanhAVX(x []float32) {
 	geluTanhGeneric(x[n:])
 }
 
-func scaleAVX(x []float32, s float32) {
+func multiplyAVX(x []float32, by float32) {
 	n := whole(len(x))
 	if n > 0 {
-		scaleAVX2(&x[0], n, s)
+		multiplyAVX2(&x[0], n, by)
 	}
-	scaleGeneric(x[n:], s)
+	multiplyGeneric(x[n:], by)
 }
 
 func maxAVX(x []float32) float32 {

@@ -268,17 +268,17 @@ gelu_loop:
 	VZEROUPPER
 	RET
 
-// func scaleAVX2(x *float32, n int, s float32)
-TEXT ·scaleAVX2(SB), NOSPLIT, $0-20
+// func multiplyAVX2(x *float32, n int, by float32)
+TEXT ·multiplyAVX2(SB), NOSPLIT, $0-20
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
-	VBROADCASTSS s+16(FP), Y1
-scale_loop:
+	VBROADCASTSS by+16(FP), Y1
+multiply_loop:
 	VMULPS (SI), Y1, Y0
 	VMOVUPS Y0, (SI)
 	ADDQ $32, SI
 	SUBQ $8, CX
-	JNZ scale_loop
+	JNZ multiply_loop
 	VZEROUPPER
 	RET
 

@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// The vector functions are checked on every length from 0 to 40 (the SIMD
-// bodies and the Go tails) and against float64 maths, the SIMD version
-// against its Go twin, with guard elements after the slice that must stay.
+// The vector functions of every available set are checked on every length
+// from 0 to 40 (the SIMD bodies and the Go tails) against float64 maths and
+// against the generic set, with guard elements after the slice that must
+// stay.
 
 const guard = 12345.5
 
@@ -33,6 +34,16 @@ func checkGuard(t *testing.T, x []float32, n int) {
 	}
 }
 
+// forEachSet runs test as a subtest for every set this CPU can run.
+func forEachSet(t *testing.T, test func(t *testing.T, s *Set)) {
+	for _, s := range Available() {
+		t.Run(s.Name, func(t *testing.T) { test(t, s) })
+	}
+}
+
+// genericSet is the generic tier's set, the reference.
+func genericSet() *Set { return sets[len(sets)-1] }
+
 func relErr(got, want float64) float64 {
 	return math.Abs(got-want) / max(math.Abs(want), 1e-30)
 }
@@ -46,193 +57,122 @@ func TestExp32(t *testing.T) {
 }
 
 func TestGELUTanh(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	for n := range 41 {
-		x := randomRow(rng, n, 12)
-		want := make([]float64, n)
-		for i, v := range x[:n] {
-			f := float64(v)
-			want[i] = 0.5 * f * (1 + math.Tanh(0.7978845608028654*(f+0.044715*f*f*f)))
-		}
-		twin := append([]float32(nil), x...)
-		GELUTanh(x[:n])
-		geluTanhGeneric(twin[:n])
-		checkGuard(t, x, n)
-		for i := range n {
-			if e := math.Abs(float64(x[i]) - want[i]); e > 1e-6*max(math.Abs(want[i]), 1e-3) {
-				t.Fatalf("n=%d: gelu(%v) = %v, want %v", n, twin[i], x[i], want[i])
+	forEachSet(t, func(t *testing.T, s *Set) {
+		rng := rand.New(rand.NewPCG(1, 2))
+		for n := range 41 {
+			x := randomRow(rng, n, 12)
+			want := make([]float64, n)
+			for i, v := range x[:n] {
+				f := float64(v)
+				want[i] = 0.5 * f * (1 + math.Tanh(0.7978845608028654*(f+0.044715*f*f*f)))
 			}
-			// The twins round the exponent's argument differently (FMA), and
-			// exp amplifies that by the argument's size: a few 1e-6.
-			if e := relErr(float64(x[i]), float64(twin[i])); e > 4e-6 && math.Abs(float64(x[i]-twin[i])) > 1e-12 {
-				t.Fatalf("n=%d: SIMD %v, Go twin %v", n, x[i], twin[i])
+			twin := append([]float32(nil), x...)
+			s.GELUTanh(x[:n])
+			genericSet().GELUTanh(twin[:n])
+			checkGuard(t, x, n)
+			for i := range n {
+				if e := math.Abs(float64(x[i]) - want[i]); e > 1e-6*max(math.Abs(want[i]), 1e-3) {
+					t.Fatalf("n=%d: gelu(%v) = %v, want %v", n, twin[i], x[i], want[i])
+				}
+				// The twins round the exponent's argument differently (FMA), and
+				// exp amplifies that by the argument's size: a few 1e-6.
+				if e := relErr(float64(x[i]), float64(twin[i])); e > 4e-6 && math.Abs(float64(x[i]-twin[i])) > 1e-12 {
+					t.Fatalf("n=%d: %v, generic %v", n, x[i], twin[i])
+				}
 			}
 		}
-	}
+	})
 }
 
 func TestSoftmax(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	for n := 1; n <= 40; n++ {
-		x := randomRow(rng, n, 30)
-		want := make([]float64, n)
-		peak, sum := math.Inf(-1), 0.0
-		for _, v := range x[:n] {
-			peak = max(peak, float64(v)*0.125)
-		}
-		for i, v := range x[:n] {
-			want[i] = math.Exp(float64(v)*0.125 - peak)
-			sum += want[i]
-		}
-		Softmax(x[:n], 0.125)
-		checkGuard(t, x, n)
-		for i := range n {
-			if e := math.Abs(float64(x[i]) - want[i]/sum); e > 1e-6 {
-				t.Fatalf("n=%d: softmax[%d] = %v, want %v", n, i, x[i], want[i]/sum)
+	forEachSet(t, func(t *testing.T, s *Set) {
+		rng := rand.New(rand.NewPCG(3, 4))
+		for n := 1; n <= 40; n++ {
+			x := randomRow(rng, n, 30)
+			want := make([]float64, n)
+			peak, sum := math.Inf(-1), 0.0
+			for _, v := range x[:n] {
+				peak = max(peak, float64(v)*0.125)
+			}
+			for i, v := range x[:n] {
+				want[i] = math.Exp(float64(v)*0.125 - peak)
+				sum += want[i]
+			}
+			s.Softmax(x[:n], 0.125)
+			checkGuard(t, x, n)
+			for i := range n {
+				if e := math.Abs(float64(x[i]) - want[i]/sum); e > 1e-6 {
+					t.Fatalf("n=%d: softmax[%d] = %v, want %v", n, i, x[i], want[i]/sum)
+				}
 			}
 		}
-	}
+	})
 }
 
 // SoftmaxQuantize must give each row's numerators as round(127·e) (to one
 // step, where the float exp and the exact one round differently) and their
-// sum, like its Go twin, for widths the SIMD version takes and others.
+// sum, like the generic set's, for widths the SIMD versions take and others.
 func TestSoftmaxQuantize(t *testing.T) {
-	rng := rand.New(rand.NewPCG(11, 12))
-	for _, w := range []int{16, 20, 48, 128} {
-		for _, rows := range []int{0, 1, 3} {
-			x := randomRow(rng, rows*w, 20)
-			q, twin := make([]int8, rows*w+4), make([]int8, rows*w)
-			sums, twinSums := make([]float32, rows+1), make([]float32, rows)
-			scratch := slices.Clone(x)
-			SoftmaxQuantize(q, sums, scratch, rows, w, 0.125)
-			checkGuard(t, scratch, rows*w)
-			softmaxQuantizeGeneric(twin, twinSums, x, rows, w, 0.125)
-			for r := range rows {
-				row := x[r*w : (r+1)*w]
-				peak := math.Inf(-1)
-				for _, v := range row {
-					peak = max(peak, float64(v)*0.125)
-				}
-				var sum float64
-				for j, v := range row {
-					e := math.Exp(float64(v)*0.125 - peak)
-					sum += e
-					for _, got := range []int8{q[r*w+j], twin[r*w+j]} {
-						if d := float64(got) - 127*e; math.Abs(d) > 0.5+1e-4 {
-							t.Fatalf("w=%d row %d: q[%d] = %d, want %.4f", w, r, j, got, 127*e)
+	forEachSet(t, func(t *testing.T, s *Set) {
+		rng := rand.New(rand.NewPCG(11, 12))
+		for _, w := range []int{16, 20, 48, 128} {
+			for _, rows := range []int{0, 1, 3} {
+				x := randomRow(rng, rows*w, 20)
+				q, twin := make([]int8, rows*w+4), make([]int8, rows*w)
+				sums, twinSums := make([]float32, rows+1), make([]float32, rows)
+				scratch := slices.Clone(x)
+				s.SoftmaxQuantize(q, sums, scratch, rows, w, 0.125)
+				checkGuard(t, scratch, rows*w)
+				genericSet().SoftmaxQuantize(twin, twinSums, slices.Clone(x), rows, w, 0.125)
+				for r := range rows {
+					row := x[r*w : (r+1)*w]
+					peak := math.Inf(-1)
+					for _, v := range row {
+						peak = max(peak, float64(v)*0.125)
+					}
+					var sum float64
+					for j, v := range row {
+						e := math.Exp(float64(v)*0.125 - peak)
+						sum += e
+						for _, got := range []int8{q[r*w+j], twin[r*w+j]} {
+							if d := float64(got) - 127*e; math.Abs(d) > 0.5+1e-4 {
+								t.Fatalf("w=%d row %d: q[%d] = %d, want %.4f", w, r, j, got, 127*e)
+							}
 						}
 					}
+					if relErr(float64(sums[r]), sum) > 1e-6 || relErr(float64(twinSums[r]), sum) > 1e-6 {
+						t.Fatalf("w=%d row %d: sum %v (generic %v), want %v", w, r, sums[r], twinSums[r], sum)
+					}
 				}
-				if relErr(float64(sums[r]), sum) > 1e-6 || relErr(float64(twinSums[r]), sum) > 1e-6 {
-					t.Fatalf("w=%d row %d: sum %v (Go twin %v), want %v", w, r, sums[r], twinSums[r], sum)
+				if sums[rows] != 0 || !slices.Equal(q[rows*w:], make([]int8, 4)) {
+					t.Fatalf("w=%d rows=%d: wrote past the last row", w, rows)
 				}
-			}
-			if sums[rows] != 0 || !slices.Equal(q[rows*w:], make([]int8, 4)) {
-				t.Fatalf("w=%d rows=%d: wrote past the last row", w, rows)
 			}
 		}
-	}
+	})
 }
 
 func TestQuantizeRow(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	for n := range 41 {
-		x := randomRow(rng, n, 3)
-		if n > 2 {
-			x[1] = 2.5 / 127 * 3 // a tie, rounded to even
-		}
-		dst := make([]int8, n+4)
-		twin := make([]int8, n)
-		scale := QuantizeRow(dst[:n], x[:n])
-		peak := maxAbsGeneric(x[:n])
-		if scale != peak/127 {
-			t.Fatalf("n=%d: scale %v, want %v", n, scale, peak/127)
-		}
-		if n > 0 && peak > 0 {
-			quantizeGeneric(twin, x[:n], 1/scale)
-		}
-		for i := range n {
-			if dst[i] != twin[i] {
-				t.Fatalf("n=%d: q[%d] = %d, Go twin %d (x=%v)", n, i, dst[i], twin[i], x[i])
+	forEachSet(t, func(t *testing.T, s *Set) {
+		rng := rand.New(rand.NewPCG(5, 6))
+		for n := range 41 {
+			x := randomRow(rng, n, 3)
+			if n > 2 {
+				x[1] = 2.5 / 127 * 3 // a tie, rounded to even
 			}
-		}
-		for _, g := range dst[n:] {
-			if g != 0 {
-				t.Fatalf("n=%d: wrote past the row", n)
+			dst := make([]int8, n+4)
+			twin := make([]int8, n)
+			scale := s.QuantizeRow(dst[:n], x[:n])
+			peak := maxAbsGeneric(x[:n])
+			if scale != peak/127 {
+				t.Fatalf("n=%d: scale %v, want %v", n, scale, peak/127)
 			}
-		}
-		// A static scale that the row exceeds saturates at ±127.
-		QuantizeRowWithScale(dst[:n], x[:n], 1e-3)
-		for i := range n {
-			if want := int8(max(-127, min(127, math.RoundToEven(float64(x[i]*1e3))))); dst[i] != want {
-				t.Fatalf("n=%d: saturated q[%d] = %d, want %d", n, i, dst[i], want)
+			if n > 0 && peak > 0 {
+				quantizeGeneric(twin, x[:n], 1/scale)
 			}
-		}
-	}
-}
-
-// QuantizeRows must equal QuantizeRow on every row, including zero rows,
-// for widths the SIMD version takes and widths it hands back, leaving the
-// bytes after the last row alone.
-func TestQuantizeRows(t *testing.T) {
-	rng := rand.New(rand.NewPCG(9, 10))
-	for _, w := range []int{1, 16, 20, 32, 64, 80} {
-		for _, rows := range []int{0, 1, 3, 8} {
-			ld := w + 5
-			src := randomRow(rng, rows*ld, 4)
-			if rows > 1 {
-				clear(src[ld : ld+w]) // a zero row
-			}
-			dst, scales := make([]int8, rows*w+4), make([]float32, rows+1)
-			QuantizeRows(dst, scales, src, ld, rows, w)
-			for r := range rows {
-				want := make([]int8, w)
-				scale := QuantizeRow(want, src[r*ld:r*ld+w])
-				if scales[r] != scale || !slices.Equal(dst[r*w:(r+1)*w], want) {
-					t.Fatalf("w=%d rows=%d: row %d scale %v %v, want %v %v", w, rows, r, scales[r], dst[r*w:(r+1)*w], scale, want)
-				}
-			}
-			if scales[rows] != 0 || !slices.Equal(dst[rows*w:], make([]int8, 4)) {
-				t.Fatalf("w=%d rows=%d: wrote past the last row", w, rows)
-			}
-		}
-	}
-}
-
-// ColumnPeaks and QuantizeRowScaled quantize a matrix column by column:
-// checked against their Go twins and against the definition, with ties and
-// saturation, on every row length up to 40.
-func TestQuantizeColumns(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	for n := range 41 {
-		rows := [][]float32{randomRow(rng, n, 3), randomRow(rng, n, 0.5), randomRow(rng, n, 9)}
-		peaks, twin := randomRow(rng, n, 0), make([]float32, n)
-		clear(peaks[:n])
-		for _, r := range rows {
-			ColumnPeaks(peaks[:n], r)
-			columnPeaksGeneric(twin, r[:n])
-		}
-		checkGuard(t, peaks, n)
-		inv := make([]float32, n+1)
-		for c := range n {
-			want := max(abs32(rows[0][c]), abs32(rows[1][c]), abs32(rows[2][c]))
-			if peaks[c] != want || twin[c] != want {
-				t.Fatalf("n=%d: peak[%d] = %v (Go twin %v), want %v", n, c, peaks[c], twin[c], want)
-			}
-			inv[c] = 127 / want * float32(c%3) // 0: a zero column; 2: saturates
-		}
-		if n > 2 {
-			rows[0][1], inv[1] = 2.5, 1 // a tie, rounded to even
-		}
-		for _, r := range rows {
-			dst, want := make([]int8, n+4), make([]int8, n)
-			QuantizeRowScaled(dst[:n], r[:n], inv[:n])
-			quantizeScaledGeneric(want, r[:n], inv[:n])
-			for c := range n {
-				def := int8(max(-127, min(127, math.RoundToEven(float64(r[c]*inv[c])))))
-				if dst[c] != want[c] || dst[c] != def {
-					t.Fatalf("n=%d: q[%d] = %d, Go twin %d, want %d", n, c, dst[c], want[c], def)
+			for i := range n {
+				if dst[i] != twin[i] {
+					t.Fatalf("n=%d: q[%d] = %d, generic %d (x=%v)", n, i, dst[i], twin[i], x[i])
 				}
 			}
 			for _, g := range dst[n:] {
@@ -240,40 +180,154 @@ func TestQuantizeColumns(t *testing.T) {
 					t.Fatalf("n=%d: wrote past the row", n)
 				}
 			}
+			// A static scale that the row exceeds saturates at ±127.
+			s.QuantizeRowWithScale(dst[:n], x[:n], 1e-3)
+			for i := range n {
+				if want := int8(max(-127, min(127, math.RoundToEven(float64(x[i]*1e3))))); dst[i] != want {
+					t.Fatalf("n=%d: saturated q[%d] = %d, want %d", n, i, dst[i], want)
+				}
+			}
 		}
-	}
+	})
+}
+
+// QuantizeRows must equal QuantizeRow on every row, including zero rows,
+// for widths the SIMD version takes and widths it hands back, leaving the
+// bytes after the last row alone.
+func TestQuantizeRows(t *testing.T) {
+	forEachSet(t, func(t *testing.T, s *Set) {
+		rng := rand.New(rand.NewPCG(9, 10))
+		for _, w := range []int{1, 16, 20, 32, 64, 80} {
+			for _, rows := range []int{0, 1, 3, 8} {
+				ld := w + 5
+				src := randomRow(rng, rows*ld, 4)
+				if rows > 1 {
+					clear(src[ld : ld+w]) // a zero row
+				}
+				dst, scales := make([]int8, rows*w+4), make([]float32, rows+1)
+				s.QuantizeRows(dst, scales, src, ld, rows, w)
+				for r := range rows {
+					want := make([]int8, w)
+					scale := s.QuantizeRow(want, src[r*ld:r*ld+w])
+					if scales[r] != scale || !slices.Equal(dst[r*w:(r+1)*w], want) {
+						t.Fatalf("w=%d rows=%d: row %d scale %v %v, want %v %v", w, rows, r, scales[r], dst[r*w:(r+1)*w], scale, want)
+					}
+				}
+				if scales[rows] != 0 || !slices.Equal(dst[rows*w:], make([]int8, 4)) {
+					t.Fatalf("w=%d rows=%d: wrote past the last row", w, rows)
+				}
+			}
+		}
+	})
+}
+
+// ColumnPeaks and QuantizeRowScaled quantize a matrix column by column:
+// checked against the generic set and against the definition, with ties
+// and saturation, on every row length up to 40.
+func TestQuantizeColumns(t *testing.T) {
+	forEachSet(t, func(t *testing.T, s *Set) {
+		rng := rand.New(rand.NewPCG(7, 8))
+		for n := range 41 {
+			rows := [][]float32{randomRow(rng, n, 3), randomRow(rng, n, 0.5), randomRow(rng, n, 9)}
+			peaks, twin := randomRow(rng, n, 0), make([]float32, n)
+			clear(peaks[:n])
+			for _, r := range rows {
+				s.ColumnPeaks(peaks[:n], r)
+				genericSet().ColumnPeaks(twin, r[:n])
+			}
+			checkGuard(t, peaks, n)
+			inv := make([]float32, n+1)
+			for c := range n {
+				want := max(abs32(rows[0][c]), abs32(rows[1][c]), abs32(rows[2][c]))
+				if peaks[c] != want || twin[c] != want {
+					t.Fatalf("n=%d: peak[%d] = %v (generic %v), want %v", n, c, peaks[c], twin[c], want)
+				}
+				inv[c] = 127 / want * float32(c%3) // 0: a zero column; 2: saturates
+			}
+			if n > 2 {
+				rows[0][1], inv[1] = 2.5, 1 // a tie, rounded to even
+			}
+			for _, r := range rows {
+				dst, want := make([]int8, n+4), make([]int8, n)
+				s.QuantizeRowScaled(dst[:n], r[:n], inv[:n])
+				genericSet().QuantizeRowScaled(want, r[:n], inv[:n])
+				for c := range n {
+					def := int8(max(-127, min(127, math.RoundToEven(float64(r[c]*inv[c])))))
+					if dst[c] != want[c] || dst[c] != def {
+						t.Fatalf("n=%d: q[%d] = %d, generic %d, want %d", n, c, dst[c], want[c], def)
+					}
+				}
+				for _, g := range dst[n:] {
+					if g != 0 {
+						t.Fatalf("n=%d: wrote past the row", n)
+					}
+				}
+			}
+		}
+	})
 }
 
 func TestLayerNorm(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	for n := 1; n <= 40; n++ {
-		for _, withResid := range []bool{false, true} {
-			x := randomRow(rng, n, 4)
-			resid, gamma, beta := randomRow(rng, n, 4), randomRow(rng, n, 2), randomRow(rng, n, 1)
-			sum := make([]float64, n)
-			var mean, variance float64
-			for i := range n {
-				sum[i] = float64(x[i])
-				if withResid {
-					sum[i] += float64(resid[i])
+	forEachSet(t, func(t *testing.T, s *Set) {
+		rng := rand.New(rand.NewPCG(7, 8))
+		for n := 1; n <= 40; n++ {
+			for _, withResid := range []bool{false, true} {
+				x := randomRow(rng, n, 4)
+				resid, gamma, beta := randomRow(rng, n, 4), randomRow(rng, n, 2), randomRow(rng, n, 1)
+				sum := make([]float64, n)
+				var mean, variance float64
+				for i := range n {
+					sum[i] = float64(x[i])
+					if withResid {
+						sum[i] += float64(resid[i])
+					}
+					mean += sum[i] / float64(n)
 				}
-				mean += sum[i] / float64(n)
-			}
-			for i := range n {
-				variance += (sum[i] - mean) * (sum[i] - mean) / float64(n)
-			}
-			r := resid[:n]
-			if !withResid {
-				r = nil
-			}
-			LayerNorm(x[:n], r, gamma[:n], beta[:n], 1e-12)
-			checkGuard(t, x, n)
-			for i := range n {
-				want := (sum[i]-mean)/math.Sqrt(variance+1e-12)*float64(gamma[i]) + float64(beta[i])
-				if e := math.Abs(float64(x[i]) - want); e > 1e-5 {
-					t.Fatalf("n=%d resid=%v: x[%d] = %v, want %v", n, withResid, i, x[i], want)
+				for i := range n {
+					variance += (sum[i] - mean) * (sum[i] - mean) / float64(n)
+				}
+				r := resid[:n]
+				if !withResid {
+					r = nil
+				}
+				s.LayerNorm(x[:n], r, gamma[:n], beta[:n], 1e-12)
+				checkGuard(t, x, n)
+				for i := range n {
+					want := (sum[i]-mean)/math.Sqrt(variance+1e-12)*float64(gamma[i]) + float64(beta[i])
+					if e := math.Abs(float64(x[i]) - want); e > 1e-5 {
+						t.Fatalf("n=%d resid=%v: x[%d] = %v, want %v", n, withResid, i, x[i], want)
+					}
 				}
 			}
 		}
-	}
+	})
+}
+
+// TestRowSumsMatchGeneric checks LayerNorm's and softmax's row reductions
+// against the generic set on every multiple of 8 up to 200 (the share that
+// SIMD versions take whole): AddSum exactly, as every set keeps the same 32
+// partial sums, SqDevSum to rounding (a fused multiply-add may round
+// once less), Max exactly.
+func TestRowSumsMatchGeneric(t *testing.T) {
+	generic := genericSet()
+	forEachSet(t, func(t *testing.T, s *Set) {
+		for n := 8; n <= 200; n += 8 {
+			x, resid := make([]float32, n), make([]float32, n)
+			for i := range x {
+				x[i], resid[i] = float32(i%13)*0.37-2, float32(i%7)*0.11
+			}
+			x2 := slices.Clone(x)
+			got, want := s.ops.AddSum(x, resid), generic.ops.AddSum(x2, resid)
+			if got != want || !slices.Equal(x, x2) {
+				t.Fatalf("n=%d: addSum %v, generic %v", n, got, want)
+			}
+			mean := want / float32(n)
+			if got, want := s.ops.SqDevSum(x, mean), generic.ops.SqDevSum(x, mean); math.Abs(float64(got-want)) > 1e-5*float64(want) {
+				t.Fatalf("n=%d: sqDevSum %v, generic %v", n, got, want)
+			}
+			if got, want := s.ops.Max(x), generic.ops.Max(x); got != want {
+				t.Fatalf("n=%d: max %v, generic %v", n, got, want)
+			}
+		}
+	})
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/albertq/albertq/engine"
-	"github.com/albertq/albertq/kernels"
 )
 
 // predictRequest is TEI's /predict request.
@@ -79,7 +78,7 @@ func (s *Server) scores(r result, raw bool) []float32 {
 	case w == 1:
 		scores[0] = float32(1 / (1 + math.Exp(-float64(scores[0]))))
 	default:
-		kernels.Softmax(scores, 1)
+		s.mod.Kernels().Softmax(scores, 1)
 	}
 	return scores
 }

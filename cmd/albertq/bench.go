@@ -21,6 +21,7 @@ import (
 
 	"github.com/albertq/albertq/convert"
 	"github.com/albertq/albertq/engine"
+	"github.com/albertq/albertq/internal/kernelbench"
 	"github.com/albertq/albertq/kernels"
 	"github.com/albertq/albertq/modelfile"
 	"github.com/albertq/albertq/quant"
@@ -108,9 +109,9 @@ type benchDoc struct {
 
 // benchKernelsDoc is what `albertq bench --kernels --json` prints.
 type benchKernelsDoc struct {
-	Machine benchMachine          `json:"machine"`
-	Peaks   map[string]float64    `json:"peaks_gops"`
-	Results []kernels.KernelBench `json:"results"`
+	Machine benchMachine         `json:"machine"`
+	Peaks   map[string]float64   `json:"peaks_gops"`
+	Results []kernelbench.Result `json:"results"`
 }
 
 func benchCmd(args []string, stdout io.Writer) error {
@@ -424,7 +425,7 @@ func benchEngine(o *benchOptions, src *benchSource, dt modelfile.DType, threads 
 	return out, scope, nil
 }
 
-func kernelName(k kernels.Set, dt modelfile.DType) string {
+func kernelName(k *kernels.Set, dt modelfile.DType) string {
 	switch dt {
 	case modelfile.I8:
 		return k.I8.Name
@@ -603,7 +604,7 @@ func benchKernels(o *benchOptions, machine benchMachine, prog *progress, w io.Wr
 	doc := benchKernelsDoc{Machine: machine}
 	for i, sh := range benchKernelShapes {
 		prog.say("kernels %dx%dx%d (%d/%d)", sh[0], sh[1], sh[2], i+1, len(benchKernelShapes))
-		doc.Results = append(doc.Results, kernels.BenchKernels([][3]int{sh}, o.budget)...)
+		doc.Results = append(doc.Results, kernelbench.Run([][3]int{sh}, o.budget)...)
 	}
 	prog.done()
 	doc.Peaks = kernels.Peaks()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/albertq/albertq/kernels"
@@ -11,23 +12,28 @@ import (
 
 const infoUsage = `[--json | --kernel-names]
 
-Prints the CPU features the kernels use, the kernels this CPU can run, and the
-one chosen for each kind (ALBERTQ_KERNELS=<name> forces one).`
+Prints the CPU features the kernels use, the kernel sets this CPU can run,
+and the set chosen (ALBERTQ_KERNELS=<name> forces one): its GEMM for each
+kind and which sets supply its other ops (--json names each op's).`
 
 // infoDoc is what `albertq info --json` prints.
 type infoDoc struct {
-	GOOS      string              `json:"goos"`
-	GOARCH    string              `json:"goarch"`
-	CPUs      int                 `json:"cpus"`
-	Features  []string            `json:"features"`
-	Available map[string][]string `json:"available"`
-	Chosen    map[string]string   `json:"chosen"`
+	GOOS     string   `json:"goos"`
+	GOARCH   string   `json:"goarch"`
+	CPUs     int      `json:"cpus"`
+	Features []string `json:"features"`
+	// Available lists the kernel sets this CPU can run, best first.
+	Available []string `json:"available"`
+	// Chosen is the set in use; Ops names the set that supplies each of its
+	// ops ("int8", "fp16" and "fp32" are the GEMMs).
+	Chosen string            `json:"chosen"`
+	Ops    map[string]string `json:"ops"`
 }
 
 func infoCmd(args []string, stdout io.Writer) error {
 	fs := newFlags("info", infoUsage, stdout)
 	asJSON := fs.Bool("json", false, "print JSON")
-	names := fs.Bool("kernel-names", false, "print the name of every kernel this CPU can run, one per line")
+	names := fs.Bool("kernel-names", false, "print the name of every kernel set this CPU can run, one per line")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -37,35 +43,49 @@ func infoCmd(args []string, stdout io.Writer) error {
 	}
 	doc := infoDoc{
 		GOOS: runtime.GOOS, GOARCH: runtime.GOARCH, CPUs: runtime.NumCPU(),
-		Features: kernels.Features(),
-		Available: map[string][]string{
-			"int8": implNames(kernels.I8Kernels()),
-			"fp16": implNames(kernels.F16Kernels()),
-			"fp32": implNames(kernels.F32Kernels()),
-		},
-		Chosen: map[string]string{"int8": chosen.I8.Name, "fp16": chosen.F16.Name, "fp32": chosen.F32.Name},
+		Features: kernels.Features(), Chosen: chosen.Name, Ops: map[string]string{},
+	}
+	for _, s := range kernels.Available() {
+		doc.Available = append(doc.Available, s.Name)
+	}
+	for _, impl := range chosen.Impls() {
+		doc.Ops[impl.Op] = impl.Tier
 	}
 	switch {
 	case *names:
-		for _, n := range kernels.AvailableNames() {
-			fmt.Fprintln(stdout, n)
-		}
+		fmt.Fprintln(stdout, strings.Join(doc.Available, "\n"))
 		return nil
 	case *asJSON:
 		return writeJSON(stdout, doc)
 	}
 	fmt.Fprintf(stdout, "CPU:       %s/%s, %d threads\n", doc.GOOS, doc.GOARCH, doc.CPUs)
 	fmt.Fprintf(stdout, "features:  %s\n", strings.Join(doc.Features, " "))
-	for _, kind := range []string{"int8", "fp16", "fp32"} {
-		fmt.Fprintf(stdout, "%-5s      %-10s (available: %s)\n", kind, doc.Chosen[kind], strings.Join(doc.Available[kind], ", "))
+	fmt.Fprintf(stdout, "kernels:   %s (available: %s)\n", doc.Chosen, strings.Join(doc.Available, ", "))
+	gemms := []string{"int8", "fp16", "fp32"}
+	for _, kind := range gemms {
+		fmt.Fprintf(stdout, "%-10s %s\n", kind, doc.Ops[kind])
 	}
+	fmt.Fprintf(stdout, "other ops  %s\n", otherOps(chosen, gemms))
 	return nil
 }
 
-func implNames[K interface{ ImplName() string }](ks []K) []string {
-	out := make([]string, len(ks))
-	for i, k := range ks {
-		out[i] = k.ImplName()
+// otherOps counts the set's ops other than skip by the set that supplies
+// them, in the order they first appear: "avx2 ×16, generic ×2".
+func otherOps(s *kernels.Set, skip []string) string {
+	var order []string
+	count := map[string]int{}
+	for _, impl := range s.Impls() {
+		if slices.Contains(skip, impl.Op) {
+			continue
+		}
+		if count[impl.Tier] == 0 {
+			order = append(order, impl.Tier)
+		}
+		count[impl.Tier]++
 	}
-	return out
+	parts := make([]string, len(order))
+	for i, tier := range order {
+		parts[i] = fmt.Sprintf("%s ×%d", tier, count[tier])
+	}
+	return strings.Join(parts, ", ")
 }

@@ -3,11 +3,8 @@
 package kernels
 
 // Without assembly (the purego tag, or another architecture) only the
-// generic kernels exist.
-
-func archF32Kernels() []*F32Kernel { return nil }
-func archF16Kernels() []*F16Kernel { return nil }
-func archI8Kernels() []*I8Kernel   { return nil }
+// generic tier exists.
+func archTiers() []*tier { return nil }
 
 // archFeatures lists the CPU features the kernels care about, for `albertq info`.
 func archFeatures() []string { return nil }

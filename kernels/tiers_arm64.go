@@ -7,41 +7,46 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// The arm64 implementations, best first. Their assembly is in
-// gemm_arm64.s; the Go drivers that pack A and walk the tiles are in
-// gemm_arm64.go.
+// The arm64 tiers, best first: neon is the base, dotprod adds the SDOT int8
+// GEMM and i8mm the SMMLA one. The GEMMs' assembly is in gemm_arm64.s, the
+// Go drivers that pack A and walk the tiles in gemm_arm64.go. There is no
+// NEON vector work yet: every set takes it, and the pack movers, from
+// generic (Set.Impls shows it).
+func archTiers() []*tier {
+	return []*tier{
+		{name: "i8mm", available: hasI8MM, fallback: "dotprod", ops: ops{I8: i8mmI8}},
+		{name: "dotprod", available: hasDotProd, fallback: "neon", ops: ops{I8: dotprodI8}},
+		{name: "neon", available: hasASIMD, fallback: "generic", ops: ops{F32: neonF32, F16: neonF16, I8: neonI8}},
+	}
+}
 
 var (
 	neonF32 = &F32Kernel{
-		Impl:   Impl{Name: "neon", Available: hasASIMD, Probe: probeFMLA},
+		Probe:  probeFMLA,
 		Layout: Layout{NR: fNR, KG: 1},
 		gemm:   gemmF32NEON,
 	}
 	neonF16 = &F16Kernel{
-		Impl:   Impl{Name: "neon", Available: hasFP16Convert, Probe: probeFMLA},
+		Probe:  probeFMLA, // FCVTL/FCVTL2 from half precision are base Advanced SIMD
 		Layout: Layout{NR: fNR, KG: 1},
 		gemm:   gemmF16NEON,
 	}
 	i8mmI8 = &I8Kernel{
-		Impl:   Impl{Name: "i8mm", Available: hasI8MM, Probe: probeSMMLA},
+		Probe:  probeSMMLA,
 		Layout: Layout{NR: 8, KG: 8},
 		gemm:   gemmI8MM,
 	}
 	dotprodI8 = &I8Kernel{
-		Impl:   Impl{Name: "dotprod", Available: hasDotProd, Probe: probeSDOT},
+		Probe:  probeSDOT,
 		Layout: Layout{NR: 12, KG: 4},
 		gemm:   gemmI8DotProd,
 	}
 	neonI8 = &I8Kernel{
-		Impl:   Impl{Name: "neon", Available: hasASIMD, Probe: probeSMLAL},
+		Probe:  probeSMLAL,
 		Layout: Layout{NR: 4, KG: 16},
 		gemm:   gemmI8NEON,
 	}
 )
-
-func archF32Kernels() []*F32Kernel { return []*F32Kernel{neonF32} }
-func archF16Kernels() []*F16Kernel { return []*F16Kernel{neonF16} }
-func archI8Kernels() []*I8Kernel   { return []*I8Kernel{i8mmI8, dotprodI8, neonI8} }
 
 // Feature detection asks cpuid first and golang.org/x/sys/cpu (the Linux
 // hwcaps, or sysctl on Darwin) second: either one seeing a feature is enough.
@@ -55,10 +60,6 @@ func hasDotProd() bool { return cpuid.CPU.Supports(cpuid.ASIMDDP) || cpu.ARM64.H
 
 // hasI8MM: SMMLA and friends (Armv8.6 int8 matrix multiply, e.g. Neoverse V1, Apple M2).
 func hasI8MM() bool { return cpuid.CPU.Supports(cpuid.I8MM) || cpu.ARM64.HasI8MM }
-
-// hasFP16Convert: FCVTL/FCVTL2 from half precision are part of base Advanced
-// SIMD, so the fp16-weight kernel needs nothing beyond ASIMD.
-func hasFP16Convert() bool { return hasASIMD() }
 
 // hasASIMDHP and hasFPHP: half-precision arithmetic, reported for `albertq
 // info`; the kernels widen to fp32 and do not depend on them.
