@@ -8,60 +8,98 @@ import "unsafe"
 // whole K, reading A in place and one packed B panel (B stays half precision
 // in memory and is widened by vcvtph2ps in the loop).
 
+// f32TileAVX512x8 computes an 8×48 fp32 tile of C (its first rows rows) with zmm FMAs.
+//
 //go:noescape
 func f32TileAVX512x8(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f32TileAVX512x8n32 is f32TileAVX512x8 on a panel's first 32 columns (a narrow last panel).
+//
 //go:noescape
 func f32TileAVX512x8n32(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f32TileAVX512x8n16 is f32TileAVX512x8 on a panel's first 16 columns (a narrow last panel).
+//
 //go:noescape
 func f32TileAVX512x8n16(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f32TileAVX512x4 computes a 4×48 fp32 tile of C (its first rows rows) with zmm FMAs.
+//
 //go:noescape
 func f32TileAVX512x4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f32TileAVX512x2 computes a 2×48 fp32 tile of C (its first rows rows) with zmm FMAs.
+//
 //go:noescape
 func f32TileAVX512x2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f32TileAVX512x1 computes a 1×48 fp32 tile of C (its first rows rows) with zmm FMAs.
+//
 //go:noescape
 func f32TileAVX512x1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f32TileAVX2x6 computes a 6×16 fp32 tile of C (its first rows rows) with ymm FMAs.
+//
 //go:noescape
 func f32TileAVX2x6(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f32TileAVX2x4 computes a 4×16 fp32 tile of C (its first rows rows) with ymm FMAs.
+//
 //go:noescape
 func f32TileAVX2x4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f32TileAVX2x2 computes a 2×16 fp32 tile of C (its first rows rows) with ymm FMAs.
+//
 //go:noescape
 func f32TileAVX2x2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f32TileAVX2x1 computes a 1×16 fp32 tile of C (its first rows rows) with ymm FMAs.
+//
 //go:noescape
 func f32TileAVX2x1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f16TileAVX512x12 computes a 12×32 fp16-weight tile of C (its first rows rows) via vcvtph2ps.
+//
 //go:noescape
 func f16TileAVX512x12(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f16TileAVX512x8 computes an 8×32 fp16-weight tile of C (its first rows rows) via vcvtph2ps.
+//
 //go:noescape
 func f16TileAVX512x8(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f16TileAVX512x4 computes a 4×32 fp16-weight tile of C (its first rows rows) via vcvtph2ps.
+//
 //go:noescape
 func f16TileAVX512x4(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f16TileAVX512x2 computes a 2×32 fp16-weight tile of C (its first rows rows) via vcvtph2ps.
+//
 //go:noescape
 func f16TileAVX512x2(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f16TileAVX512x1 computes a 1×32 fp16-weight tile of C (its first rows rows) via vcvtph2ps.
+//
 //go:noescape
 func f16TileAVX512x1(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f16TileAVX2x6 computes a 6×16 fp16-weight tile of C (its first rows rows) via vcvtph2ps.
+//
 //go:noescape
 func f16TileAVX2x6(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f16TileAVX2x4 computes a 4×16 fp16-weight tile of C (its first rows rows) via vcvtph2ps.
+//
 //go:noescape
 func f16TileAVX2x4(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f16TileAVX2x2 computes a 2×16 fp16-weight tile of C (its first rows rows) via vcvtph2ps.
+//
 //go:noescape
 func f16TileAVX2x2(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
+// f16TileAVX2x1 computes a 1×16 fp16-weight tile of C (its first rows rows) via vcvtph2ps.
+//
 //go:noescape
 func f16TileAVX2x1(a *float32, lda int, b *uint16, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
@@ -89,6 +127,12 @@ var (
 		Layout: Layout{NR: 16, KG: 1},
 		gemm:   f16GEMM(16, []int{6, 4, 2, 1}, []floatTile[uint16]{f16TileAVX2x6, f16TileAVX2x4, f16TileAVX2x2, f16TileAVX2x1}),
 	}
+)
+
+// The largest register tile of any amd64 kernel: scratch's tile buffer.
+const (
+	maxMR = 12
+	maxNR = 48
 )
 
 // floatTile is the signature of the fp32 and fp16 micro-kernels.
@@ -138,7 +182,7 @@ func floatGEMM[B float32 | uint16](nr int, mrs []int, tiles []floatTile[B], narr
 	last := pickTile(mrs, m-full)
 	lastA, lastLda := a[min(full*lda, len(a)):], lda
 	if full < m && mrs[last] > m-full {
-		rest := s.floats(mrs[last] * k)
+		rest := grow(&s.f32, mrs[last]*k)
 		clear(rest)
 		for i := range m - full {
 			copy(rest[i*k:(i+1)*k], a[(full+i)*lda:])

@@ -20,13 +20,13 @@
 
 // LOAD_I8_ARGS loads the int8 tile arguments into R0-R7.
 #define LOAD_I8_ARGS \
-	MOVD groups+0(FP), R0; MOVD a+8(FP), R1; MOVD b+16(FP), R2; MOVD c+24(FP), R3; \
+	MOVD a+0(FP), R1; MOVD b+8(FP), R2; MOVD groups+16(FP), R0; MOVD c+24(FP), R3; \
 	MOVD ldc+32(FP), R4; MOVD sa+40(FP), R5; MOVD sb+48(FP), R6; MOVD bias+56(FP), R7; \
 	LSL $2, R4, R4
 
 // LOAD_F_ARGS loads the fp32/fp16 tile arguments into R0-R4 and R7.
 #define LOAD_F_ARGS \
-	MOVD k+0(FP), R0; MOVD a+8(FP), R1; MOVD b+16(FP), R2; MOVD c+24(FP), R3; \
+	MOVD a+0(FP), R1; MOVD b+8(FP), R2; MOVD k+16(FP), R0; MOVD c+24(FP), R3; \
 	MOVD ldc+32(FP), R4; MOVD bias+40(FP), R7; \
 	LSL $2, R4, R4
 
@@ -45,7 +45,7 @@
 	SMLAL2_8H(t, 16+i, 20); SMLAL2_8H(t+1, 16+i, 21); SMLAL2_8H(t+2, 16+i, 22); SMLAL2_8H(t+3, 16+i, 23); \
 	SADALP_4S(4*i, t); SADALP_4S(4*i+1, t+1); SADALP_4S(4*i+2, t+2); SADALP_4S(4*i+3, t+3)
 
-// func i8TileNEON(groups int, a, b *int8, c *float32, ldc int, sa, sb, bias *float32)
+// func i8TileNEON(a, b *int8, groups int, c *float32, ldc int, sa, sb, bias *float32)
 TEXT ·i8TileNEON(SB), NOSPLIT, $0-64
 	LOAD_I8_ARGS
 	ZERO24
@@ -117,7 +117,7 @@ neonLoop:
 	VST1 [V18.S4, V19.S4, V20.S4], (R3); ADD R4, R3, R3; \
 	VST1 [V21.S4, V22.S4, V23.S4], (R3)
 
-// func i8TileDotProd(groups int, a, b *int8, c *float32, ldc int, sa, sb, bias *float32)
+// func i8TileDotProd(a, b *int8, groups int, c *float32, ldc int, sa, sb, bias *float32)
 TEXT ·i8TileDotProd(SB), NOSPLIT, $0-64
 	LOAD_I8_ARGS
 	ZERO24
@@ -167,7 +167,7 @@ dotLoop:
 	VST1 [V24.S4, V25.S4], (R3); ADD R4, R3, R3; \
 	VST1 [V26.S4, V27.S4], (R3); ADD R4, R3, R3
 
-// func i8TileI8MM(groups int, a, b *int8, c *float32, ldc int, sa, sb, bias *float32)
+// func i8TileI8MM(a, b *int8, groups int, c *float32, ldc int, sa, sb, bias *float32)
 TEXT ·i8TileI8MM(SB), NOSPLIT, $0-64
 	LOAD_I8_ARGS
 	ZERO24
@@ -233,7 +233,7 @@ mmLoop:
 	FADD_4S(18, 18, 29); FADD_4S(19, 19, 30); FADD_4S(20, 20, 31); \
 	FADD_4S(21, 21, 29); FADD_4S(22, 22, 30); FADD_4S(23, 23, 31)
 
-// func f32Tile(k int, a, b, c *float32, ldc int, bias *float32)
+// func f32Tile(a, b *float32, k int, c *float32, ldc int, bias *float32)
 TEXT ·f32Tile(SB), NOSPLIT, $0-48
 	LOAD_F_ARGS
 	ZERO24
@@ -249,7 +249,7 @@ f32Loop:
 	STORE_ROWS12
 	RET
 
-// func f16Tile(k int, a *float32, b *uint16, c *float32, ldc int, bias *float32)
+// func f16Tile(a *float32, b *uint16, k int, c *float32, ldc int, bias *float32)
 // As f32Tile, with each k's 12 half-precision weights (24 bytes, V29 and the
 // low half of V30) widened to fp32 by FCVTL/FCVTL2.
 TEXT ·f16Tile(SB), NOSPLIT, $0-48

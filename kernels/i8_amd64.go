@@ -12,33 +12,53 @@ import "unsafe"
 // subtracts corr = 128·colsum(B). AVX2 widens both operands to int16 instead
 // (see i8GEMMWide).
 
+// i8TileAVX512x8 computes an 8×48 int8 tile of C (its first rows rows) with vpdpbusd zmm.
+//
 //go:noescape
 func i8TileAVX512x8(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
+// i8PanelAVX512x8 runs i8TileAVX512x8 on blocks whole 8-row blocks of a panel in one call.
+//
 //go:noescape
 func i8PanelAVX512x8(a *byte, b *int8, kg int, c *float32, ldc, blocks int, sa, sb *float32, corr *int32, bias *float32)
 
+// i8TileAVX512x8n16 is i8TileAVX512x8 on a panel's first 16 columns (a narrow last panel).
+//
 //go:noescape
 func i8TileAVX512x8n16(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
+// i8TileAVX512x4 computes a 4×48 int8 tile of C (its first rows rows) with vpdpbusd zmm.
+//
 //go:noescape
 func i8TileAVX512x4(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
+// i8TileAVX512x2 computes a 2×48 int8 tile of C (its first rows rows) with vpdpbusd zmm.
+//
 //go:noescape
 func i8TileAVX512x2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
+// i8TileAVX512x1 computes a 1×48 int8 tile of C (its first rows rows) with vpdpbusd zmm.
+//
 //go:noescape
 func i8TileAVX512x1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
+// i8TileAVXVNNIx6 computes a 6×16 int8 tile of C (its first rows rows) with VEX vpdpbusd ymm.
+//
 //go:noescape
 func i8TileAVXVNNIx6(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
+// i8TileAVXVNNIx4 computes a 4×16 int8 tile of C (its first rows rows) with VEX vpdpbusd ymm.
+//
 //go:noescape
 func i8TileAVXVNNIx4(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
+// i8TileAVXVNNIx2 computes a 2×16 int8 tile of C (its first rows rows) with VEX vpdpbusd ymm.
+//
 //go:noescape
 func i8TileAVXVNNIx2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
+// i8TileAVXVNNIx1 computes a 1×16 int8 tile of C (its first rows rows) with VEX vpdpbusd ymm.
+//
 //go:noescape
 func i8TileAVXVNNIx1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
@@ -46,13 +66,13 @@ var (
 	i8AVX512VNNI = &I8Kernel{
 		Probe:  probeVNNIZmm,
 		Layout: Layout{NR: 48, KG: 4},
-		gemm: i8GEMM(48, []int{8, 4, 2, 1}, packVNNI, true, []i8Tile{i8TileAVX512x8, i8TileAVX512x4, i8TileAVX512x2, i8TileAVX512x1},
-			[]narrowTile[i8Tile]{{16, i8TileAVX512x8n16}}, i8PanelAVX512x8),
+		gemm: i8GEMM(48, []int{8, 4, 2, 1}, packVNNI, true, []vnniTile{i8TileAVX512x8, i8TileAVX512x4, i8TileAVX512x2, i8TileAVX512x1},
+			[]narrowTile[vnniTile]{{16, i8TileAVX512x8n16}}, i8PanelAVX512x8),
 	}
 	i8AVXVNNI = &I8Kernel{
 		Probe:  probeVNNIYmm,
 		Layout: Layout{NR: 16, KG: 4},
-		gemm:   i8GEMM(16, []int{6, 4, 2, 1}, packVNNI, true, []i8Tile{i8TileAVXVNNIx6, i8TileAVXVNNIx4, i8TileAVXVNNIx2, i8TileAVXVNNIx1}, nil, nil),
+		gemm:   i8GEMM(16, []int{6, 4, 2, 1}, packVNNI, true, []vnniTile{i8TileAVXVNNIx6, i8TileAVXVNNIx4, i8TileAVXVNNIx2, i8TileAVXVNNIx1}, nil, nil),
 	}
 	i8AVX2 = &I8Kernel{
 		Probe:  probeAVX2I8,
@@ -61,8 +81,8 @@ var (
 	}
 )
 
-// i8Tile is the signature of the int8 micro-kernels.
-type i8Tile func(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+// vnniTile is the signature of the VNNI int8 micro-kernels.
+type vnniTile func(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
 // i8Packer packs the m×k int8 A into blocks of mr rows and returns the
 // bytes per block.
@@ -76,14 +96,14 @@ type i8Packer func(dst []byte, a []int8, lda, m, k, mr int) int
 // narrow tiles that covers it where the block has full height. panel, if
 // not nil, runs all the full row blocks of a whole panel in one call (its
 // rows argument is the number of blocks).
-func i8GEMM(nr int, mrs []int, pack i8Packer, correct bool, tiles []i8Tile, narrow []narrowTile[i8Tile], panel i8Tile) func([]float32, int, []int8, int, []float32, int, *PackedI8, []float32, int, int) {
+func i8GEMM(nr int, mrs []int, pack i8Packer, correct bool, tiles []vnniTile, narrow []narrowTile[vnniTile], panel vnniTile) func([]float32, int, []int8, int, []float32, int, *PackedI8, []float32, int, int) {
 	return func(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
 		s := getScratch()
 		defer putScratch(s)
 		kg := (b.K + 3) / 4
 		full := m / mrs[0] * mrs[0]
 		last := pickTile(mrs, m-full)
-		ap := s.bytes((full + mrs[last]) * kg * 8)
+		ap := grow(&s.u8, (full+mrs[last])*kg*8)
 		stride, lastAt := 0, 0
 		if full > 0 {
 			stride = pack(ap, a, lda, full, b.K, mrs[0])
@@ -95,7 +115,7 @@ func i8GEMM(nr int, mrs []int, pack i8Packer, correct bool, tiles []i8Tile, narr
 		for j := n0; j < n1; j += nr {
 			cols := min(nr, n1-j)
 			bp, bi := &b.Data[j*kg*4], s.panelBias(bias, j, cols, nr)
-			s.panelEpilogue(b, j, cols, nr, correct)
+			s.panelScales(b, j, cols, nr, correct)
 			i0 := 0
 			if panel != nil && cols == nr && full > 0 {
 				panel(&ap[0], bp, kg, &c[j], ldc, full/mrs[0], &sa[0], &s.sb[0], &s.corr[0], bi)
@@ -121,19 +141,8 @@ func i8GEMM(nr int, mrs []int, pack i8Packer, correct bool, tiles []i8Tile, narr
 	}
 }
 
-// panelEpilogue fills s.sb with the column scales of columns [j, j+cols)
-// and s.corr with 128·colsum (or zeros), both zero-padded to nr.
-func (s *scratch) panelEpilogue(b *PackedI8, j, cols, nr int, correct bool) {
-	clear(s.sb[:nr])
-	clear(s.corr[:nr])
-	copy(s.sb[:cols], b.Scales[j:])
-	if correct {
-		for t := range cols {
-			s.corr[t] = 128 * b.ColSums[j+t]
-		}
-	}
-}
-
+// packBlock8Xor80 packs 8 rows × 16n k of A for VNNI: 4-byte words transposed, XOR 0x80.
+//
 //go:noescape
 func packBlock8Xor80(dst *byte, src *int8, lda, n int)
 
@@ -175,29 +184,39 @@ func packVNNI(dst []byte, a []int8, lda, m, k, mr int) int {
 	return stride
 }
 
+// i8TileAVX2x6 computes a 6×16 int8 tile of C (its first rows rows) with vpmaddwd on int16 pairs.
+//
 //go:noescape
 func i8TileAVX2x6(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
+// i8TileAVX2x4 computes a 4×16 int8 tile of C (its first rows rows) with vpmaddwd on int16 pairs.
+//
 //go:noescape
 func i8TileAVX2x4(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
+// i8TileAVX2x2 computes a 2×16 int8 tile of C (its first rows rows) with vpmaddwd on int16 pairs.
+//
 //go:noescape
 func i8TileAVX2x2(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
+// i8TileAVX2x1 computes a 1×16 int8 tile of C (its first rows rows) with vpmaddwd on int16 pairs.
+//
 //go:noescape
 func i8TileAVX2x1(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
+// widenI8 sign-extends n int8 of src to little-endian int16 at dst, zero-padded to padded elements.
+//
 //go:noescape
 func widenI8(dst *byte, src *int8, n, padded int)
 
-// i8Tile16 is the signature of the AVX2 (int16) tiles: mr×16 sums over
+// wideTile is the signature of the AVX2 (int16) tiles: mr×16 sums over
 // pairs k pairs of A's int16 rows (lda bytes apart) and a widened panel.
-type i8Tile16 func(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
+type wideTile func(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
 
 // The AVX2 tiles, tallest first, and their heights.
 var (
 	i8AVX2Heights = []int{6, 4, 2, 1}
-	i8AVX2Tiles   = []i8Tile16{i8TileAVX2x6, i8TileAVX2x4, i8TileAVX2x2, i8TileAVX2x1}
+	i8AVX2Tiles   = []wideTile{i8TileAVX2x6, i8TileAVX2x4, i8TileAVX2x2, i8TileAVX2x1}
 )
 
 // i8GEMMWide is the AVX2 int8 GEMM. AVX2's byte dot product (vpmaddubsw) is
@@ -219,7 +238,7 @@ func i8GEMMWide(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b 
 	full := m / 6 * 6
 	last := pickTile(i8AVX2Heights, m-full)
 	rowsA := full + i8AVX2Heights[last] // the last tile may read rows past m
-	buf := s.bytes(rowsA*rowBytes + nr*rowBytes)
+	buf := grow(&s.u8, rowsA*rowBytes+nr*rowBytes)
 	aw, bw := buf[:rowsA*rowBytes], buf[rowsA*rowBytes:]
 	for i := range m {
 		widenI8(&aw[i*rowBytes], &a[i*lda], b.K, 2*pairs)
@@ -229,7 +248,7 @@ func i8GEMMWide(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b 
 		cols := min(nr, n1-j)
 		widenI8(&bw[0], &b.Data[j*2*pairs], nr*2*pairs, nr*2*pairs)
 		bi := s.panelBias(bias, j, cols, nr)
-		s.panelEpilogue(b, j, cols, nr, false)
+		s.panelScales(b, j, cols, nr, false)
 		for i := 0; i < m; i += 6 {
 			tile := i8AVX2Tiles[0]
 			if i == full {

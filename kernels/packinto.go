@@ -6,7 +6,8 @@ package kernels
 func (kn *F32Kernel) PackInto(p *PackedF32, src []float32, s Strides, k, n int) {
 	checkSource(len(src), s, k, n)
 	l := kn.Layout
-	p.K, p.N, p.Layout, p.Data = k, n, l, resize(p.Data, l.size(k, n))
+	p.K, p.N, p.Layout = k, n, l
+	grow(&p.Data, l.size(k, n))
 	if l.KG != 1 {
 		clear(p.Data)
 		packInto(p.Data, l, src, s, k, n, func(x float32) float32 { return x })
@@ -67,9 +68,9 @@ func (kn *I8Kernel) PackInto(p *PackedI8, src []int8, s Strides, k, n int, scale
 	}
 	l := kn.Layout
 	p.K, p.N, p.Layout = k, n, l
-	p.Data = resize(p.Data, l.size(k, n))
+	grow(&p.Data, l.size(k, n))
 	p.Scales = append(p.Scales[:0], scales...)
-	p.ColSums = resize(p.ColSums, n)
+	grow(&p.ColSums, n)
 	clear(p.Data)
 	clear(p.ColSums)
 	switch movers := &kn.set.ops; {
@@ -87,12 +88,15 @@ func (kn *I8Kernel) PackInto(p *PackedI8, src []int8, s Strides, k, n int, scale
 	}
 }
 
-// resize returns buf with length n, reallocated when its capacity is short.
-func resize[T any](buf []T, n int) []T {
-	if cap(buf) < n {
-		return make([]T, n)
+// grow sets *buf to length n, reallocating only when its capacity is short
+// (the contents are then undefined), and returns it: the one way packed
+// operands and the drivers' scratch reuse their memory.
+func grow[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
 	}
-	return buf[:n]
+	*buf = (*buf)[:n]
+	return *buf
 }
 
 // transpose8x8Generic writes dst[i*ldd+j] = src[j*lds+i] for i, j < 8.

@@ -8,18 +8,28 @@ import "unsafe"
 // int8 byte movers, whose assembly takes whole multiples of 16 (copyWords:
 // of 4) bytes, the Go twins the rest.
 
+// transpose8x8AVX writes dst[i*ldd+j] = src[j*lds+i] for i, j < 8.
+//
 //go:noescape
 func transpose8x8AVX(dst *float32, ldd int, src *float32, lds int)
 
+// packWords copies n 4-byte words of src to dst, stride bytes apart, each XOR xor.
+//
 //go:noescape
 func packWords(dst unsafe.Pointer, stride int, src *int8, n int, xor uint32)
 
+// interleave4AVX writes dst[4j+t] = r_t[j] for j < n, n a multiple of 16.
+//
 //go:noescape
 func interleave4AVX(dst, r0, r1, r2, r3 *int8, n int)
 
+// sumI8AVX2 is the sum of the n int8 at x, n a multiple of 16.
+//
 //go:noescape
 func sumI8AVX2(x *int8, n int) int32
 
+// addI8AVX2 adds the n int8 at x to sums[i], n a multiple of 16.
+//
 //go:noescape
 func addI8AVX2(sums *int32, x *int8, n int)
 

@@ -3,19 +3,29 @@
 package kernels
 
 // The peak probes of peak_amd64.s; n is the number of loop iterations.
+
+// peakVPDPBUSDZmm runs n iterations of 12 independent vpdpbusd zmm.
 //
 //go:noescape
 func peakVPDPBUSDZmm(n int)
 
+// peakVPDPBUSDYmm runs n iterations of 12 independent VEX vpdpbusd ymm (AVX-VNNI).
+//
 //go:noescape
 func peakVPDPBUSDYmm(n int)
 
+// peakAVX2Int8Chain runs n iterations of 8 vpmaddubsw, vpmaddwd, vpaddd chains.
+//
 //go:noescape
 func peakAVX2Int8Chain(n int)
 
+// peakVFMADD231PSZmm runs n iterations of 12 independent vfmadd231ps zmm.
+//
 //go:noescape
 func peakVFMADD231PSZmm(n int)
 
+// peakVFMADD231PSYmm runs n iterations of 12 independent vfmadd231ps ymm.
+//
 //go:noescape
 func peakVFMADD231PSYmm(n int)
 

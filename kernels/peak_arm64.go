@@ -4,15 +4,23 @@ package kernels
 
 // The peak probes of peak_arm64.s; n is the number of loop iterations.
 
+// peakSDOT runs n iterations of 24 independent SDOT by element.
+//
 //go:noescape
 func peakSDOT(n int)
 
+// peakSMMLA runs n iterations of 24 independent SMMLA.
+//
 //go:noescape
 func peakSMMLA(n int)
 
+// peakFMLA runs n iterations of 24 independent FMLA by element.
+//
 //go:noescape
 func peakFMLA(n int)
 
+// peakSMLAL runs n iterations of 8 SMULL, SMLAL2, SADALP chains.
+//
 //go:noescape
 func peakSMLAL(n int)
 

@@ -5,54 +5,88 @@ package kernels
 // The AVX2+FMA vector functions take n, a positive multiple of 8; the
 // wrappers below run the rest of a slice through the Go twins.
 
+// maxAbsAVX2 is max |x[i]| over n floats.
+//
 //go:noescape
 func maxAbsAVX2(x *float32, n int) float32
 
+// quantizeAVX2 writes round(x[i]·inv), clamped to ±127, as int8.
+//
 //go:noescape
 func quantizeAVX2(dst *int8, src *float32, n int, inv float32)
 
+// quantizeScaledAVX2 writes round(src[i]·inv[i]), clamped to ±127, as int8.
+//
 //go:noescape
 func quantizeScaledAVX2(dst *int8, src, inv *float32, n int)
 
+// columnPeaksAVX2 sets peaks[i] = max(peaks[i], |x[i]|).
+//
 //go:noescape
 func columnPeaksAVX2(peaks, x *float32, n int)
 
+// expScaleSumAVX2 sets x[i] = exp(x[i]·scale - shift) and returns their sum.
+//
 //go:noescape
 func expScaleSumAVX2(x *float32, n int, scale, shift float32) float32
 
+// geluTanhAVX2 applies gelu_new to x in place.
+//
 //go:noescape
 func geluTanhAVX2(x *float32, n int)
 
+// multiplyAVX2 multiplies x by by in place.
+//
 //go:noescape
 func multiplyAVX2(x *float32, n int, by float32)
 
+// maxAVX2 is the largest of n floats.
+//
 //go:noescape
 func maxAVX2(x *float32, n int) float32
 
+// addSumAVX2 adds resid (if not nil) into x and returns x's sum, in 32 partial sums.
+//
 //go:noescape
 func addSumAVX2(x, resid *float32, n int) float32
 
+// sqDevSumAVX2 is Σ (x[i] - mean)² in 32 partial sums.
+//
 //go:noescape
 func sqDevSumAVX2(x *float32, n int, mean float32) float32
 
+// normalizeAVX2 sets x[i] = (x[i] - mean)·inv·gamma[i] + beta[i].
+//
 //go:noescape
 func normalizeAVX2(x, gamma, beta *float32, n int, mean, inv float32)
 
+// geluTanhAVX512 applies gelu_new to x in place, n a multiple of 16.
+//
 //go:noescape
 func geluTanhAVX512(x *float32, n int)
 
+// expScaleSumAVX512 is expScaleSumAVX2 on zmm, n a multiple of 16.
+//
 //go:noescape
 func expScaleSumAVX512(x *float32, n int, scale, shift float32) float32
 
+// maxAbsAVX512 is maxAbsAVX2 on zmm, n a multiple of 16.
+//
 //go:noescape
 func maxAbsAVX512(x *float32, n int) float32
 
+// quantizeAVX512 is quantizeAVX2 on zmm, n a multiple of 16.
+//
 //go:noescape
 func quantizeAVX512(dst *int8, src *float32, n int, inv float32)
 
+// softmaxQuantizeAVX512 is SoftmaxQuantize on rows of width w, a multiple of 16.
+//
 //go:noescape
 func softmaxQuantizeAVX512(q *int8, sums, x *float32, rows, w int, scale float32)
 
+// quantizeRowsAVX512 is QuantizeRows on rows of width w, a multiple of 16.
+//
 //go:noescape
 func quantizeRowsAVX512(dst *int8, scales, src *float32, ld, rows, w int)
 

@@ -120,7 +120,6 @@ GLOBL bias127<>(SB), RODATA|NOPTR, $32
 	VPSLLD $23, Y1, Y1 \
 	VMULPS Y1, Y2, Y0
 
-// HMAX and HSUM reduce the eight lanes of Y0 into X0's low lane, using X1.
 // STOREQ8 stores Y0 as eight int8 at (DI): clamped to [lo, hi] (±127),
 // rounded to nearest even, narrowed with saturation.
 #define STOREQ8(lo, hi) \
@@ -131,6 +130,7 @@ GLOBL bias127<>(SB), RODATA|NOPTR, $32
 #define STOREQ16(lo, hi) \
 	VMAXPS lo, Z0, Z0; VMINPS hi, Z0, Z0; VCVTPS2DQ Z0, Z0; VPMOVSDB Z0, X1; VMOVDQU X1, (DI)
 
+// HMAX and HSUM reduce the eight lanes of Y0 into X0's low lane, using X1.
 #define HMAX \
 	VEXTRACTF128 $1, Y0, X1 \
 	VMAXPS X1, X0, X0 \
