@@ -25,14 +25,17 @@
 // and Set.Impls says which tier supplies each op. The engine calls every op
 // through the set its model was opened with.
 //
-// To add a tier (say sse4 below avx2 on amd64, or a portable unrolled-Go tier
-// under the SIMD ones): write its functions, each with the signature of its
-// field in ops, and add one entry to the architecture's list in
-// tiers_<arch>.go (tiers_other.go for every architecture without assembly),
-// best tier first, naming its fallback; a tier that should now fall back to
-// it names it instead. Its available check needs to test only the features
-// it adds: a set is available when every tier on its chain is. The tests
-// then run every op of the new tier against the generic reference.
+// To add a tier, write its functions, each with the signature of its op's
+// field in ops, and add one entry to a list of tiers, best first, naming
+// the tier it falls back to: the architecture's list in tiers_<arch>.go
+// (sse4 between avx2 and generic on amd64), or, for a tier every build has
+// (portable: unrolled pure Go for the SIMD tiers to fall back on), the list
+// in registry.go. A tier that should now fall back to the new one names it
+// instead (avx2 → sse4 → portable → generic). Ops for an existing class go
+// into its entry instead (NEON vector work into arm64's neon). A tier's
+// available check needs to test only the features it adds: a set is
+// available when every tier on its chain is. The tests then run every op of
+// every available set against the generic reference.
 package kernels
 
 // Layout says how a packed B is arranged: column panels of NR columns (the

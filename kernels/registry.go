@@ -63,12 +63,8 @@ type ops struct {
 	AddI8        func(sums []int32, x []int8)                         `op:"addI8"`
 }
 
-// tiers lists every tier of this build, best first; sets holds each
-// resolved, in the same order.
-var (
-	tiers = append(archTiers(), genericTier)
-	sets  = resolveAll(tiers)
-)
+// sets holds every tier of this build, resolved, best first (generic last).
+var sets = resolveAll(append(archTiers(), genericTier))
 
 // A Set is a tier resolved through its fallbacks: an implementation of every
 // op. Its methods are the vector work between the GEMMs; its kernels pack
