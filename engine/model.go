@@ -18,7 +18,7 @@ import (
 type Options struct {
 	// Threads is the number of threads for one forward pass (0: all cores).
 	Threads int
-	// Kernels forces the kernels called so (see kernels.Select); empty uses
+	// Kernels forces the kernel set called so (see kernels.Select); empty uses
 	// ALBERTQ_KERNELS, or the best this CPU has.
 	Kernels string
 	// NoTruncate makes text longer than max_position_embeddings tokens an
@@ -185,7 +185,7 @@ func (mod *Model) int8Block() bool { return mod.groups[0][0].qkv.i8 != nil }
 // Config is the model's configuration.
 func (mod *Model) Config() modelfile.Config { return mod.cfg }
 
-// Kernels reports the kernels the model runs on.
+// Kernels reports the kernel set the model runs every op on.
 func (mod *Model) Kernels() *kernels.Set { return mod.kern }
 
 // Close stops the model's threads and releases its file mapping.

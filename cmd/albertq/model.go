@@ -23,7 +23,7 @@ func addEngineFlags(fs *flag.FlagSet, fallback defaultModel) *modelFlags {
 	return &modelFlags{
 		path:       fs.String("model", "", "an .albq file or a Hugging Face ALBERT checkpoint directory (default: "+fallback.name+")"),
 		threads:    fs.Int("threads", 0, "threads to use (0: all cores)"),
-		kernels:    fs.String("kernels", "", "force a kernel by name (see 'albertq info'); default: the best this CPU has"),
+		kernels:    fs.String("kernels", "", "force a kernel set by name (see 'albertq info'); default: the best this CPU has"),
 		noTruncate: new(bool),
 		fallback:   fallback,
 	}
