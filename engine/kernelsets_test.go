@@ -16,6 +16,9 @@ import (
 // softmax and row quantizers) stays within cosine 0.9999 of the generic
 // set's int8 and gives the same argmax.
 func TestEveryKernelSetRunsTheModel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("CI runs the engine tests once per kernel set; this is the side-by-side check")
+	}
 	dir := fixtureDirs[0]
 	f := readFixture(t, dir)
 	src, err := convert.ReadCheckpoint(dir)
