@@ -87,65 +87,63 @@ func TestPackIntoI8(t *testing.T) {
 // each output that must stay.
 func TestMovers(t *testing.T) {
 	generic := genericSet()
-	for _, set := range Available() {
+	forEachSet(t, func(t *testing.T, set *Set) {
 		m, want := &set.ops, &generic.ops
-		t.Run(set.Name, func(t *testing.T) {
-			src := make([]float32, 8*11)
-			for i := range src {
-				src[i] = float32(i) + 0.5
-			}
-			got, twin := make([]float32, 8*13+1), make([]float32, 8*13+1)
-			for i := range got {
-				got[i], twin[i] = -1, -1
-			}
-			m.Transpose8x8(got[1:], 13, src, 11)
-			want.Transpose8x8(twin[1:], 13, src, 11)
-			if !slices.Equal(got, twin) {
-				t.Fatalf("transpose8x8: %v, want %v", got, twin)
-			}
+		src := make([]float32, 8*11)
+		for i := range src {
+			src[i] = float32(i) + 0.5
+		}
+		got, twin := make([]float32, 8*13+1), make([]float32, 8*13+1)
+		for i := range got {
+			got[i], twin[i] = -1, -1
+		}
+		m.Transpose8x8(got[1:], 13, src, 11)
+		want.Transpose8x8(twin[1:], 13, src, 11)
+		if !slices.Equal(got, twin) {
+			t.Fatalf("transpose8x8: %v, want %v", got, twin)
+		}
 
-			const g = 0x55
-			rows := make([][]int8, 4)
-			for r := range rows {
-				rows[r] = make([]int8, 70)
-				for i := range rows[r] {
-					rows[r][i] = int8(i*37 + r*101 - 128)
-				}
+		const g = 0x55
+		rows := make([][]int8, 4)
+		for r := range rows {
+			rows[r] = make([]int8, 70)
+			for i := range rows[r] {
+				rows[r][i] = int8(i*37 + r*101 - 128)
 			}
-			fill := func(n int) []int8 {
-				x := make([]int8, n+8)
-				for i := range x {
-					x[i] = g
-				}
-				return x
+		}
+		fill := func(n int) []int8 {
+			x := make([]int8, n+8)
+			for i := range x {
+				x[i] = g
 			}
-			for n := range 71 {
-				got, twin := fill(4*n), fill(4*n)
-				m.Interleave4(got[:4*n], rows[0][:n], rows[1][:n], rows[2][:n], rows[3][:n])
-				want.Interleave4(twin[:4*n], rows[0][:n], rows[1][:n], rows[2][:n], rows[3][:n])
-				if !slices.Equal(got, twin) {
-					t.Fatalf("interleave4 n=%d: %v, want %v", n, got, twin)
-				}
-				const stride = 12
-				got, twin = fill(stride*n), fill(stride*n)
-				m.CopyWords(got, stride, rows[0][:n])
-				want.CopyWords(twin, stride, rows[0][:n])
-				if !slices.Equal(got, twin) {
-					t.Fatalf("copyWords n=%d: %v, want %v", n, got, twin)
-				}
-				if s, w := m.SumI8(rows[1][:n]), want.SumI8(rows[1][:n]); s != w {
-					t.Fatalf("sumI8 n=%d: %d, want %d", n, s, w)
-				}
-				sums, sumsTwin := make([]int32, n+3), make([]int32, n+3)
-				for i := range sums {
-					sums[i], sumsTwin[i] = int32(i)-7, int32(i)-7
-				}
-				m.AddI8(sums[:n], rows[2][:n])
-				want.AddI8(sumsTwin[:n], rows[2][:n])
-				if !slices.Equal(sums, sumsTwin) {
-					t.Fatalf("addI8 n=%d: %v, want %v", n, sums, sumsTwin)
-				}
+			return x
+		}
+		for n := range 71 {
+			got, twin := fill(4*n), fill(4*n)
+			m.Interleave4(got[:4*n], rows[0][:n], rows[1][:n], rows[2][:n], rows[3][:n])
+			want.Interleave4(twin[:4*n], rows[0][:n], rows[1][:n], rows[2][:n], rows[3][:n])
+			if !slices.Equal(got, twin) {
+				t.Fatalf("interleave4 n=%d: %v, want %v", n, got, twin)
 			}
-		})
-	}
+			const stride = 12
+			got, twin = fill(stride*n), fill(stride*n)
+			m.CopyWords(got, stride, rows[0][:n])
+			want.CopyWords(twin, stride, rows[0][:n])
+			if !slices.Equal(got, twin) {
+				t.Fatalf("copyWords n=%d: %v, want %v", n, got, twin)
+			}
+			if s, w := m.SumI8(rows[1][:n]), want.SumI8(rows[1][:n]); s != w {
+				t.Fatalf("sumI8 n=%d: %d, want %d", n, s, w)
+			}
+			sums, sumsTwin := make([]int32, n+3), make([]int32, n+3)
+			for i := range sums {
+				sums[i], sumsTwin[i] = int32(i)-7, int32(i)-7
+			}
+			m.AddI8(sums[:n], rows[2][:n])
+			want.AddI8(sumsTwin[:n], rows[2][:n])
+			if !slices.Equal(sums, sumsTwin) {
+				t.Fatalf("addI8 n=%d: %v, want %v", n, sums, sumsTwin)
+			}
+		}
+	})
 }

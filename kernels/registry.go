@@ -85,8 +85,8 @@ type Impl struct {
 	Op, Tier string
 }
 
-// Impls lists every op of the set with the tier that supplies it, GEMMs
-// first ("int8", "fp16", "fp32").
+// Impls lists every op of the set with the tier that supplies it, in a
+// fixed order, the GEMMs ("fp32", "fp16", "int8") first.
 func (s *Set) Impls() []Impl {
 	out := make([]Impl, len(s.from))
 	t := reflect.TypeFor[ops]()
