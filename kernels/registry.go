@@ -68,7 +68,8 @@ var sets = resolveAll(append(archTiers(), genericTier))
 
 // A Set is a tier resolved through its fallbacks: an implementation of every
 // op. Its methods are the vector work between the GEMMs; its kernels pack
-// with the set's movers. A Set is immutable and safe for concurrent use.
+// with the set's movers. Sets are shared by every model that runs on them
+// and safe for concurrent use; their fields must not be changed.
 type Set struct {
 	Name string // the tier's name
 	F32  *F32Kernel
