@@ -3,10 +3,6 @@ package engine
 import (
 	"slices"
 	"testing"
-
-	"github.com/albertq/albertq/convert"
-	"github.com/albertq/albertq/modelfile"
-	"github.com/albertq/albertq/quant"
 )
 
 // An int8 model runs a batch of more than int8ChunkTokens tokens in chunks
@@ -16,14 +12,7 @@ import (
 func TestChunkedBatchMatchesSequencesAlone(t *testing.T) {
 	lengths := []int{7, 64, 33, 64, 50, 64, 1, 64, 20, 64, 64}
 	for _, dir := range fixtureDirs {
-		src, err := convert.ReadCheckpoint(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q, err := quant.QuantizeModel(src, modelfile.I8, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, q := checkpointAndInt8(t, dir)
 		mod, err := New(q, Options{Threads: 1})
 		if err != nil {
 			t.Fatal(err)

@@ -9,6 +9,34 @@ import (
 	"github.com/albertq/albertq/quant"
 )
 
+// checkpointAndInt8 reads the checkpoint in dir and quantizes it to int8
+// (per channel, dynamic activation scales).
+func checkpointAndInt8(t *testing.T, dir string) (src, q *modelfile.Model) {
+	t.Helper()
+	src, err := convert.ReadCheckpoint(dir)
+	if err == nil {
+		q, err = quant.QuantizeModel(src, modelfile.I8, false)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, q
+}
+
+// runCases runs every case of f on mod.
+func runCases(t *testing.T, mod *Model, f *fixture) []*Output {
+	t.Helper()
+	var outs []*Output
+	for _, c := range f.Cases {
+		out, err := mod.Run(c.sequences())
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		outs = append(outs, out)
+	}
+	return outs
+}
+
 // TestEveryKernelSetRunsTheModel opens one model per kernel set this CPU
 // can run (Options.Kernels), each beside the others in one process: the
 // model runs on the set it was opened with, fp32 matches transformers within
@@ -21,14 +49,7 @@ func TestEveryKernelSetRunsTheModel(t *testing.T) {
 	}
 	dir := fixtureDirs[0]
 	f := readFixture(t, dir)
-	src, err := convert.ReadCheckpoint(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := quant.QuantizeModel(src, modelfile.I8, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, q := checkpointAndInt8(t, dir)
 	open := func(m *modelfile.Model, set string) *Model {
 		mod, err := New(m, Options{Threads: 2, Kernels: set})
 		if err != nil {
@@ -40,27 +61,19 @@ func TestEveryKernelSetRunsTheModel(t *testing.T) {
 		}
 		return mod
 	}
-	ref := open(q, "generic")
+	want := runCases(t, open(q, "generic"), f)
 	for _, s := range kernels.Available() {
 		t.Run(s.Name, func(t *testing.T) {
 			checkFixture(t, open(src, s.Name), f, 1e-4)
-			mod := open(q, s.Name)
-			for _, c := range f.Cases {
-				want, err := ref.Run(c.sequences())
-				if err != nil {
-					t.Fatal(err)
+			for i, got := range runCases(t, open(q, s.Name), f) {
+				name := f.Cases[i].Name
+				if cos := quant.Cosine(want[i].Hidden, got.Hidden); cos < 0.9999 {
+					t.Errorf("%s: int8 last_hidden_state cosine %.6f to generic's", name, cos)
 				}
-				got, err := mod.Run(c.sequences())
-				if err != nil {
-					t.Fatal(err)
-				}
-				if cos := quant.Cosine(want.Hidden, got.Hidden); cos < 0.9999 {
-					t.Errorf("%s: int8 last_hidden_state cosine %.6f to generic's", c.Name, cos)
-				}
-				wa, ga := argmaxRows(want.Logits, want.LogitsWidth), argmaxRows(got.Logits, got.LogitsWidth)
-				for i := range wa {
-					if wa[i] != ga[i] {
-						t.Errorf("%s: int8 row %d argmax %d, generic gives %d", c.Name, i, ga[i], wa[i])
+				wa, ga := argmaxRows(want[i].Logits, want[i].LogitsWidth), argmaxRows(got.Logits, got.LogitsWidth)
+				for r := range wa {
+					if wa[r] != ga[r] {
+						t.Errorf("%s: int8 row %d argmax %d, generic gives %d", name, r, ga[r], wa[r])
 					}
 				}
 			}
