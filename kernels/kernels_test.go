@@ -193,33 +193,35 @@ func i8Kernels() (out []*I8Kernel) {
 	return out
 }
 
-func TestF32KernelsMatchReference(t *testing.T) {
-	for _, kn := range f32Kernels() {
-		t.Run(kn.Name, func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(1, 2))
-			forShapes(t, allShapes(), func(t *testing.T, s shape) {
-				o := newOperands(rng, s, func() int8 { return 0 })
-				b := kn.Pack(o.w, Transposed(s.k), s.k, s.n)
-				c := guarded(s.m, o.ldc, sentinel)
-				kn.GEMM(nil, c, o.ldc, o.a, o.lda, s.m, b, o.bias)
-				want, scale := o.wantF32(func(j, kk int) float32 { return o.w[j*s.k+kk] })
-				checkClose(t, c, o.ldc, want, scale, s)
-			})
-		})
+// TestFloatKernelsMatchReference runs every fp32 and fp16 kernel on every
+// shape against the float64 sum: fp16 with the half-rounded weights its
+// kernel holds.
+func TestFloatKernelsMatchReference(t *testing.T) {
+	type floatKernel struct {
+		name, kind string
+		seed       uint64
+		weight     func(float32) float32 // the weight the kernel holds
+		gemm       func(o *operands, c []float32)
 	}
-}
-
-func TestF16KernelsMatchReference(t *testing.T) {
+	var all []floatKernel
+	for _, kn := range f32Kernels() {
+		all = append(all, floatKernel{kn.Name, "fp32", 1, func(x float32) float32 { return x }, func(o *operands, c []float32) {
+			kn.GEMM(nil, c, o.ldc, o.a, o.lda, o.s.m, kn.Pack(o.w, Transposed(o.s.k), o.s.k, o.s.n), o.bias)
+		}})
+	}
 	for _, kn := range f16Kernels() {
-		t.Run(kn.Name, func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(3, 4))
+		all = append(all, floatKernel{kn.Name, "fp16", 3, roundHalf, func(o *operands, c []float32) {
+			kn.GEMM(nil, c, o.ldc, o.a, o.lda, o.s.m, kn.Pack(o.w, Transposed(o.s.k), o.s.k, o.s.n), o.bias)
+		}})
+	}
+	for _, kn := range all {
+		t.Run(kn.name+"/"+kn.kind, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(kn.seed, kn.seed+1))
 			forShapes(t, allShapes(), func(t *testing.T, s shape) {
 				o := newOperands(rng, s, func() int8 { return 0 })
-				b := kn.Pack(o.w, Transposed(s.k), s.k, s.n)
 				c := guarded(s.m, o.ldc, sentinel)
-				kn.GEMM(nil, c, o.ldc, o.a, o.lda, s.m, b, o.bias)
-				// The reference uses the half-rounded weights the kernel holds.
-				want, scale := o.wantF32(func(j, kk int) float32 { return roundHalf(o.w[j*s.k+kk]) })
+				kn.gemm(o, c)
+				want, scale := o.wantF32(func(j, kk int) float32 { return kn.weight(o.w[j*s.k+kk]) })
 				checkClose(t, c, o.ldc, want, scale, s)
 			})
 		})

@@ -44,6 +44,15 @@ func forEachSet(t *testing.T, test func(t *testing.T, s *Set)) {
 // genericSet is the generic tier's set, the reference.
 func genericSet() *Set { return sets[len(sets)-1] }
 
+// checkPastRows fails if a function of rows rows of width w wrote past
+// them: into the four guard bytes after q's rows or the float after f's.
+func checkPastRows(t *testing.T, q []int8, f []float32, rows, w int) {
+	t.Helper()
+	if f[rows] != 0 || !slices.Equal(q[rows*w:], make([]int8, 4)) {
+		t.Fatalf("w=%d rows=%d: wrote past the last row", w, rows)
+	}
+}
+
 func relErr(got, want float64) float64 {
 	return math.Abs(got-want) / max(math.Abs(want), 1e-30)
 }
@@ -144,9 +153,7 @@ func TestSoftmaxQuantize(t *testing.T) {
 						t.Fatalf("w=%d row %d: sum %v (generic %v), want %v", w, r, sums[r], twinSums[r], sum)
 					}
 				}
-				if sums[rows] != 0 || !slices.Equal(q[rows*w:], make([]int8, 4)) {
-					t.Fatalf("w=%d rows=%d: wrote past the last row", w, rows)
-				}
+				checkPastRows(t, q, sums, rows, w)
 			}
 		}
 	})
@@ -213,9 +220,7 @@ func TestQuantizeRows(t *testing.T) {
 						t.Fatalf("w=%d rows=%d: row %d scale %v %v, want %v %v", w, rows, r, scales[r], dst[r*w:(r+1)*w], scale, want)
 					}
 				}
-				if scales[rows] != 0 || !slices.Equal(dst[rows*w:], make([]int8, 4)) {
-					t.Fatalf("w=%d rows=%d: wrote past the last row", w, rows)
-				}
+				checkPastRows(t, dst, scales, rows, w)
 			}
 		}
 	})
