@@ -152,7 +152,7 @@ func checkFiles(t *testing.T, dir string, want ...string) {
 
 // runCorpus runs the pipeline over the corpus with the given task flags and
 // checks its dead letters and counters; it returns the output lines by id.
-func runCorpus(t *testing.T, c *corpus, mod *engine.Model, extra ...string) (map[string]json.RawMessage, *config) {
+func runCorpus(t *testing.T, c *corpus, mod *engine.Model, extra ...string) map[string]json.RawMessage {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "out")
 	fs := flag.NewFlagSet("albertq-beam", flag.ContinueOnError)
@@ -211,7 +211,7 @@ func runCorpus(t *testing.T, c *corpus, mod *engine.Model, extra ...string) (map
 	if want.Truncated == 0 {
 		t.Error("the corpus has no truncated text: the truncation counter is not tested")
 	}
-	return byID, cfg
+	return byID
 }
 
 // ids returns the corpus's ids and their texts in one order.
@@ -226,34 +226,53 @@ func (c *corpus) ids() (ids, texts []string) {
 	return ids, texts
 }
 
-// TestClassifyOnPrism runs the pipeline on prism and checks that every label
-// and score is the one engine.Model.Classify gives, bit for bit.
-func TestClassifyOnPrism(t *testing.T) {
+// openDefault opens the embedded model, for the tests' reference results.
+func openDefault(t *testing.T) *engine.Model {
+	t.Helper()
 	mod, err := engine.OpenBytes(defaultModel, engine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer mod.Close()
+	t.Cleanup(func() { mod.Close() })
+	return mod
+}
+
+// decodeLines decodes the output line of each id, in the order of ids.
+func decodeLines[T any](t *testing.T, got map[string]json.RawMessage, ids []string) []T {
+	t.Helper()
+	if len(got) != len(ids) {
+		t.Errorf("%d output lines, want %d", len(got), len(ids))
+	}
+	out := make([]T, len(ids))
+	for i, id := range ids {
+		line, ok := got[id]
+		if !ok {
+			t.Errorf("id %s: no output line", id)
+			continue
+		}
+		if err := json.Unmarshal(line, &out[i]); err != nil {
+			t.Errorf("id %s: %v", id, err)
+		}
+	}
+	return out
+}
+
+// TestClassifyOnPrism runs the pipeline on prism and checks that every label
+// and score is the one engine.Model.Classify gives, bit for bit.
+func TestClassifyOnPrism(t *testing.T) {
+	mod := openDefault(t)
 	c := writeCorpus(t, devTexts(t)[:160], mod)
-	got, _ := runCorpus(t, c, mod, "--task", "classify")
+	got := runCorpus(t, c, mod, "--task", "classify")
 
 	ids, texts := c.ids()
 	want, err := mod.Classify(texts, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(ids) {
-		t.Errorf("%d labels, want %d", len(got), len(ids))
-	}
-	for i, id := range ids {
-		var line labelLine
-		if err := json.Unmarshal(got[id], &line); err != nil {
-			t.Errorf("id %s: %v", id, err)
-			continue
-		}
+	for i, line := range decodeLines[labelLine](t, got, ids) {
 		l := want[i].Labels[0]
 		if line.Label != l.Label || line.Score != l.Prob || line.Truncated != want[i].Truncated {
-			t.Errorf("id %s: %s, want label %s, score %v, truncated %v", id, got[id], l.Label, l.Prob, want[i].Truncated)
+			t.Errorf("id %s: %s, want label %s, score %v, truncated %v", ids[i], got[ids[i]], l.Label, l.Prob, want[i].Truncated)
 		}
 	}
 }
@@ -262,44 +281,28 @@ func TestClassifyOnPrism(t *testing.T) {
 // file system URL, and checks that every vector is the one
 // engine.Model.Embed gives, bit for bit.
 func TestEmbedOnPrism(t *testing.T) {
-	mod, err := engine.OpenBytes(defaultModel, engine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mod.Close()
+	mod := openDefault(t)
 	memfs.Write("memfs://models/debsec.albq", defaultModel)
 	c := writeCorpus(t, devTexts(t)[160:220], mod)
-	got, _ := runCorpus(t, c, mod, "--task", "embed", "--model", "memfs://models/debsec.albq", "--pool", "mean", "--normalize")
+	got := runCorpus(t, c, mod, "--task", "embed", "--model", "memfs://models/debsec.albq", "--pool", "mean", "--normalize")
 
 	ids, texts := c.ids()
 	want, err := mod.Embed(texts, engine.PoolMean, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(ids) {
-		t.Errorf("%d vectors, want %d", len(got), len(ids))
-	}
-	for i, id := range ids {
-		var line embeddingLine
-		if err := json.Unmarshal(got[id], &line); err != nil {
-			t.Errorf("id %s: %v", id, err)
-			continue
-		}
+	for i, line := range decodeLines[embeddingLine](t, got, ids) {
 		if !slices.Equal(line.Embedding, want[i]) {
-			t.Errorf("id %s: the vector differs from Embed's", id)
+			t.Errorf("id %s: the vector differs from Embed's", ids[i])
 		}
 	}
 }
 
-// TestPooledIsEmbeds checks the vectors and labels computed from a batch's
-// output against the engine's own Embed and Classify, for every pooling,
-// over batches of several sizes.
+// TestPooledIsEmbeds checks the vectors and labels computed from one batch's
+// output (24 dev texts) against the engine's own Embed and Classify, for
+// every pooling, with and without normalizing.
 func TestPooledIsEmbeds(t *testing.T) {
-	mod, err := engine.OpenBytes(defaultModel, engine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mod.Close()
+	mod := openDefault(t)
 	texts := devTexts(t)[:24]
 	seqs := make([]engine.Sequence, len(texts))
 	for i, text := range texts {
