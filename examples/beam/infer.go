@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"math"
 	"slices"
 
 	"github.com/albertq/albertq/engine"
-	"github.com/albertq/albertq/kernels"
 )
 
 // task is what the pipeline computes for each text.
@@ -125,16 +123,15 @@ func (fn *inferFn) runBatch(emit func(string), count func(tally)) error {
 	if err != nil {
 		return err
 	}
-	h := fn.mod.Config().HiddenSize
 	t := tally{Texts: int64(len(fn.batch)), Tokens: int64(fn.tokens)}
 	for s, e := range fn.batch {
 		id := json.RawMessage(e.id)
 		switch fn.Task {
 		case taskClassify:
-			label, score := mostProbable(out, s)
+			label, score := mostProbable(fn.mod.Model, out, s)
 			emit(jsonLine(labelLine{id, fn.labels[label], score, e.truncated}))
 		case taskEmbed:
-			emit(jsonLine(embeddingLine{id, pooled(out, s, h, fn.Pool, fn.Normalize), e.truncated}))
+			emit(jsonLine(embeddingLine{id, pooled(fn.mod.Model, out, s, fn.Pool, fn.Normalize), e.truncated}))
 		}
 		if e.truncated {
 			t.Truncated++
@@ -147,9 +144,9 @@ func (fn *inferFn) runBatch(emit func(string), count func(tally)) error {
 
 // mostProbable returns sequence s's most probable class (the first of equals)
 // and its probability, computed as engine.Model.Classify computes them.
-func mostProbable(out *engine.Output, s int) (class int, prob float32) {
+func mostProbable(mod *engine.Model, out *engine.Output, s int) (class int, prob float32) {
 	probs := slices.Clone(out.Logits[s*out.LogitsWidth : (s+1)*out.LogitsWidth])
-	kernels.Softmax(probs, 1)
+	mod.Kernels().Softmax(probs, 1)
 	for i, p := range probs {
 		if p > probs[class] {
 			class = i
@@ -158,39 +155,12 @@ func mostProbable(out *engine.Output, s int) (class int, prob float32) {
 	return class, probs[class]
 }
 
-// pooled returns sequence s's vector of width h, pooled and normalized as
-// engine.Model.Embed does it: the same float32 operations in the same order.
-func pooled(out *engine.Output, s, h int, pool engine.Pooling, normalize bool) []float32 {
-	rows := out.Hidden[out.Offsets[s]*h : out.Offsets[s+1]*h]
-	var v []float32
-	switch pool {
-	case engine.PoolPooler:
-		v = slices.Clone(out.Pooled[s*h : (s+1)*h])
-	case engine.PoolCLS:
-		v = slices.Clone(rows[:h])
-	case engine.PoolMean:
-		v = make([]float32, h)
-		for r := 0; r < len(rows); r += h {
-			for i, x := range rows[r : r+h] {
-				v[i] += x
-			}
-		}
-		n := float32(len(rows) / h)
-		for i := range v {
-			v[i] /= n
-		}
-	}
+// pooled returns sequence s's vector, pooled and normalized as
+// engine.Model.Embed does it.
+func pooled(mod *engine.Model, out *engine.Output, s int, pool engine.Pooling, normalize bool) []float32 {
+	v := mod.PoolSequence(out, s, pool)
 	if normalize {
-		var sq float64
-		for _, x := range v {
-			sq += float64(x) * float64(x)
-		}
-		if sq > 0 {
-			inv := float32(1 / math.Sqrt(sq))
-			for i := range v {
-				v[i] *= inv
-			}
-		}
+		engine.Normalize(v)
 	}
 	return v
 }

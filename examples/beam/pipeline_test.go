@@ -317,7 +317,6 @@ func TestPooledIsEmbeds(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := mod.Config()
-	h := cfg.HiddenSize
 	for _, pool := range []engine.Pooling{engine.PoolMean, engine.PoolCLS, engine.PoolPooler} {
 		for _, normalize := range []bool{false, true} {
 			want, err := mod.Embed(texts, pool, normalize)
@@ -325,7 +324,7 @@ func TestPooledIsEmbeds(t *testing.T) {
 				t.Fatal(err)
 			}
 			for s := range texts {
-				if got := pooled(out, s, h, pool, normalize); !slices.Equal(got, want[s]) {
+				if got := pooled(mod, out, s, pool, normalize); !slices.Equal(got, want[s]) {
 					t.Errorf("%s pooling, normalize %v, text %d: differs from Embed", pool, normalize, s)
 				}
 			}
@@ -337,7 +336,7 @@ func TestPooledIsEmbeds(t *testing.T) {
 	}
 	labels := cfg.Labels()
 	for s := range texts {
-		class, prob := mostProbable(out, s)
+		class, prob := mostProbable(mod, out, s)
 		if l := want[s].Labels[0]; labels[class] != l.Label || prob != l.Prob {
 			t.Errorf("text %d: %s %v, Classify says %s %v", s, labels[class], prob, l.Label, l.Prob)
 		}
