@@ -9,36 +9,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 
 	"github.com/albertq/albertq/modelfile"
 )
-
-// Bounds on config sizes: far above any released ALBERT, low enough that no
-// size arithmetic (e.g. vocab × embedding × 4 bytes) can overflow an int64.
-const (
-	maxVocab     = 1 << 22
-	maxWidth     = 1 << 17 // embedding, hidden and intermediate sizes
-	maxLayers    = 1 << 10 // layers, groups, inner layers, heads
-	maxPositions = 1 << 20
-	maxTypes     = 1 << 16
-	maxLabels    = 1 << 16
-)
-
-// albertArchitectures are the transformers classes whose weights we can run.
-var albertArchitectures = map[string]bool{
-	"AlbertModel":                     true,
-	"AlbertForPreTraining":            true,
-	"AlbertForMaskedLM":               true,
-	"AlbertForSequenceClassification": true,
-	"AlbertForTokenClassification":    true,
-	"AlbertForQuestionAnswering":      true,
-	"AlbertForMultipleChoice":         true,
-}
-
-// activations are the hidden_act values the engine implements.
-var activations = map[string]bool{"gelu_new": true, "gelu": true, "gelu_fast": true, "relu": true}
 
 // rawConfig is config.json as written; pointers tell absent fields from zeros.
 type rawConfig struct {
@@ -63,7 +37,7 @@ type rawConfig struct {
 // ParseConfig parses an ALBERT config.json. Absent fields take the defaults of
 // transformers' AlbertConfig (v4.29); the tokenizer settings take
 // AlbertTokenizer's defaults (lower-casing on, accents stripped). The result
-// is checked for consistency and bounded sizes.
+// is checked for consistency and bounded sizes (modelfile.Config.Validate).
 func ParseConfig(data []byte) (modelfile.Config, error) {
 	var raw rawConfig
 	if !isJSONObject(data) {
@@ -74,11 +48,6 @@ func ParseConfig(data []byte) (modelfile.Config, error) {
 	}
 	if raw.ModelType != nil && *raw.ModelType != "albert" {
 		return modelfile.Config{}, fmt.Errorf("model_type is %q, not \"albert\"", *raw.ModelType)
-	}
-	for _, a := range raw.Architectures {
-		if !albertArchitectures[a] {
-			return modelfile.Config{}, fmt.Errorf("architecture %q is not an ALBERT class (want AlbertModel, AlbertForMaskedLM, AlbertForSequenceClassification, ...)", a)
-		}
 	}
 	c := modelfile.Config{
 		Architectures:         raw.Architectures,
@@ -106,7 +75,7 @@ func ParseConfig(data []byte) (modelfile.Config, error) {
 	if err := setLabels(&c, raw); err != nil {
 		return modelfile.Config{}, err
 	}
-	if err := checkConfig(&c); err != nil {
+	if err := c.Validate(); err != nil {
 		return modelfile.Config{}, err
 	}
 	return c, nil
@@ -125,14 +94,14 @@ func orInt(p *int, def int) int {
 func setLabels(c *modelfile.Config, raw rawConfig) error {
 	if raw.ID2Label == nil {
 		c.NumLabels = orInt(raw.NumLabels, 2)
-		if c.NumLabels < 1 || c.NumLabels > maxLabels {
-			return fmt.Errorf("num_labels %d is out of range [1, %d]", c.NumLabels, maxLabels)
+		if c.NumLabels < 1 || c.NumLabels > modelfile.MaxLabels {
+			return fmt.Errorf("num_labels %d is out of range [1, %d]", c.NumLabels, modelfile.MaxLabels)
 		}
 		return nil
 	}
 	n := len(raw.ID2Label)
-	if n < 1 || n > maxLabels {
-		return fmt.Errorf("id2label has %d entries, want 1 to %d", n, maxLabels)
+	if n < 1 || n > modelfile.MaxLabels {
+		return fmt.Errorf("id2label has %d entries, want 1 to %d", n, modelfile.MaxLabels)
 	}
 	c.NumLabels = n
 	c.ID2Label = make(map[string]string, n)
@@ -149,44 +118,6 @@ func setLabels(c *modelfile.Config, raw rawConfig) error {
 	}
 	if len(c.ID2Label) != n {
 		return fmt.Errorf("id2label names the same label id twice")
-	}
-	return nil
-}
-
-// checkConfig rejects configurations the engine cannot run or whose sizes
-// would be absurd.
-func checkConfig(c *modelfile.Config) error {
-	sizes := []struct {
-		name     string
-		val, max int
-	}{
-		{"vocab_size", c.VocabSize, maxVocab},
-		{"embedding_size", c.EmbeddingSize, maxWidth},
-		{"hidden_size", c.HiddenSize, maxWidth},
-		{"intermediate_size", c.IntermediateSize, maxWidth},
-		{"num_hidden_layers", c.NumHiddenLayers, maxLayers},
-		{"num_hidden_groups", c.NumHiddenGroups, maxLayers},
-		{"inner_group_num", c.InnerGroupNum, maxLayers},
-		{"num_attention_heads", c.NumAttentionHeads, maxLayers},
-		{"max_position_embeddings", c.MaxPositionEmbeddings, maxPositions},
-		{"type_vocab_size", c.TypeVocabSize, maxTypes},
-	}
-	for _, s := range sizes {
-		if s.val < 1 || s.val > s.max {
-			return fmt.Errorf("%s %d is out of range [1, %d]", s.name, s.val, s.max)
-		}
-	}
-	if c.HiddenSize%c.NumAttentionHeads != 0 {
-		return fmt.Errorf("hidden_size %d is not a multiple of num_attention_heads %d", c.HiddenSize, c.NumAttentionHeads)
-	}
-	if c.NumHiddenGroups > c.NumHiddenLayers || c.NumHiddenLayers%c.NumHiddenGroups != 0 {
-		return fmt.Errorf("num_hidden_layers %d is not a multiple of num_hidden_groups %d", c.NumHiddenLayers, c.NumHiddenGroups)
-	}
-	if !activations[c.HiddenAct] {
-		return fmt.Errorf("hidden_act %q is not supported (want gelu_new, gelu, gelu_fast or relu)", c.HiddenAct)
-	}
-	if math.IsNaN(c.LayerNormEps) || c.LayerNormEps <= 0 || c.LayerNormEps > 1 {
-		return fmt.Errorf("layer_norm_eps %g is out of range (0, 1]", c.LayerNormEps)
 	}
 	return nil
 }

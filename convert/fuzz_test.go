@@ -94,7 +94,7 @@ func FuzzConfig(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if err := checkConfig(&c); err != nil {
+		if err := c.Validate(); err != nil {
 			t.Fatalf("accepted config fails its own check: %v", err)
 		}
 		if n := len(c.Labels()); n != c.NumLabels {

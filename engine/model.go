@@ -62,8 +62,8 @@ type norm struct{ gamma, beta []float32 }
 // once for the chosen kernels. The model keeps m (its tensors may be views
 // onto a file mapping) until Close.
 func New(m *modelfile.Model, opts Options) (*Model, error) {
-	if err := checkConfig(&m.Config); err != nil {
-		return nil, err
+	if err := m.Config.Validate(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
 	}
 	kern, err := chooseKernels(opts.Kernels)
 	if err != nil {
@@ -147,35 +147,6 @@ func loadLayer(w *weights, c *modelfile.Config, prefix string, act map[string][]
 	lay.ffnOut = linear("ffn_output", i, h)
 	lay.outNorm = layerNorm("full_layer_layer_norm", h)
 	return lay, errors.Join(errs...)
-}
-
-// checkConfig rejects configurations the forward pass cannot run, so a
-// hostile or broken file fails here with a message rather than later.
-func checkConfig(c *modelfile.Config) error {
-	const limit = 1 << 20
-	for _, f := range []struct {
-		name string
-		v    int
-	}{
-		{"vocab_size", c.VocabSize}, {"embedding_size", c.EmbeddingSize}, {"hidden_size", c.HiddenSize},
-		{"num_hidden_layers", c.NumHiddenLayers}, {"num_hidden_groups", c.NumHiddenGroups},
-		{"inner_group_num", c.InnerGroupNum}, {"num_attention_heads", c.NumAttentionHeads},
-		{"intermediate_size", c.IntermediateSize}, {"max_position_embeddings", c.MaxPositionEmbeddings},
-		{"type_vocab_size", c.TypeVocabSize},
-	} {
-		if f.v <= 0 || f.v > limit {
-			return fmt.Errorf("config: %s = %d is out of range (1 to %d)", f.name, f.v, limit)
-		}
-	}
-	switch {
-	case c.HiddenSize%c.NumAttentionHeads != 0:
-		return fmt.Errorf("config: hidden_size %d is not a multiple of num_attention_heads %d", c.HiddenSize, c.NumAttentionHeads)
-	case c.NumHiddenLayers%c.NumHiddenGroups != 0:
-		return fmt.Errorf("config: num_hidden_layers %d is not a multiple of num_hidden_groups %d", c.NumHiddenLayers, c.NumHiddenGroups)
-	case !(c.LayerNormEps >= 0):
-		return fmt.Errorf("config: layer_norm_eps %g is negative", c.LayerNormEps)
-	}
-	return nil
 }
 
 // int8Block says the shared layers' Linears are int8: batches then run in

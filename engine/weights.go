@@ -19,8 +19,8 @@ type weights struct {
 
 func (w *weights) has(name string) bool { return w.tensors[name] != nil }
 
-// tensor returns the tensor called name, which must have the given shape and
-// hold as many elements as the shape says.
+// tensor returns the tensor called name, which must have the given shape
+// and hold what its type and shape say (modelfile.Tensor.Validate).
 func (w *weights) tensor(name string, shape ...int) (*modelfile.Tensor, error) {
 	t := w.tensors[name]
 	if t == nil {
@@ -29,18 +29,8 @@ func (w *weights) tensor(name string, shape ...int) (*modelfile.Tensor, error) {
 	if !slices.Equal(t.Shape, shape) {
 		return nil, fmt.Errorf("tensor %q has shape %v, the config wants %v", name, t.Shape, shape)
 	}
-	n := t.Elements()
-	ok := false
-	switch t.DType {
-	case modelfile.F32:
-		ok = len(t.F32) == n
-	case modelfile.F16:
-		ok = len(t.F16) == n
-	case modelfile.I8:
-		ok = len(t.I8) == n && (len(t.Scales) == 1 || len(t.Scales) == shape[0])
-	}
-	if !ok {
-		return nil, fmt.Errorf("tensor %q (%v, shape %v) does not hold its elements and scales", name, t.DType, t.Shape)
+	if err := t.Validate(); err != nil {
+		return nil, fmt.Errorf("tensor %q: %w", name, err)
 	}
 	return t, nil
 }

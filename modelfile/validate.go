@@ -3,6 +3,8 @@ package modelfile
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 )
 
 // maxDims bounds the rank of a tensor; ALBERT needs at most 2.
@@ -79,4 +81,75 @@ func elementCount(shape []int, limit int) (int, error) {
 		n *= d
 	}
 	return n, nil
+}
+
+// Bounds on config sizes: far above any released ALBERT, low enough that no
+// size arithmetic (e.g. vocab × embedding × 4 bytes) can overflow an int64.
+const (
+	maxVocab     = 1 << 22
+	maxWidth     = 1 << 17 // embedding, hidden and intermediate sizes
+	maxLayers    = 1 << 10 // layers, groups, inner layers, heads
+	maxPositions = 1 << 20
+	maxTypes     = 1 << 16
+	// MaxLabels bounds num_labels and the label ids of id2label.
+	MaxLabels = 1 << 16
+)
+
+// architectures are the transformers classes whose weights the engine runs.
+var architectures = []string{
+	"AlbertModel", "AlbertForPreTraining", "AlbertForMaskedLM", "AlbertForSequenceClassification",
+	"AlbertForTokenClassification", "AlbertForQuestionAnswering", "AlbertForMultipleChoice",
+}
+
+// HiddenActs are the hidden_act values the engine implements.
+var HiddenActs = []string{"gelu_new", "gelu", "gelu_fast", "relu"}
+
+// Validate rejects configurations the engine cannot run or whose sizes would
+// be absurd, naming the config.json key at fault. The converter checks every
+// config.json it reads with it and the engine every model it is given, so a
+// hostile or broken file fails with a message rather than later.
+func (c *Config) Validate() error {
+	for _, a := range c.Architectures {
+		if !slices.Contains(architectures, a) {
+			return fmt.Errorf("architecture %q is not an ALBERT class (want AlbertModel, AlbertForMaskedLM, AlbertForSequenceClassification, ...)", a)
+		}
+	}
+	sizes := []struct {
+		name     string
+		val, max int
+	}{
+		{"vocab_size", c.VocabSize, maxVocab},
+		{"embedding_size", c.EmbeddingSize, maxWidth},
+		{"hidden_size", c.HiddenSize, maxWidth},
+		{"intermediate_size", c.IntermediateSize, maxWidth},
+		{"num_hidden_layers", c.NumHiddenLayers, maxLayers},
+		{"num_hidden_groups", c.NumHiddenGroups, maxLayers},
+		{"inner_group_num", c.InnerGroupNum, maxLayers},
+		{"num_attention_heads", c.NumAttentionHeads, maxLayers},
+		{"max_position_embeddings", c.MaxPositionEmbeddings, maxPositions},
+		{"type_vocab_size", c.TypeVocabSize, maxTypes},
+	}
+	for _, s := range sizes {
+		if s.val < 1 || s.val > s.max {
+			return fmt.Errorf("%s %d is out of range [1, %d]", s.name, s.val, s.max)
+		}
+	}
+	switch {
+	case c.HiddenSize%c.NumAttentionHeads != 0:
+		return fmt.Errorf("hidden_size %d is not a multiple of num_attention_heads %d", c.HiddenSize, c.NumAttentionHeads)
+	case c.NumHiddenGroups > c.NumHiddenLayers || c.NumHiddenLayers%c.NumHiddenGroups != 0:
+		return fmt.Errorf("num_hidden_layers %d is not a multiple of num_hidden_groups %d", c.NumHiddenLayers, c.NumHiddenGroups)
+	case !slices.Contains(HiddenActs, c.HiddenAct):
+		return fmt.Errorf("hidden_act %q is not supported (want gelu_new, gelu, gelu_fast or relu)", c.HiddenAct)
+	case math.IsNaN(c.LayerNormEps) || c.LayerNormEps <= 0 || c.LayerNormEps > 1:
+		return fmt.Errorf("layer_norm_eps %g is out of range (0, 1]", c.LayerNormEps)
+	case c.NumLabels < 0 || c.NumLabels > MaxLabels:
+		return fmt.Errorf("num_labels %d is out of range [0, %d]", c.NumLabels, MaxLabels)
+	}
+	for key := range c.ID2Label {
+		if id, err := strconv.Atoi(key); err != nil || id < 0 || id >= MaxLabels || strconv.Itoa(id) != key {
+			return fmt.Errorf("id2label key %q is not a label id in [0, %d)", key, MaxLabels)
+		}
+	}
+	return nil
 }
