@@ -11,13 +11,10 @@ import (
 func TestConcurrentUseMatchesSerial(t *testing.T) {
 	dir := fixtureDirs[0]
 	f := readFixture(t, dir)
-	mod, err := Open(dir, Options{Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mod.Close()
+	mod := openCheckpoint(t, dir, Options{Threads: 2})
 	serial := make([]*Output, len(f.Cases))
 	for i, c := range f.Cases {
+		var err error
 		if serial[i], err = mod.Run(c.sequences()); err != nil {
 			t.Fatal(err)
 		}

@@ -50,11 +50,7 @@ func TestDebsecMatchesTransformers(t *testing.T) {
 		InputIDs []int     `json:"input_ids"`
 		Logits   []float64 `json:"logits"`
 	}
-	mod, err := Open(debsecDir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mod.Close()
+	mod := openCheckpoint(t, debsecDir, Options{})
 	for i, e := range readJSONL[expected](t, filepath.Join(debsecDir, "expected-dev.jsonl")) {
 		enc, err := mod.Encode(e.Text, "")
 		if err != nil {

@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/albertq/albertq"
 	"github.com/albertq/albertq/engine"
 )
 
 // Classify a text with a fine-tuned checkpoint directory, as downloaded.
 func ExampleModel_Classify() {
-	mod, err := engine.Open("../testdata/albert-debsec", engine.Options{})
+	mod, err := albertq.Open("../testdata/albert-debsec", engine.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -24,7 +25,7 @@ func ExampleModel_Classify() {
 
 // Predict a masked word with an int8 .albq file made by `albertq convert`.
 func ExampleModel_FillMask() {
-	mod, err := engine.Open("../cmd/albertq/models/debsec-mlm.albq", engine.Options{})
+	mod, err := albertq.Open("../cmd/albertq/models/debsec-mlm.albq", engine.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func ExampleModel_FillMask() {
 
 // Turn texts into unit-length sentence vectors.
 func ExampleModel_Embed() {
-	mod, err := engine.Open("../testdata/albert-debsec", engine.Options{Threads: 1})
+	mod, err := albertq.Open("../testdata/albert-debsec", engine.Options{Threads: 1})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func ExampleModel_Embed() {
 
 // Run the encoder on token ids and read the hidden states of each sequence.
 func ExampleModel_Run() {
-	mod, err := engine.Open("../testdata/albert-tiny", engine.Options{})
+	mod, err := albertq.Open("../testdata/albert-tiny", engine.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

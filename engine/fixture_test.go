@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/albertq/albertq/convert"
 )
 
 // The reference outputs of Hugging Face transformers for the fixtures in
@@ -103,6 +105,22 @@ func checkFixture(t *testing.T, mod *Model, f *fixture, tol float64) {
 	}
 }
 
+// openCheckpoint reads a Hugging Face checkpoint directory and runs it in
+// fp32, as albertq.Open does; the model is closed when the test ends.
+func openCheckpoint(t testing.TB, dir string, opts Options) *Model {
+	t.Helper()
+	m, err := convert.ReadCheckpoint(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := New(m, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mod.Close() })
+	return mod
+}
+
 // onlyFiles copies the named files of dir into a new directory, so a test
 // can read one weight format when the fixture has both.
 func onlyFiles(t *testing.T, dir string, names ...string) string {
@@ -128,11 +146,7 @@ func TestReproducesTransformers(t *testing.T) {
 		f := readFixture(t, dir)
 		for _, weightsFile := range []string{"model.safetensors", "pytorch_model.bin"} {
 			t.Run(filepath.Base(dir)+"/"+weightsFile, func(t *testing.T) {
-				mod, err := Open(onlyFiles(t, dir, "config.json", "spiece.model", weightsFile), Options{Threads: 2})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer mod.Close()
+				mod := openCheckpoint(t, onlyFiles(t, dir, "config.json", "spiece.model", weightsFile), Options{Threads: 2})
 				checkFixture(t, mod, f, 1e-4)
 			})
 		}

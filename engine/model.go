@@ -1,7 +1,7 @@
-// Package engine runs ALBERT encoders: it loads a model (a converted .albq
-// file or a Hugging Face checkpoint directory), packs the shared block once,
-// and computes hidden states, pooled outputs and the task heads on the
-// kernels the CPU offers, in int8, fp16 or fp32.
+// Package engine runs ALBERT encoders: it takes a model from an .albq file
+// or from memory (a modelfile.Model, e.g. a checkpoint read by convert),
+// packs the shared block once, and computes hidden states, pooled outputs
+// and the task heads on the kernels the CPU offers, in int8, fp16 or fp32.
 package engine
 
 import (

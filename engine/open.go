@@ -4,15 +4,18 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/albertq/albertq/convert"
 	"github.com/albertq/albertq/modelfile"
 )
 
-// Open loads a model from path: an .albq file (memory-mapped, its weights
-// used in place) or a Hugging Face checkpoint directory (read and run in
-// fp32). Errors name the path.
+// Open loads the .albq file at path (memory-mapped, its weights used in
+// place) and prepares it to run. Errors name the path. A Hugging Face
+// checkpoint directory is read by convert.ReadCheckpoint and given to New;
+// albertq.Open does both.
 func Open(path string, opts Options) (*Model, error) {
-	m, err := Load(path)
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory: engine.Open takes an .albq file (albertq.Open also reads checkpoint directories)", path)
+	}
+	m, err := modelfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -22,19 +25,6 @@ func Open(path string, opts Options) (*Model, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return mod, nil
-}
-
-// Load reads the model at path, a directory or an .albq file, without
-// packing it for the kernels.
-func Load(path string) (*modelfile.Model, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if info.IsDir() {
-		return convert.ReadCheckpoint(path)
-	}
-	return modelfile.Open(path)
 }
 
 // OpenBytes loads a model from the bytes of an .albq file (for example one

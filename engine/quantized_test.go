@@ -79,11 +79,7 @@ func TestQuantizedModelsTrackFP32(t *testing.T) {
 	}
 	for _, dir := range fixtureDirs {
 		f := readFixture(t, dir)
-		ref, err := Open(dir, Options{Threads: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ref.Close()
+		ref := openCheckpoint(t, dir, Options{Threads: 1})
 		for _, v := range variants {
 			t.Run(filepath.Base(dir)+"/"+v.name, func(t *testing.T) {
 				mod := quantizedModel(t, dir, v.dtype, v.perTensor, v.calibrate, f)

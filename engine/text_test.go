@@ -10,11 +10,7 @@ import (
 // tokenized as the reference does; text that is too long is truncated, or
 // refused with NoTruncate.
 func TestTextChecks(t *testing.T) {
-	mod, err := Open(fixtureDirs[0], Options{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mod.Close()
+	mod := openCheckpoint(t, fixtureDirs[0], Options{Threads: 1})
 	text, want := "caf\xe9 au lait", "not valid UTF-8 (byte 3)"
 	if _, err := mod.Encode(text, ""); err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("Encode(%q) error = %v, want %q", text, err, want)
@@ -31,11 +27,7 @@ func TestTextChecks(t *testing.T) {
 	if err != nil || !enc.Truncated || len(enc.IDs) != mod.Config().MaxPositionEmbeddings {
 		t.Fatalf("long text: %v, truncated %v, %d ids", err, enc != nil && enc.Truncated, len(enc.IDs))
 	}
-	strict, err := Open(fixtureDirs[0], Options{Threads: 1, NoTruncate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer strict.Close()
+	strict := openCheckpoint(t, fixtureDirs[0], Options{Threads: 1, NoTruncate: true})
 	if _, err := strict.Encode(long, ""); err == nil || !strings.Contains(err.Error(), "longer than the model's 64 tokens") {
 		t.Errorf("NoTruncate: error = %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/albertq/albertq"
 	"github.com/albertq/albertq/engine"
 	"github.com/albertq/albertq/tokenizer"
 )
@@ -29,7 +30,7 @@ const (
 
 func openModel(t testing.TB, path string) *engine.Model {
 	t.Helper()
-	mod, err := engine.Open(path, engine.Options{Threads: 2})
+	mod, err := albertq.Open(path, engine.Options{Threads: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/klauspost/cpuid/v2"
 
+	"github.com/albertq/albertq"
 	"github.com/albertq/albertq/convert"
 	"github.com/albertq/albertq/engine"
 	"github.com/albertq/albertq/internal/kernelbench"
@@ -283,14 +284,14 @@ func openBenchSource(o *benchOptions) (*benchSource, error) {
 			load: func() (*modelfile.Model, error) { return convert.Random(cfg, 1), nil },
 		}, nil
 	}
-	m, err := engine.Load(o.model)
+	m, err := albertq.Read(o.model)
 	if err != nil {
 		return nil, err
 	}
 	defer m.Close()
 	return &benchSource{
 		name: filepath.Base(filepath.Clean(o.model)), cfg: m.Config, stored: storedDType(m),
-		load: func() (*modelfile.Model, error) { return engine.Load(o.model) },
+		load: func() (*modelfile.Model, error) { return albertq.Read(o.model) },
 	}, nil
 }
 

@@ -138,7 +138,7 @@ func TestConvertBaseSize(t *testing.T) {
 		limit int64
 	}{{"int8", 12_200_000}, {"fp16", 23_600_000}} {
 		out := filepath.Join(t.TempDir(), c.dtype+".albq")
-		if code, _, errOut := albertq(t, "convert", "--in", in, "--out", out, "--dtype", c.dtype); code != 0 {
+		if code, _, errOut := runCLI(t, "convert", "--in", in, "--out", out, "--dtype", c.dtype); code != 0 {
 			t.Fatalf("convert: %s", errOut)
 		}
 		if n := fileSize(out); n > c.limit {

@@ -17,7 +17,7 @@ func TestInfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := albertq(t, "info", "--json")
+	code, out, errOut := runCLI(t, "info", "--json")
 	var doc infoDoc
 	if code != 0 || json.Unmarshal([]byte(out), &doc) != nil {
 		t.Fatalf("info --json: exit %d, stdout %q, stderr %q", code, out, errOut)
@@ -35,11 +35,11 @@ func TestInfo(t *testing.T) {
 		t.Errorf("info --json: available %v", doc.Available)
 	}
 
-	code, out, _ = albertq(t, "info", "--kernel-names")
+	code, out, _ = runCLI(t, "info", "--kernel-names")
 	if names := strings.Fields(out); code != 0 || !slices.Equal(names, doc.Available) {
 		t.Errorf("info --kernel-names: exit %d, %q; want %v", code, out, doc.Available)
 	}
-	code, out, _ = albertq(t, "info")
+	code, out, _ = runCLI(t, "info")
 	if lines := strings.Count(out, "\n"); code != 0 || lines > 8 || !strings.Contains(out, "int8       "+chosen.I8.Name) {
 		t.Errorf("info: exit %d, %d lines:\n%s", code, lines, out)
 	}

@@ -12,8 +12,8 @@ import (
 	"testing"
 )
 
-// albertq runs the CLI in-process and returns its exit code and output.
-func albertq(t *testing.T, args ...string) (code int, stdout, stderr string) {
+// runCLI runs the CLI in-process and returns its exit code and output.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code = mainExit(args, &out, &errOut)
@@ -21,11 +21,11 @@ func albertq(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestDefaultModelsWorkOffline(t *testing.T) {
-	code, out, errOut := albertq(t, "classify", "a multiplayer first-person shooter with network play")
+	code, out, errOut := runCLI(t, "classify", "a multiplayer first-person shooter with network play")
 	if code != 0 || !strings.HasPrefix(out, "games\t") {
 		t.Fatalf("classify: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
-	code, out, errOut = albertq(t, "fill-mask", "--json", "perl [MASK] to parse configuration files")
+	code, out, errOut = runCLI(t, "fill-mask", "--json", "perl [MASK] to parse configuration files")
 	var fm struct {
 		Masks []struct {
 			Candidates []struct{ Token string }
@@ -34,7 +34,7 @@ func TestDefaultModelsWorkOffline(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &fm) != nil || fm.Masks[0].Candidates[0].Token != "module" {
 		t.Fatalf("fill-mask: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
-	code, out, errOut = albertq(t, "embed", "--normalize", "--json", "a puzzle game for children")
+	code, out, errOut = runCLI(t, "embed", "--normalize", "--json", "a puzzle game for children")
 	var emb struct{ Embedding []float32 }
 	if code != 0 || json.Unmarshal([]byte(out), &emb) != nil || len(emb.Embedding) != 256 {
 		t.Fatalf("embed: exit %d, stdout %q, stderr %q", code, out, errOut)
@@ -43,12 +43,12 @@ func TestDefaultModelsWorkOffline(t *testing.T) {
 
 func TestHelpForEveryCommand(t *testing.T) {
 	for _, c := range commands() {
-		code, out, _ := albertq(t, c.name, "--help")
+		code, out, _ := runCLI(t, c.name, "--help")
 		if code != 0 || strings.Count(out, "Usage: albertq "+c.name) != 1 {
 			t.Errorf("%s --help: exit %d, output %q", c.name, code, out)
 		}
 	}
-	if code, out, _ := albertq(t, "--help"); code != 0 || !strings.Contains(out, "classify") {
+	if code, out, _ := runCLI(t, "--help"); code != 0 || !strings.Contains(out, "classify") {
 		t.Errorf("--help: exit %d, output %q", code, out)
 	}
 }
@@ -68,7 +68,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"serve", "an-argument"},
 		{"no-such-command"},
 	} {
-		code, _, errOut := albertq(t, args...)
+		code, _, errOut := runCLI(t, args...)
 		if code != 2 || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and one line", args, code, errOut)
 		}
@@ -152,7 +152,7 @@ func TestBadCheckpointsFailClearly(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := checkpointWith(t, c.file, c.data)
-			code, _, errOut := albertq(t, "run", "--model", dir, "--ids", "2,3")
+			code, _, errOut := runCLI(t, "run", "--model", dir, "--ids", "2,3")
 			if code != 1 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) ||
 				strings.Contains(errOut, "panic") || strings.Contains(errOut, "goroutine") {
 				t.Errorf("exit %d, stderr %q; want 1 and one line mentioning %q", code, errOut, c.want)
@@ -180,7 +180,7 @@ func TestRunMatchesFixture(t *testing.T) {
 	c := f.Cases[0]
 	ids := strings.Trim(jsonString(c.InputIDs[0]), "[]")
 	for _, input := range [][]string{{"--ids", ids}, {c.Inputs[0].Text}} {
-		code, out, errOut := albertq(t, append([]string{"run", "--model", "../../testdata/albert-tiny", "--json"}, input...)...)
+		code, out, errOut := runCLI(t, append([]string{"run", "--model", "../../testdata/albert-tiny", "--json"}, input...)...)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
@@ -231,7 +231,7 @@ func TestTruncationIsReported(t *testing.T) {
 		}
 		stderr := os.Stderr
 		os.Stderr = w
-		code, _, _ := albertq(t, cmd, "a short text", long)
+		code, _, _ := runCLI(t, cmd, "a short text", long)
 		os.Stderr = stderr
 		w.Close()
 		warned, _ := io.ReadAll(r)

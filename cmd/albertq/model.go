@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 
+	"github.com/albertq/albertq"
 	"github.com/albertq/albertq/engine"
 )
 
@@ -46,5 +47,5 @@ func (f *modelFlags) open() (*engine.Model, error) {
 	if _, err := os.Stat(*f.path); errors.Is(err, os.ErrNotExist) {
 		return nil, usagef("--model %s: no such file or directory", *f.path)
 	}
-	return engine.Open(*f.path, opts)
+	return albertq.Open(*f.path, opts)
 }

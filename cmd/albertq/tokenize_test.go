@@ -109,7 +109,7 @@ func TestTokenizeJSONLBatch(t *testing.T) {
 	var code int
 	var out, errOut string
 	withStdin(t, input.String(), func() {
-		code, out, errOut = albertq(t, "tokenize", "--model", "../../testdata/albert-tiny", "--jsonl")
+		code, out, errOut = runCLI(t, "tokenize", "--model", "../../testdata/albert-tiny", "--jsonl")
 	})
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if len(lines) != len(want) {
@@ -165,7 +165,7 @@ func TestTokenizeWordPiece(t *testing.T) {
 			args = append(args, "--pair", *c.TextPair)
 		}
 		args = append(args, "--", c.Text)
-		code, out, errOut := albertq(t, args...)
+		code, out, errOut := runCLI(t, args...)
 		var got struct {
 			InputIDs []int `json:"input_ids"`
 		}
@@ -173,7 +173,7 @@ func TestTokenizeWordPiece(t *testing.T) {
 			t.Errorf("%q: exit %d, %s %s\nwant ids %v", c.Text, code, out, errOut, c.Uncased.IDs)
 		}
 	}
-	_, out, _ := albertq(t, "tokenize", "--model", "../../tokenizer/testdata/wordpiece", "--pair", "Zürich", "é Café!")
+	_, out, _ := runCLI(t, "tokenize", "--model", "../../tokenizer/testdata/wordpiece", "--pair", "Zürich", "é Café!")
 	want := `"tokens":["[CLS]","e","cafe","!","[SEP]","zurich","[SEP]"],"offsets":[[0,0],[0,1],[2,6],[6,7],[0,0],[0,6],[0,0]]`
 	if !strings.Contains(out, want) {
 		t.Errorf("output %s\nwant %s", out, want)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/albertq/albertq"
 	"github.com/albertq/albertq/engine"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 )
@@ -43,7 +44,7 @@ func openModel(ctx context.Context, spec modelSpec) (*engine.Model, error) {
 		}
 		return engine.OpenBytes(data, opts)
 	default:
-		return engine.Open(spec.Path, opts)
+		return albertq.Open(spec.Path, opts)
 	}
 }
 
