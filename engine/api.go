@@ -5,6 +5,37 @@ import (
 	"sort"
 )
 
+// Sequence is one model input: token ids, their segment (token type) ids,
+// and optionally an attention mask (1 = attend, 0 = padding); a nil TypeIDs
+// means all zeros and a nil Mask means every token is real.
+type Sequence struct {
+	IDs, TypeIDs, Mask []int
+}
+
+// Output holds a batch's results. Hidden has one row of width H per token,
+// the batch's sequences one after another (sequence s has rows Offsets[s]
+// to Offsets[s+1]); Pooled one row per sequence (nil when the model has no
+// pooler). Logits has LogitsWidth columns per sequence (sequence
+// classification) or per token (token classification, masked LM); question
+// answering fills StartLogits and EndLogits per token.
+type Output struct {
+	Offsets     []int
+	Hidden      []float32
+	Pooled      []float32
+	Logits      []float32
+	LogitsWidth int
+	StartLogits []float32
+	EndLogits   []float32
+}
+
+// Run computes the encoder and the head for a batch of sequences. Every
+// Linear runs on the batch's tokens end to end, with no padding; an int8
+// model takes a big batch in chunks of whole sequences (see
+// int8ChunkTokens), which changes no output.
+func (mod *Model) Run(seqs []Sequence) (*Output, error) {
+	return mod.run(seqs, nil)
+}
+
 // batchTexts is how many texts run in one forward pass: enough to fill the
 // GEMMs, few enough to keep the activations small.
 const batchTexts = 16
