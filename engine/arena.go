@@ -10,9 +10,9 @@ import (
 // between the GEMMs, sized for the batch and kept for the next call (a
 // sync.Pool per model), so a warm Run allocates only its outputs.
 type workspace struct {
-	emb, attended, qkv, ctx, inner []float32
-	q8                             []int8    // a Linear's input quantized
-	qs                             []float32 // its row scales
+	emb, qkv, ctx, attn, inner []float32
+	q8                         []int8    // a Linear's input quantized
+	qs                         []float32 // its row scales
 }
 
 // attnScratch is one attention worker's memory: a sequence's scores for one

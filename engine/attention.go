@@ -8,34 +8,33 @@ import (
 
 // attention is multi-head scaled dot-product attention, each sequence on its
 // own tokens: ctx = softmax(q·kᵀ/√d + mask)·v per head. qkv holds each
-// token's query, key and value side by side (row width 3H). With int8 set
-// (an int8 model) both products run on the int8 kernel. The (sequence,
-// head) pairs are shared out over the pool's threads; each thread keeps one
-// scratch for all its pairs.
-func (mod *Model) attention(r *runner, b *batch, qkv, ctx []float32, int8 bool) {
-	heads := mod.cfg.NumAttentionHeads
+// token's query, key and value side by side (row width 3H, H the width of
+// ctx's rows). With quantized set (an int8 model) both products run on the
+// int8 kernel. The (sequence, head) pairs are shared out over the workers;
+// each worker keeps one scratch for all its pairs.
+func (r *runner) attention(b *batch, qkv, ctx []float32, heads int, quantized bool) {
 	jobs := len(b.seqs) * heads
 	work := func(lo, hi int) {
-		s := mod.arenas.getAttn()
-		defer mod.arenas.putAttn(s)
+		s := r.arenas.getAttn()
+		defer r.arenas.putAttn(s)
 		for job := lo; job < hi; job++ {
-			mod.attendHead(s, b, job/heads, job%heads, qkv, ctx, int8)
+			r.attendHead(s, b, job/heads, job%heads, heads, qkv, ctx, quantized)
 		}
 	}
-	if r.pool.Threads() == 1 || b.tokens*b.tokens < 64*64 {
+	if r.workers.Threads() == 1 || b.tokens*b.tokens < 64*64 {
 		work(0, jobs)
 		return
 	}
-	r.pool.For(jobs, work)
+	r.workers.For(jobs, work)
 }
 
 // attendHead computes one head of one sequence. Keys the mask drops are left
 // out of the scores and the values altogether, which is what adding -∞ (as
 // transformers adds the most negative float) does; when the mask keeps none,
 // every key gets the same weight, as in transformers.
-func (mod *Model) attendHead(s *attnScratch, b *batch, seq, head int, qkv, ctx []float32, int8 bool) {
-	hs := mod.cfg.HiddenSize
-	d := hs / mod.cfg.NumAttentionHeads
+func (r *runner) attendHead(s *attnScratch, b *batch, seq, head, heads int, qkv, ctx []float32, quantized bool) {
+	hs := len(ctx) / b.tokens
+	d := hs / heads
 	ld := 3 * hs
 	n := b.offsets[seq+1] - b.offsets[seq]
 	row0 := b.offsets[seq]
@@ -62,25 +61,25 @@ func (mod *Model) attendHead(s *attnScratch, b *batch, seq, head int, qkv, ctx [
 	switch {
 	case uniform:
 		clear(scores)
-	case int8:
-		s.scoresI8(mod.kern, scores, q, ld, k, src, n, keys, d)
+	case quantized:
+		s.scoresI8(r.kern, scores, q, ld, k, src, n, keys, d)
 	default:
-		s.scoresF32(mod.kern, scores, q, ld, k, src, n, keys, d)
+		s.scoresF32(r.kern, scores, q, ld, k, src, n, keys, d)
 	}
 	// Softmax's division is left for the context, d wide rather than keys
 	// wide.
 	scale := float32(1 / math.Sqrt(float64(d)))
 	sums := grow(&s.sums, n)
 	out := ctx[row0*hs+head*d:]
-	if int8 {
+	if quantized {
 		p8 := grow(&s.p8, n*keys)
-		mod.kern.SoftmaxQuantize(p8, sums, scores, n, keys, scale)
-		s.contextI8(mod.kern, out, hs, p8, sums, n, keys, v, src, d)
+		r.kern.SoftmaxQuantize(p8, sums, scores, n, keys, scale)
+		s.contextI8(r.kern, out, hs, p8, sums, n, keys, v, src, d)
 	} else {
 		for i := range n {
-			sums[i] = mod.kern.SoftmaxNumerators(scores[i*keys:(i+1)*keys], scale)
+			sums[i] = r.kern.SoftmaxNumerators(scores[i*keys:(i+1)*keys], scale)
 		}
-		s.contextF32(mod.kern, out, hs, scores, sums, n, keys, v, src, d)
+		s.contextF32(r.kern, out, hs, scores, sums, n, keys, v, src, d)
 	}
 }
 

@@ -26,7 +26,7 @@ func (mod *Model) run(seqs []Sequence, observe func(string, int, []float32)) (ou
 			out, err = nil, fmt.Errorf("engine: internal error: %v", p)
 		}
 	}()
-	r := &runner{kern: mod.kern, pool: mod.pool, eps: float32(mod.cfg.LayerNormEps), ws: ws, observe: observe}
+	r := &runner{kern: mod.kern, workers: mod.workers, eps: float32(mod.cfg.LayerNormEps), ws: ws, arenas: &mod.arenas, observe: observe}
 	limit := b.tokens
 	if mod.int8Block() && observe == nil { // calibration sees each batch whole, as its caller formed it
 		limit = int8ChunkTokens

@@ -7,10 +7,11 @@ import (
 
 // runner carries what one forward pass needs besides the weights.
 type runner struct {
-	kern *kernels.Set
-	pool *parallel.Pool
-	eps  float32
-	ws   *workspace
+	kern    *kernels.Set
+	workers *parallel.Pool // the threads the pass is split over
+	eps     float32        // the LayerNorms' epsilon
+	ws      *workspace
+	arenas  *arenas // where attention's workers take their scratch
 	// observe, when set, sees the input of every Linear application
 	// (calibration).
 	observe func(linear string, app int, x []float32)
@@ -22,22 +23,17 @@ type runner struct {
 // else lives in the workspace.
 func (mod *Model) forward(r *runner, b *batch) *Output {
 	c := &mod.cfg
-	emb := mod.embed(r, b)
 	hidden := make([]float32, b.tokens*c.HiddenSize)
-	mod.mapIn.apply(r, hidden, emb, b.tokens, 0)
+	mod.embProjection.apply(r, hidden, mod.embed(r, b), b.tokens, 0)
 	layersPerGroup := c.NumHiddenLayers / c.NumHiddenGroups
-	var pending pendingNorm
 	for i := range c.NumHiddenLayers {
 		for _, lay := range mod.groups[i/layersPerGroup] {
-			lay.forward(r, mod, b, hidden, i, &pending)
+			lay.forward(r, b, hidden, i)
 		}
-	}
-	if pending.resid != nil {
-		r.layerNorm(hidden, pending.resid, c.HiddenSize, pending.nm)
 	}
 	out := &Output{Offsets: b.offsets, Hidden: hidden}
 	if mod.pooler != nil {
-		out.Pooled = mod.pool1(r, b, hidden)
+		out.Pooled = mod.poolerOutput(r, b, hidden)
 	}
 	if mod.head != nil {
 		mod.head.apply(r, b, out)
@@ -64,50 +60,51 @@ func (mod *Model) embed(r *runner, b *batch) []float32 {
 }
 
 // forward applies one layer to h (tokens × H) in place; app numbers this
-// application of the shared weights. Each LayerNorm runs in the
-// quantization pass of the Linear that reads its output: the attention
-// norm in the FFN's, the output norm (left in pending) in the next layer's
-// q/k/v, or after the last layer in forward.
-func (lay *layer) forward(r *runner, mod *Model, b *batch, h []float32, app int, pending *pendingNorm) {
-	hs, is := mod.cfg.HiddenSize, mod.cfg.IntermediateSize
-	n := b.tokens
-	qkv := grow(&r.ws.qkv, n*3*hs)
-	lay.qkv.applyPre(r, qkv, h, n, app, pending.take(r, hs))
-	ctx := grow(&r.ws.ctx, n*hs)
-	mod.attention(r, b, qkv, ctx, lay.qkv.i8 != nil)
-
-	attended := grow(&r.ws.attended, n*hs)
-	lay.attnOut.apply(r, attended, ctx, n, app)
-	attnNorm := pendingNorm{resid: h, nm: lay.attnNorm}
-	inner := grow(&r.ws.inner, n*is)
-	lay.ffn.applyPre(r, inner, attended, n, app, attnNorm.take(r, hs))
-
-	lay.ffnOut.applyPre(r, h, inner, n, app, func(_ int, row []float32) { mod.act(row) })
-	*pending = pendingNorm{resid: attended, nm: lay.outNorm}
-}
-
-// pendingNorm is a post-LN LayerNorm not yet applied: rows of x become
-// LayerNorm(x + resid).
-type pendingNorm struct {
-	resid []float32 // nil: nothing pending
-	nm    norm
-}
-
-// take returns the pending norm as a row operation on rows of width w (nil
-// when none is pending) and clears it.
-func (p *pendingNorm) take(r *runner, w int) rowOp {
-	if p.resid == nil {
-		return nil
+// application of the shared weights (calibrated int8 scales differ from one
+// application to the next).
+func (lay *layer) forward(r *runner, b *batch, h []float32, app int) {
+	n, w := b.tokens, lay.attnOut.out
+	// Self-attention: every token's query, key and value from one GEMM, then
+	// softmax(q·kᵀ/√d)·v per sequence and head.
+	qkv := grow(&r.ws.qkv, n*lay.qkv.out)
+	lay.qkv.apply(r, qkv, h, n, app)
+	ctx := grow(&r.ws.ctx, n*w)
+	r.attention(b, qkv, ctx, lay.heads, lay.qkv.i8 != nil)
+	// Output projection.
+	attn := grow(&r.ws.attn, n*w)
+	lay.attnOut.apply(r, attn, ctx, n, app)
+	if lay.ffn.i8 != nil {
+		lay.feedForwardInt8(r, h, attn, n, app)
+		return
 	}
-	resid, nm := p.resid, p.nm
-	p.resid = nil
-	return func(i int, row []float32) {
-		r.kern.LayerNorm(row, resid[i*w:(i+1)*w], nm.gamma, nm.beta, r.eps)
-	}
+	// Residual + LayerNorm: attn = LayerNorm(attn + h).
+	r.layerNorm(attn, h, w, lay.attnNorm)
+	// FFN with GELU (or the config's hidden_act): GELU(attn·W₁ + b₁)·W₂ + b₂,
+	// written over h, whose last use was the residual above.
+	inner := grow(&r.ws.inner, n*lay.ffn.out)
+	lay.ffn.apply(r, inner, attn, n, app)
+	r.activate(inner, lay.ffn.out, lay.activation)
+	lay.ffnOut.apply(r, h, inner, n, app)
+	// Residual + LayerNorm: h = LayerNorm(h + attn).
+	r.layerNorm(h, attn, w, lay.outNorm)
 }
 
-// pool1 is ALBERT's pooler: tanh(Linear(hidden of each sequence's first token)).
-func (mod *Model) pool1(r *runner, b *batch, hidden []float32) []float32 {
+// feedForwardInt8 is the rest of forward for an int8 layer: the same
+// residual + LayerNorm, FFN with GELU and residual + LayerNorm, with the
+// first LayerNorm and the GELU run in the quantization pass of the FFN
+// Linear that reads them (applyAfter), each row read once while it is in
+// cache.
+func (lay *layer) feedForwardInt8(r *runner, h, attn []float32, n, app int) {
+	w := lay.attnOut.out
+	inner := grow(&r.ws.inner, n*lay.ffn.out)
+	lay.ffn.applyAfter(r, inner, attn, n, app, r.layerNormRow(h, lay.attnNorm))
+	lay.ffnOut.applyAfter(r, h, inner, n, app, lay.activation.row)
+	r.layerNorm(h, attn, w, lay.outNorm)
+}
+
+// poolerOutput is ALBERT's pooler: tanh(Linear(the hidden state of each
+// sequence's first token)).
+func (mod *Model) poolerOutput(r *runner, b *batch, hidden []float32) []float32 {
 	hs := mod.cfg.HiddenSize
 	first := make([]float32, len(b.seqs)*hs)
 	for s := range b.seqs {

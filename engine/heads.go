@@ -25,19 +25,20 @@ type head interface {
 }
 
 // loadHead builds the head the config's architecture names.
-func loadHead(w *weights, c *modelfile.Config, act map[string][]float32) (head, error) {
+// act is the config's hidden_act (the masked LM's).
+func loadHead(w *weights, c *modelfile.Config, act activation) (head, error) {
 	h := c.HiddenSize
 	switch arch := c.Architecture(); arch {
 	case "AlbertModel":
 		return nil, nil
 	case "AlbertForSequenceClassification", "AlbertForMultipleChoice":
-		l, err := w.loadLinear("classifier", h, classes(c, arch), act)
+		l, err := w.loadLinear("classifier", h, classes(c, arch))
 		return &classifierHead{l, false}, err
 	case "AlbertForTokenClassification":
-		l, err := w.loadLinear("classifier", h, classes(c, arch), act)
+		l, err := w.loadLinear("classifier", h, classes(c, arch))
 		return &classifierHead{l, true}, err
 	case "AlbertForQuestionAnswering":
-		l, err := w.loadLinear("qa_outputs", h, 2, act)
+		l, err := w.loadLinear("qa_outputs", h, 2)
 		return &spanHead{l}, err
 	case "AlbertForMaskedLM", "AlbertForPreTraining":
 		return loadMaskedLM(w, c, act)
@@ -97,19 +98,16 @@ func (h *spanHead) apply(r *runner, b *batch, out *Output) {
 type maskedLMHead struct {
 	dense, decoder *linear
 	norm           norm
-	act            activation
+	activation     activation
 }
 
-func loadMaskedLM(w *weights, c *modelfile.Config, act map[string][]float32) (head, error) {
+func loadMaskedLM(w *weights, c *modelfile.Config, act activation) (head, error) {
 	e, h, v := c.EmbeddingSize, c.HiddenSize, c.VocabSize
-	dense, err := w.loadLinear("predictions.dense", h, e, act)
+	dense, err := w.loadLinear("predictions.dense", h, e)
 	if err != nil {
 		return nil, err
 	}
-	hd := &maskedLMHead{dense: dense}
-	if hd.act, err = activationByName(c.HiddenAct, w.kern); err != nil {
-		return nil, err
-	}
+	hd := &maskedLMHead{dense: dense, activation: act}
 	if hd.norm.gamma, err = w.vector("predictions.LayerNorm.weight", e); err != nil {
 		return nil, err
 	}
@@ -126,7 +124,7 @@ func loadMaskedLM(w *weights, c *modelfile.Config, act map[string][]float32) (he
 	}
 	hd.decoder = packLinear(w.kern, t, e, v)
 	hd.decoder.name = "predictions.decoder"
-	hd.decoder.static = act[hd.decoder.name]
+	hd.decoder.static = w.staticScales[hd.decoder.name]
 	if hd.decoder.bias, err = w.vector("predictions.bias", v); err != nil {
 		return nil, err
 	}
@@ -139,7 +137,7 @@ func (h *maskedLMHead) apply(r *runner, b *batch, out *Output) {
 	e := h.dense.out
 	x := make([]float32, b.tokens*e)
 	h.dense.apply(r, x, out.Hidden, b.tokens, 0)
-	h.act(x)
+	r.activate(x, e, h.activation)
 	r.layerNorm(x, nil, e, h.norm)
 	out.Logits = make([]float32, b.tokens*h.decoder.out)
 	out.LogitsWidth = h.decoder.out

@@ -24,7 +24,7 @@ type linear struct {
 }
 
 // loadLinear packs the Linear called name (its weight [out][in] and bias [out]).
-func (w *weights) loadLinear(name string, in, out int, actScales map[string][]float32) (*linear, error) {
+func (w *weights) loadLinear(name string, in, out int) (*linear, error) {
 	t, err := w.tensor(name+".weight", out, in)
 	if err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func (w *weights) loadLinear(name string, in, out int, actScales map[string][]fl
 		return nil, err
 	}
 	l := packLinear(w.kern, t, in, out)
-	l.name, l.bias, l.static = name, bias, actScales[name]
+	l.name, l.bias, l.static = name, bias, w.staticScales[name]
 	return l, nil
 }
 
@@ -57,40 +57,35 @@ func packLinear(kern *kernels.Set, t *modelfile.Tensor, in, out int) *linear {
 // the Linear within the forward pass (for static int8 scales). An int8
 // Linear quantizes x into the workspace first, rows in parallel.
 func (l *linear) apply(r *runner, dst, x []float32, rows, app int) {
-	l.applyPre(r, dst, x, rows, app, nil)
+	l.applyAfter(r, dst, x, rows, app, nil)
 }
 
-// rowOp is work on row i of a Linear's input, in place, before the Linear
-// reads it: the activation, or the LayerNorm that produces it.
-type rowOp func(i int, row []float32)
-
-// applyPre is apply on x after pre has run on each of its rows (nil: none).
-// For an int8 Linear pre runs in the quantization pass, row by row, so each
-// row is read once while it is in cache.
-func (l *linear) applyPre(r *runner, dst, x []float32, rows, app int, pre rowOp) {
-	if pre != nil && (l.i8 == nil || r.observe != nil) {
-		w := l.in
-		r.rows(rows, w, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				pre(i, x[i*w:(i+1)*w])
-			}
-		})
-		pre = nil
+// applyAfter is apply on x after op has run on each of its rows (nil: no
+// op), in place. This is the int8 fusion: for an int8 Linear op runs inside
+// the quantization pass, so each row is read once while it is in cache
+// rather than once by op and again, from further out (a batch of FFN rows
+// does not fit in L2), by the quantizer. Otherwise, and when the inputs are
+// observed (they must be seen after op), op runs as a pass of its own.
+func (l *linear) applyAfter(r *runner, dst, x []float32, rows, app int, op rowOp) {
+	x = x[:rows*l.in]
+	if op != nil && (l.i8 == nil || r.observe != nil) {
+		r.eachRow(x, l.in, op)
+		op = nil
 	}
 	if r.observe != nil {
 		for _, name := range l.observedAs() {
-			r.observe(name, app, x[:rows*l.in])
+			r.observe(name, app, x)
 		}
 	}
 	switch {
 	case l.i8 != nil:
 		q, scales := grow(&r.ws.q8, rows*l.in), grow(&r.ws.qs, rows)
-		r.quantize(q, scales, x, rows, l.in, l.staticScale(app), pre)
-		r.kern.I8.GEMM(r.pool, dst, l.out, q, l.in, scales, rows, l.i8, l.bias)
+		r.quantize(q, scales, x, l.in, l.staticScale(app), op)
+		r.kern.I8.GEMM(r.workers, dst, l.out, q, l.in, scales, rows, l.i8, l.bias)
 	case l.f16 != nil:
-		r.kern.F16.GEMM(r.pool, dst, l.out, x, l.in, rows, l.f16, l.bias)
+		r.kern.F16.GEMM(r.workers, dst, l.out, x, l.in, rows, l.f16, l.bias)
 	default:
-		r.kern.F32.GEMM(r.pool, dst, l.out, x, l.in, rows, l.f32, l.bias)
+		r.kern.F32.GEMM(r.workers, dst, l.out, x, l.in, rows, l.f32, l.bias)
 	}
 }
 
@@ -101,15 +96,15 @@ func (l *linear) observedAs() []string {
 	return []string{l.name}
 }
 
-// quantize turns rows of x (width w) into int8 q with row scales: with a
-// static (calibrated) scale when one is given, else each row by its own max.
-// pre, if not nil, runs on each row of x first.
-func (r *runner) quantize(q []int8, scales, x []float32, rows, w int, static float32, pre rowOp) {
-	r.rows(rows, w, func(lo, hi int) {
+// quantize turns the rows of x (width w) into int8 q with row scales: with
+// a static (calibrated) scale when one is given, else each row by its own
+// max. op, if not nil, runs on each row of x first.
+func (r *runner) quantize(q []int8, scales, x []float32, w int, static float32, op rowOp) {
+	r.rows(len(x)/w, w, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			src, dst := x[i*w:(i+1)*w], q[i*w:(i+1)*w]
-			if pre != nil {
-				pre(i, src)
+			if op != nil {
+				op(i, src)
 			}
 			if static > 0 {
 				r.kern.QuantizeRowWithScale(dst, src, static)
@@ -137,7 +132,7 @@ func (l *linear) staticScale(app int) float32 {
 // application, are the largest of the parts' (calibration sees the same
 // input for each, so they agree). Parts stored in different types are
 // widened to fp32.
-func (w *weights) loadFused(names []string, in, out int, actScales map[string][]float32) (*linear, error) {
+func (w *weights) loadFused(names []string, in, out int) (*linear, error) {
 	var ts []*modelfile.Tensor
 	var bias []float32
 	for _, name := range names {
@@ -158,7 +153,7 @@ func (w *weights) loadFused(names []string, in, out int, actScales map[string][]
 	l := packLinear(w.kern, joined, in, len(names)*out)
 	l.name, l.parts, l.bias = names[0], names, bias
 	for _, name := range names {
-		for app, s := range actScales[name] {
+		for app, s := range w.staticScales[name] {
 			if app == len(l.static) {
 				l.static = append(l.static, s)
 			}

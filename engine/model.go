@@ -29,30 +29,31 @@ type Options struct {
 // Model is a loaded ALBERT model, ready to run. It is safe for concurrent
 // use by many goroutines.
 type Model struct {
-	cfg    modelfile.Config
-	kern   *kernels.Set
-	pool   *parallel.Pool
-	act    activation
-	emb    *embeddings
-	mapIn  *linear             // the E→H projection of the factorized embeddings
-	groups [][]*layer          // the shared layer groups, each run in turn
-	pooler *linear             // tanh(pooler(hidden of the first token))
-	head   head                // the task head, nil for a bare encoder
-	tok    tokenizer.Tokenizer // nil when the model has no spiece.model
-	src    *modelfile.Model
-	arenas arenas // per-call working memory, reused
+	cfg           modelfile.Config
+	kern          *kernels.Set
+	workers       *parallel.Pool // the threads a forward pass is split over
+	emb           *embeddings
+	embProjection *linear             // the E→H projection of the factorized embeddings
+	groups        [][]*layer          // the shared layer groups, each run in turn
+	pooler        *linear             // tanh(pooler(hidden of the first token))
+	head          head                // the task head, nil for a bare encoder
+	tok           tokenizer.Tokenizer // nil when the model has no spiece.model
+	src           *modelfile.Model
+	arenas        arenas // per-call working memory, reused
 
 	noTruncate bool
 }
 
 // layer is one ALBERT layer: post-LN self-attention, then a post-LN FFN.
 type layer struct {
-	qkv      *linear // query, key and value fused: each token's three side by side
-	attnOut  *linear
-	attnNorm norm
-	ffn      *linear
-	ffnOut   *linear
-	outNorm  norm
+	heads      int
+	qkv        *linear // query, key and value fused: each token's three side by side
+	attnOut    *linear
+	attnNorm   norm
+	ffn        *linear
+	activation activation // the FFN's
+	ffnOut     *linear
+	outNorm    norm
 }
 
 // norm is a LayerNorm's parameters.
@@ -73,15 +74,15 @@ func New(m *modelfile.Model, opts Options) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	mod := &Model{cfg: m.Config, kern: kern, act: act, src: m, noTruncate: opts.NoTruncate}
-	w := &weights{tensors: m.Tensors, kern: kern}
-	if err := mod.load(w, m.ActScales); err != nil {
+	mod := &Model{cfg: m.Config, kern: kern, src: m, noTruncate: opts.NoTruncate}
+	w := &weights{tensors: m.Tensors, staticScales: m.ActScales, kern: kern}
+	if err := mod.load(w, act); err != nil {
 		return nil, err
 	}
 	if err := mod.loadTokenizer(m.Tokenizer); err != nil {
 		return nil, err
 	}
-	mod.pool = parallel.NewPool(opts.Threads)
+	mod.workers = parallel.NewPool(opts.Threads)
 	return mod, nil
 }
 
@@ -92,14 +93,15 @@ func chooseKernels(name string) (*kernels.Set, error) {
 	return kernels.Default()
 }
 
-// load finds, checks and packs every tensor the config calls for.
-func (mod *Model) load(w *weights, act map[string][]float32) error {
+// load finds, checks and packs every tensor the config calls for; act is
+// the config's hidden_act.
+func (mod *Model) load(w *weights, act activation) error {
 	c := &mod.cfg
 	var err error
 	if mod.emb, err = loadEmbeddings(w, c); err != nil {
 		return err
 	}
-	if mod.mapIn, err = w.loadLinear("encoder.embedding_hidden_mapping_in", c.EmbeddingSize, c.HiddenSize, act); err != nil {
+	if mod.embProjection, err = w.loadLinear("encoder.embedding_hidden_mapping_in", c.EmbeddingSize, c.HiddenSize); err != nil {
 		return err
 	}
 	mod.groups = make([][]*layer, c.NumHiddenGroups)
@@ -115,7 +117,7 @@ func (mod *Model) load(w *weights, act map[string][]float32) error {
 	}
 	// Masked LM, token classification and QA models have no pooler.
 	if w.has("pooler.weight") {
-		if mod.pooler, err = w.loadLinear("pooler", c.HiddenSize, c.HiddenSize, act); err != nil {
+		if mod.pooler, err = w.loadLinear("pooler", c.HiddenSize, c.HiddenSize); err != nil {
 			return err
 		}
 	}
@@ -123,12 +125,12 @@ func (mod *Model) load(w *weights, act map[string][]float32) error {
 	return err
 }
 
-func loadLayer(w *weights, c *modelfile.Config, prefix string, act map[string][]float32) (*layer, error) {
+func loadLayer(w *weights, c *modelfile.Config, prefix string, act activation) (*layer, error) {
 	h, i := c.HiddenSize, c.IntermediateSize
-	lay := &layer{}
+	lay := &layer{heads: c.NumAttentionHeads, activation: act}
 	var errs []error
 	linear := func(name string, in, out int) *linear {
-		l, err := w.loadLinear(prefix+name, in, out, act)
+		l, err := w.loadLinear(prefix+name, in, out)
 		errs = append(errs, err)
 		return l
 	}
@@ -138,7 +140,7 @@ func loadLayer(w *weights, c *modelfile.Config, prefix string, act map[string][]
 		errs = append(errs, err1, err2)
 		return norm{g, b}
 	}
-	qkv, err := w.loadFused([]string{prefix + "attention.query", prefix + "attention.key", prefix + "attention.value"}, h, h, act)
+	qkv, err := w.loadFused([]string{prefix + "attention.query", prefix + "attention.key", prefix + "attention.value"}, h, h)
 	errs = append(errs, err)
 	lay.qkv = qkv
 	lay.attnOut = linear("attention.dense", h, h)
@@ -161,6 +163,6 @@ func (mod *Model) Kernels() *kernels.Set { return mod.kern }
 
 // Close stops the model's threads and releases its file mapping.
 func (mod *Model) Close() error {
-	mod.pool.Close()
+	mod.workers.Close()
 	return mod.src.Close()
 }

@@ -10,35 +10,54 @@ import (
 // The vector work between the GEMMs, all in fp32 as Q8BERT keeps it.
 
 // minParallelFloats is the row work below which a vector pass stays on the
-// calling thread: handing it to the pool would cost more than it saves.
+// calling thread: handing it to the workers would cost more than it saves.
 const minParallelFloats = 1 << 14
 
-// rows runs f over [0, n) rows of width w, split over the pool's threads
-// when there is enough work.
+// rows runs f over [0, n) rows of width w, split over the workers when
+// there is enough work.
 func (r *runner) rows(n, w int, f func(lo, hi int)) {
-	if r.pool.Threads() == 1 || n*w < minParallelFloats {
+	if r.workers.Threads() == 1 || n*w < minParallelFloats {
 		f(0, n)
 		return
 	}
-	r.pool.For(n, f)
+	r.workers.For(n, f)
 }
 
-// layerNorm normalises each row of x (width w, in place) to zero mean and
-// unit variance, then scales by gamma and shifts by beta; with resid, it
-// normalises x + resid (post-LN's residual connection).
-func (r *runner) layerNorm(x, resid []float32, w int, nm norm) {
+// rowOp is work on row i of a matrix, in place.
+type rowOp func(i int, row []float32)
+
+// eachRow runs op on every row of x (width w).
+func (r *runner) eachRow(x []float32, w int, op rowOp) {
 	r.rows(len(x)/w, w, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			var res []float32
-			if resid != nil {
-				res = resid[i*w : (i+1)*w]
-			}
-			r.kern.LayerNorm(x[i*w:(i+1)*w], res, nm.gamma, nm.beta, r.eps)
+			op(i, x[i*w:(i+1)*w])
 		}
 	})
 }
 
-// addInto adds src to dst element by element (a residual connection).
+// layerNorm sets each row of x (width w) to LayerNorm(x + resid): post-LN's
+// residual connection and normalisation in one pass over the row (resid may
+// be nil: no residual).
+func (r *runner) layerNorm(x, resid []float32, w int, nm norm) {
+	r.eachRow(x, w, r.layerNormRow(resid, nm))
+}
+
+// layerNormRow is layerNorm as a row operation, for a Linear to run in its
+// quantization pass (see linear.applyAfter).
+func (r *runner) layerNormRow(resid []float32, nm norm) rowOp {
+	return func(i int, row []float32) {
+		var res []float32
+		if resid != nil {
+			res = resid[i*len(row) : (i+1)*len(row)]
+		}
+		r.kern.LayerNorm(row, res, nm.gamma, nm.beta, r.eps)
+	}
+}
+
+// activate applies act to each row of x (width w).
+func (r *runner) activate(x []float32, w int, act activation) { r.eachRow(x, w, act.row) }
+
+// addInto adds src to dst element by element.
 func addInto(dst, src []float32) {
 	for i, v := range src {
 		dst[i] += v
@@ -47,6 +66,9 @@ func addInto(dst, src []float32) {
 
 // activation is an elementwise non-linearity applied in place.
 type activation func(x []float32)
+
+// row is the activation as a row operation.
+func (act activation) row(_ int, x []float32) { act(x) }
 
 // activationByName maps config.json's hidden_act to its function, with the
 // formulas transformers uses; gelu_new runs on the kernel set kern.

@@ -14,7 +14,10 @@ import (
 // message naming the tensor, not later with an index out of range.
 type weights struct {
 	tensors map[string]*modelfile.Tensor
-	kern    *kernels.Set
+	// staticScales are the calibrated int8 input scales of each Linear,
+	// one per application (modelfile.Model.ActScales).
+	staticScales map[string][]float32
+	kern         *kernels.Set
 }
 
 func (w *weights) has(name string) bool { return w.tensors[name] != nil }
