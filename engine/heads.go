@@ -123,8 +123,8 @@ func loadMaskedLM(w *weights, c *modelfile.Config, act activation) (head, error)
 		return nil, err
 	}
 	hd.decoder = packLinear(w.kern, t, e, v)
-	hd.decoder.name = "predictions.decoder"
-	hd.decoder.static = w.staticScales[hd.decoder.name]
+	hd.decoder.names = []string{"predictions.decoder"}
+	hd.decoder.static = w.staticScales[hd.decoder.names[0]]
 	if hd.decoder.bias, err = w.vector("predictions.bias", v); err != nil {
 		return nil, err
 	}

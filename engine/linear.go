@@ -9,10 +9,9 @@ import (
 // linear is one Linear module, y = x·Wᵀ + b, with W packed once at load for
 // the kernel of its stored type: fp32, fp16 (kept half) or int8.
 type linear struct {
-	name string
-	// parts names the Linears fused into this one (q, k and v), each
-	// reported to observe; nil for an ordinary Linear.
-	parts   []string
+	// names are the Linear's name, or the names of the Linears fused into
+	// it (q, k and v), each reported to observe.
+	names   []string
 	in, out int
 	bias    []float32
 	f32     *kernels.PackedF32
@@ -25,17 +24,76 @@ type linear struct {
 
 // loadLinear packs the Linear called name (its weight [out][in] and bias [out]).
 func (w *weights) loadLinear(name string, in, out int) (*linear, error) {
-	t, err := w.tensor(name+".weight", out, in)
+	return w.loadFused([]string{name}, in, out)
+}
+
+// loadFused loads Linears that share their input (a layer's query, key and
+// value) as one, their output channels one after another, so one GEMM
+// computes them all. Their weights are concatenated before packing: int8
+// keeps each output channel's scale; the static input scales, one per
+// application, are the largest of the parts' (calibration sees the same
+// input for each, so they agree). Parts stored in different types are
+// widened to fp32.
+func (w *weights) loadFused(names []string, in, out int) (*linear, error) {
+	var ts []*modelfile.Tensor
+	var bias []float32
+	for _, name := range names {
+		t, err := w.tensor(name+".weight", out, in)
+		if err != nil {
+			return nil, err
+		}
+		b, err := w.vector(name+".bias", out)
+		if err != nil {
+			return nil, err
+		}
+		ts, bias = append(ts, t), append(bias, b...)
+	}
+	joined, err := concatRows(ts, len(names)*out, in)
 	if err != nil {
 		return nil, err
 	}
-	bias, err := w.vector(name+".bias", out)
-	if err != nil {
-		return nil, err
+	l := packLinear(w.kern, joined, in, len(names)*out)
+	l.names, l.bias = names, bias
+	for _, name := range names {
+		for app, s := range w.staticScales[name] {
+			if app == len(l.static) {
+				l.static = append(l.static, s)
+			}
+			l.static[app] = max(l.static[app], s)
+		}
 	}
-	l := packLinear(w.kern, t, in, out)
-	l.name, l.bias, l.static = name, bias, w.staticScales[name]
 	return l, nil
+}
+
+// concatRows stacks [out][in] tensors into one [rows][in] tensor of their
+// common type (fp32 if they differ), int8 scales expanded per row; one
+// tensor is returned as it is.
+func concatRows(ts []*modelfile.Tensor, rows, in int) (*modelfile.Tensor, error) {
+	if len(ts) == 1 {
+		return ts[0], nil
+	}
+	c := &modelfile.Tensor{DType: ts[0].DType, Shape: []int{rows, in}}
+	for _, t := range ts {
+		if t.DType != c.DType {
+			c.DType = modelfile.F32
+		}
+	}
+	for _, t := range ts {
+		switch c.DType {
+		case modelfile.I8:
+			c.I8 = append(c.I8, t.I8...)
+			c.Scales = append(c.Scales, rowScales(t)...)
+		case modelfile.F16:
+			c.F16 = append(c.F16, t.F16...)
+		default:
+			x, err := quant.Float32s(t)
+			if err != nil {
+				return nil, err
+			}
+			c.F32 = append(c.F32, x...)
+		}
+	}
+	return c, nil
 }
 
 // packLinear packs an [out][in] weight tensor for the kernel of its type.
@@ -73,7 +131,7 @@ func (l *linear) applyAfter(r *runner, dst, x []float32, rows, app int, op rowOp
 		op = nil
 	}
 	if r.observe != nil {
-		for _, name := range l.observedAs() {
+		for _, name := range l.names {
 			r.observe(name, app, x)
 		}
 	}
@@ -87,13 +145,6 @@ func (l *linear) applyAfter(r *runner, dst, x []float32, rows, app int, op rowOp
 	default:
 		r.kern.F32.GEMM(r.workers, dst, l.out, x, l.in, rows, l.f32, l.bias)
 	}
-}
-
-func (l *linear) observedAs() []string {
-	if l.parts != nil {
-		return l.parts
-	}
-	return []string{l.name}
 }
 
 // quantize turns the rows of x (width w) into int8 q with row scales: with
@@ -123,69 +174,4 @@ func (l *linear) staticScale(app int) float32 {
 		return l.static[app]
 	}
 	return 0
-}
-
-// loadFused loads Linears that share their input (a layer's query, key and
-// value) as one, their output channels one after another, so one GEMM
-// computes them all. Their weights are concatenated before packing: int8
-// keeps each output channel's scale; the static input scales, one per
-// application, are the largest of the parts' (calibration sees the same
-// input for each, so they agree). Parts stored in different types are
-// widened to fp32.
-func (w *weights) loadFused(names []string, in, out int) (*linear, error) {
-	var ts []*modelfile.Tensor
-	var bias []float32
-	for _, name := range names {
-		t, err := w.tensor(name+".weight", out, in)
-		if err != nil {
-			return nil, err
-		}
-		b, err := w.vector(name+".bias", out)
-		if err != nil {
-			return nil, err
-		}
-		ts, bias = append(ts, t), append(bias, b...)
-	}
-	joined, err := concatRows(ts, len(names)*out, in)
-	if err != nil {
-		return nil, err
-	}
-	l := packLinear(w.kern, joined, in, len(names)*out)
-	l.name, l.parts, l.bias = names[0], names, bias
-	for _, name := range names {
-		for app, s := range w.staticScales[name] {
-			if app == len(l.static) {
-				l.static = append(l.static, s)
-			}
-			l.static[app] = max(l.static[app], s)
-		}
-	}
-	return l, nil
-}
-
-// concatRows stacks [out][in] tensors into one [rows][in] tensor of their
-// common type (fp32 if they differ), int8 scales expanded per row.
-func concatRows(ts []*modelfile.Tensor, rows, in int) (*modelfile.Tensor, error) {
-	c := &modelfile.Tensor{DType: ts[0].DType, Shape: []int{rows, in}}
-	for _, t := range ts {
-		if t.DType != c.DType {
-			c.DType = modelfile.F32
-		}
-	}
-	for _, t := range ts {
-		switch c.DType {
-		case modelfile.I8:
-			c.I8 = append(c.I8, t.I8...)
-			c.Scales = append(c.Scales, rowScales(t)...)
-		case modelfile.F16:
-			c.F16 = append(c.F16, t.F16...)
-		default:
-			x, err := quant.Float32s(t)
-			if err != nil {
-				return nil, err
-			}
-			c.F32 = append(c.F32, x...)
-		}
-	}
-	return c, nil
 }
