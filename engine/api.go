@@ -84,20 +84,26 @@ const (
 	PoolPooler Pooling = "pooler" // ALBERT's pooler output, tanh(Linear(CLS))
 )
 
+// Embedding is one text's vector.
+type Embedding struct {
+	Vector    []float32 `json:"embedding"`
+	Truncated bool      `json:"truncated,omitempty"`
+}
+
 // Embed returns one vector per text, pooled as asked and, with normalize,
 // scaled to unit length.
-func (mod *Model) Embed(texts []string, pool Pooling, normalize bool) ([][]float32, error) {
-	if err := mod.CheckPooling(pool); err != nil {
+func (mod *Model) Embed(texts []string, pooling Pooling, normalize bool) ([]Embedding, error) {
+	if err := mod.CheckPooling(pooling); err != nil {
 		return nil, err
 	}
-	out := make([][]float32, 0, len(texts))
+	out := make([]Embedding, 0, len(texts))
 	err := mod.eachBatch(texts, func(o *Output, truncated []bool) {
 		for s := range truncated {
-			v := mod.PoolSequence(o, s, pool)
+			v := mod.PoolSequence(o, s, pooling)
 			if normalize {
 				Normalize(v)
 			}
-			out = append(out, v)
+			out = append(out, Embedding{Vector: v, Truncated: truncated[s]})
 		}
 	})
 	return out, err

@@ -45,11 +45,11 @@ func ExampleModel_Embed() {
 		log.Fatal(err)
 	}
 	defer mod.Close()
-	vectors, err := mod.Embed([]string{"an image editor", "a photo retouching tool"}, engine.PoolMean, true)
+	embeddings, err := mod.Embed([]string{"an image editor", "a photo retouching tool"}, engine.PoolMean, true)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(len(vectors), len(vectors[0]))
+	fmt.Println(len(embeddings), len(embeddings[0].Vector))
 	// Output: 2 256
 }
 

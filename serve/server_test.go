@@ -127,7 +127,7 @@ func embedAlone(t testing.TB, mod *engine.Model, text string) []float32 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v[0]
+	return v[0].Vector
 }
 
 var someTexts = []string{
@@ -156,7 +156,7 @@ func TestEmbeddingRoutes(t *testing.T) {
 	var raw [][]float32
 	ts.post(t, "/embed", `{"inputs": "an image editor", "normalize": false, "dimensions": 64}`).decode(t, &raw)
 	unnormalized, _ := mod.Embed([]string{"an image editor"}, engine.PoolMean, false)
-	if !sameFloats(raw[0], unnormalized[0][:64]) {
+	if !sameFloats(raw[0], unnormalized[0].Vector[:64]) {
 		t.Errorf("/embed normalize false, dimensions 64: not the first 64 of the raw mean")
 	}
 
@@ -205,7 +205,7 @@ func TestEmbeddingRoutes(t *testing.T) {
 	for i := range got {
 		got[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw8[4*i:]))
 	}
-	want := slices.Clone(unnormalized[0][:32])
+	want := slices.Clone(unnormalized[0].Vector[:32])
 	engine.Normalize(want)
 	if !sameFloats(got, want) {
 		t.Errorf("base64 with dimensions 32: got %v, want %v", got[:4], want[:4])

@@ -29,8 +29,9 @@ import (
 )
 
 const benchUsage = `[--model PATH | --config base|large|xlarge|xxlarge|tiny] [--seq 16,64,128,256]
-       [--batch 1,8] [--threads 1,N] [--dtypes int8,fp16,fp32] [--time 2s] [--json] [--svg FILE]
-   or: albertq bench --kernels [--time 500ms] [--json]
+       [--batch 1,8] [--threads 1,N] [--dtypes int8,fp16,fp32] [--kernels NAME] [--time 2s]
+       [--json] [--svg FILE]
+   or: albertq bench --gemm [--time 500ms] [--json]
 
 Times the encoder on every (dtype, sequence length, batch, threads)
 combination: after a warm-up it repeats the batch for --time (at least 5
@@ -40,14 +41,15 @@ stored weights and the peak RSS. Without --model it builds random weights of
 a standard ALBERT size; with --model it converts the model's weights to each
 dtype in memory (a file's own dtype is timed as stored).
 
---kernels times the GEMM kernels alone instead, single-threaded, at the
+--gemm times the GEMM kernels alone instead, every one this CPU can run,
+single-threaded, at the
 shapes of albert-base's Linears over 128 tokens (M*K*N = 128*768*768,
 128*768*3072, 128*3072*768), in GOPS and % of the peak measured in the run.`
 
 // benchMinRuns is the fewest timed runs of a configuration, whatever --time says.
 const benchMinRuns = 5
 
-// benchKernelShapes are the M×K×N shapes --kernels times: albert-base's
+// benchKernelShapes are the M×K×N shapes --gemm times: albert-base's
 // attention (768→768), FFN (768→3072) and FFN output (3072→768) Linears
 // over 128 tokens.
 var benchKernelShapes = [][3]int{{128, 768, 768}, {128, 768, 3072}, {128, 3072, 768}}
@@ -60,7 +62,8 @@ type benchOptions struct {
 	budget                 time.Duration
 	json                   bool
 	svg                    string
-	kernels                bool
+	kernels                string // the kernel set to force (see kernels.Select); empty: the default
+	gemm                   bool   // time the GEMM kernels instead of the engine
 }
 
 // benchResult is the measurement of one configuration.
@@ -108,32 +111,32 @@ type benchDoc struct {
 	Results      []benchResult    `json:"results"`
 }
 
-// benchKernelsDoc is what `albertq bench --kernels --json` prints.
+// benchKernelsDoc is what `albertq bench --gemm --json` prints.
 type benchKernelsDoc struct {
 	Machine benchMachine         `json:"machine"`
 	Peaks   map[string]float64   `json:"peaks_gops"`
 	Results []kernelbench.Result `json:"results"`
 }
 
-func benchCmd(args []string, stdout io.Writer) error {
+func benchCmd(args []string, stdout, stderr io.Writer) error {
 	o, err := parseBenchFlags(args, stdout)
 	if err != nil {
 		return err
 	}
-	machine, err := newBenchMachine()
+	machine, err := newBenchMachine(o.kernels)
 	if err != nil {
 		return err
 	}
-	prog := newProgress("bench")
+	prog := newProgress("bench", stderr)
 	defer prog.done()
-	if o.kernels {
+	if o.gemm {
 		return benchKernels(o, machine, prog, stdout)
 	}
 	src, err := openBenchSource(o)
 	if err != nil {
 		return err
 	}
-	if err := src.check(o); err != nil {
+	if err := src.check(o, stderr); err != nil {
 		return err
 	}
 	results, scope, err := runBench(o, src, prog)
@@ -164,26 +167,23 @@ func parseBenchFlags(args []string, stdout io.Writer) (*benchOptions, error) {
 	batches := fs.String("batch", "1,8", "comma-separated batch sizes (sequences per run)")
 	threads := fs.String("threads", fmt.Sprintf("1,%d", runtime.NumCPU()), "comma-separated thread counts")
 	dtypes := fs.String("dtypes", "int8,fp16,fp32", "comma-separated weight types: int8, fp16, fp32")
-	fs.DurationVar(&o.budget, "time", 2*time.Second, "time spent measuring each configuration, after the warm-up (--kernels: 500ms per kernel and shape)")
+	fs.DurationVar(&o.budget, "time", 2*time.Second, "time spent measuring each configuration, after the warm-up (--gemm: 500ms per kernel and shape)")
 	fs.BoolVar(&o.json, "json", false, "print one JSON document instead of a table")
 	fs.StringVar(&o.svg, "svg", "", "also write a chart of tokens/s by sequence length to this SVG file")
-	fs.BoolVar(&o.kernels, "kernels", false, "time the GEMM kernels alone instead of the engine")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	fs.StringVar(&o.kernels, "kernels", "", "force a kernel set by name (see 'albertq info'); default: the best this CPU has")
+	fs.BoolVar(&o.gemm, "gemm", false, "time the GEMM kernels alone instead of the engine")
+	if err := parseNoArgs(fs, args); err != nil {
 		return nil, err
-	}
-	if len(rest) > 0 {
-		return nil, usagef("unexpected argument %q", rest[0])
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if o.budget <= 0 {
 		return nil, usagef("--time %v: want a positive duration such as 2s or 500ms", o.budget)
 	}
-	if o.kernels {
-		for _, name := range []string{"model", "config", "seq", "batch", "threads", "dtypes", "svg"} {
+	if o.gemm {
+		for _, name := range []string{"model", "config", "seq", "batch", "threads", "dtypes", "kernels", "svg"} {
 			if set[name] {
-				return nil, usagef("--%s does not apply to --kernels", name)
+				return nil, usagef("--%s does not apply to --gemm (it times every kernel this CPU can run)", name)
 			}
 		}
 		if !set["time"] {
@@ -199,6 +199,7 @@ func parseBenchFlags(args []string, stdout io.Writer) (*benchOptions, error) {
 			return nil, usagef("--config: %v", err)
 		}
 	}
+	var err error
 	if o.seqs, err = parseIntList("seq", *seqs, 1, math.MaxInt32); err != nil {
 		return nil, err
 	}
@@ -297,7 +298,7 @@ func openBenchSource(o *benchOptions) (*benchSource, error) {
 
 // check rejects sequence lengths the model cannot take, and says on stderr
 // when dtypes other than a quantized file's own are derived from it.
-func (s *benchSource) check(o *benchOptions) error {
+func (s *benchSource) check(o *benchOptions, stderr io.Writer) error {
 	if longest := o.seqs[len(o.seqs)-1]; longest > s.cfg.MaxPositionEmbeddings {
 		return usagef("--seq: %d is longer than the model's max_position_embeddings (%d)", longest, s.cfg.MaxPositionEmbeddings)
 	}
@@ -311,7 +312,7 @@ func (s *benchSource) check(o *benchOptions) error {
 		}
 	}
 	if len(derived) > 0 {
-		fmt.Fprintf(os.Stderr, "bench: note: %s stores %s weights; %s is timed on weights converted from them "+
+		fmt.Fprintf(stderr, "bench: note: %s stores %s weights; %s is timed on weights converted from them "+
 			"(the speed depends only on the shapes, the accuracy would not match a conversion from the original)\n",
 			s.name, dtypeName(s.stored), strings.Join(derived, " and "))
 	}
@@ -393,7 +394,7 @@ func benchEngine(o *benchOptions, src *benchSource, dt modelfile.DType, threads 
 		return nil, "", err
 	}
 	size := storedBytes(m)
-	mod, err := engine.New(m, engine.Options{Threads: threads})
+	mod, err := engine.New(m, engine.Options{Threads: threads, Kernels: o.kernels})
 	if err != nil {
 		m.Close()
 		return nil, "", fmt.Errorf("%s: %w", src.name, err)
@@ -537,8 +538,15 @@ func resetPeakRSS() bool {
 	return f.Close() == nil && err == nil
 }
 
-func newBenchMachine() (benchMachine, error) {
+// newBenchMachine describes this machine with the kernel set forced by name,
+// or the default ones.
+func newBenchMachine(force string) (benchMachine, error) {
 	k, err := kernels.Default()
+	if force != "" {
+		if k, err = kernels.Select(force); err != nil {
+			return benchMachine{}, usagef("--kernels: %v", err)
+		}
+	}
 	if err != nil {
 		return benchMachine{}, err
 	}

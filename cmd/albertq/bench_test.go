@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -15,9 +14,7 @@ import (
 // runBenchCLI runs `albertq bench args...` and returns its exit code and output.
 func runBenchCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := mainExit(append([]string{"bench"}, args...), &stdout, &stderr)
-	return code, stdout.String(), stderr.String()
+	return runCLI(t, append([]string{"bench"}, args...)...)
 }
 
 func TestBenchJSONAndSVG(t *testing.T) {
@@ -128,12 +125,35 @@ func TestBenchModelFile(t *testing.T) {
 	}
 }
 
-func TestBenchKernels(t *testing.T) {
+// --kernels forces the kernels the engine runs on, as in every command.
+func TestBenchForcedKernels(t *testing.T) {
+	code, out, errOut := runBenchCLI(t, "--config", "tiny", "--time", "1ms", "--seq", "8", "--batch", "1",
+		"--threads", "1", "--dtypes", "int8,fp32", "--kernels", "generic", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc benchDoc
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for kind, name := range doc.Machine.Kernels {
+		if name != "generic" {
+			t.Errorf("machine: %s kernel %q, want generic", kind, name)
+		}
+	}
+	for _, r := range doc.Results {
+		if r.Kernel != "generic" {
+			t.Errorf("%s: kernel %q, want generic", r.DType, r.Kernel)
+		}
+	}
+}
+
+func TestBenchGEMM(t *testing.T) {
 	// Small shapes keep the generic kernels quick; the real ones are for people.
 	saved := benchKernelShapes
 	benchKernelShapes = [][3]int{{8, 64, 32}, {5, 32, 48}}
 	t.Cleanup(func() { benchKernelShapes = saved })
-	code, out, errOut := runBenchCLI(t, "--kernels", "--time", "1ms", "--json")
+	code, out, errOut := runBenchCLI(t, "--gemm", "--time", "1ms", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -168,8 +188,10 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"--time", "0s"},
 		{"--time", "soon"},
 		{"--model", "x.albq", "--config", "base"},
-		{"--kernels", "--seq", "8"},
-		{"--kernels", "--svg", "x.svg"},
+		{"--gemm", "--seq", "8"},
+		{"--gemm", "--svg", "x.svg"},
+		{"--gemm", "--kernels", "generic"},
+		{"--kernels", "no-such-kernel", "--seq", "8"},
 		{"--svg", "no/such/dir/chart.svg"},
 		{"extra"},
 	} {

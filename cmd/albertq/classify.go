@@ -13,12 +13,10 @@ Prints the most probable label of each text (one text per argument; - reads one
 text per line from standard input). With no --model it uses the embedded debsec
 model, which tells a Debian package's section from its description.`
 
-func classifyCmd(args []string, stdout io.Writer) error {
-	fs := newFlags("classify", classifyUsage, stdout)
-	mf := addModelFlags(fs, classifierDefault)
-	top := fs.Int("top", 1, "how many labels to print per text (0: all)")
-	asJSON := fs.Bool("json", false, "print JSON, one object per text")
-	texts, mod, err := textsAndModel(fs, mf, args, nil)
+func classifyCmd(args []string, stdout, stderr io.Writer) error {
+	cmd := newTextCommand("classify", classifyUsage, classifierDefault, stdout)
+	top := cmd.flags.Int("top", 1, "how many labels to print per text (0: all)")
+	texts, mod, err := cmd.start(args, nil)
 	if err != nil {
 		return err
 	}
@@ -27,13 +25,9 @@ func classifyCmd(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	truncated := make([]bool, len(results))
+	warnTruncated(stderr, len(results), func(i int) bool { return results[i].Truncated })
 	for i, r := range results {
-		truncated[i] = r.Truncated
-	}
-	warnTruncated(truncated)
-	for i, r := range results {
-		if *asJSON {
+		if *cmd.asJSON {
 			if err := writeJSONLine(stdout, struct {
 				Text string `json:"text"`
 				engine.Classification

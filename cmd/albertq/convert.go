@@ -37,13 +37,13 @@ type convertOptions struct {
 	report, force      bool
 }
 
-func convertCmd(args []string, stdout io.Writer) error {
+func convertCmd(args []string, stdout, stderr io.Writer) error {
 	opts, err := parseConvertFlags(args, stdout)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	progress := newProgress("convert")
+	progress := newProgress("convert", stderr)
 	defer progress.done()
 	// An interrupt stops the conversion and leaves no output behind.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -104,16 +104,13 @@ func parseConvertFlags(args []string, stdout io.Writer) (*convertOptions, error)
 	fs.StringVar(&o.calibrate, "calibrate", "", "a text file (one text per line) to calibrate static int8 activation scales on")
 	fs.BoolVar(&o.report, "report", false, "print the int8/fp16 error against fp32 at every Linear application")
 	fs.BoolVar(&o.force, "force", false, "overwrite an existing output file")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return nil, err
 	}
-	switch {
-	case len(rest) > 0:
-		return nil, usagef("unexpected argument %q", rest[0])
-	case o.in == "" || o.out == "":
+	if o.in == "" || o.out == "" {
 		return nil, usagef("--in and --out are required")
 	}
+	var err error
 	if o.dtype, err = parseDType(*dtype); err != nil {
 		return nil, err
 	}

@@ -12,13 +12,11 @@ const embedUsage = `[--model PATH] [--pool mean|cls|pooler] [--normalize] [--jso
 
 Prints one vector per text: space-separated numbers, one text per line, or JSON.`
 
-func embedCmd(args []string, stdout io.Writer) error {
-	fs := newFlags("embed", embedUsage, stdout)
-	mf := addModelFlags(fs, classifierDefault)
-	pool := fs.String("pool", "mean", "how token vectors become one: mean, cls or pooler")
-	normalize := fs.Bool("normalize", false, "scale each vector to unit length")
-	asJSON := fs.Bool("json", false, "print JSON, one object per text")
-	texts, mod, err := textsAndModel(fs, mf, args, func() error {
+func embedCmd(args []string, stdout, stderr io.Writer) error {
+	cmd := newTextCommand("embed", embedUsage, classifierDefault, stdout)
+	pool := cmd.flags.String("pool", "mean", "how token vectors become one: mean, cls or pooler")
+	normalize := cmd.flags.Bool("normalize", false, "scale each vector to unit length")
+	texts, mod, err := cmd.start(args, func() error {
 		switch engine.Pooling(*pool) {
 		case engine.PoolMean, engine.PoolCLS, engine.PoolPooler:
 			return nil
@@ -29,20 +27,23 @@ func embedCmd(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer mod.Close()
-	vectors, err := mod.Embed(texts, engine.Pooling(*pool), *normalize)
+	embeddings, err := mod.Embed(texts, engine.Pooling(*pool), *normalize)
 	if err != nil {
 		return err
 	}
-	warnTruncated(truncatedTexts(mod, texts))
-	for i, v := range vectors {
-		if *asJSON {
-			if err := writeJSONLine(stdout, map[string]any{"text": texts[i], "embedding": v}); err != nil {
+	warnTruncated(stderr, len(embeddings), func(i int) bool { return embeddings[i].Truncated })
+	for i, e := range embeddings {
+		if *cmd.asJSON {
+			if err := writeJSONLine(stdout, struct {
+				Text string `json:"text"`
+				engine.Embedding
+			}{texts[i], e}); err != nil {
 				return err
 			}
 			continue
 		}
-		fields := make([]string, len(v))
-		for j, x := range v {
+		fields := make([]string, len(e.Vector))
+		for j, x := range e.Vector {
 			fields[j] = strconv.FormatFloat(float64(x), 'g', 7, 32)
 		}
 		if _, err := io.WriteString(stdout, strings.Join(fields, " ")+"\n"); err != nil {

@@ -10,12 +10,10 @@ const fillMaskUsage = `[--model PATH] [--top K] [--json] "text with [MASK]"... |
 Prints the most probable tokens for every [MASK] in each text. With no --model it
 uses the embedded debsec-mlm model (trained on Debian package descriptions).`
 
-func fillMaskCmd(args []string, stdout io.Writer) error {
-	fs := newFlags("fill-mask", fillMaskUsage, stdout)
-	mf := addModelFlags(fs, maskedLMDefault)
-	top := fs.Int("top", 5, "how many candidates to print per [MASK]")
-	asJSON := fs.Bool("json", false, "print JSON, one object per text")
-	texts, mod, err := textsAndModel(fs, mf, args, nil)
+func fillMaskCmd(args []string, stdout, stderr io.Writer) error {
+	cmd := newTextCommand("fill-mask", fillMaskUsage, maskedLMDefault, stdout)
+	top := cmd.flags.Int("top", 5, "how many candidates to print per [MASK]")
+	texts, mod, err := cmd.start(args, nil)
 	if err != nil {
 		return err
 	}
@@ -25,7 +23,7 @@ func fillMaskCmd(args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("text %d: %w", i+1, err)
 		}
-		if *asJSON {
+		if *cmd.asJSON {
 			if err := writeJSONLine(stdout, map[string]any{"text": text, "masks": masks}); err != nil {
 				return err
 			}

@@ -30,11 +30,11 @@ type infoDoc struct {
 	Ops    map[string]string `json:"ops"`
 }
 
-func infoCmd(args []string, stdout io.Writer) error {
+func infoCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("info", infoUsage, stdout)
 	asJSON := fs.Bool("json", false, "print JSON")
 	names := fs.Bool("kernel-names", false, "print the name of every kernel set this CPU can run, one per line")
-	if _, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	chosen, err := kernels.Default()

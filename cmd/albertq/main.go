@@ -12,10 +12,12 @@ import (
 	"strings"
 )
 
-// command is one subcommand of the CLI.
+// command is one subcommand of the CLI. run writes its results to stdout
+// and warnings and progress to stderr; the error it returns is printed by
+// mainExit.
 type command struct {
 	name, summary string
-	run           func(args []string, stdout io.Writer) error
+	run           func(args []string, stdout, stderr io.Writer) error
 }
 
 func commands() []command {
@@ -57,7 +59,7 @@ func mainExit(args []string, stdout, stderr io.Writer) int {
 		if c.name != args[0] {
 			continue
 		}
-		err := c.run(args[1:], stdout)
+		err := c.run(args[1:], stdout, stderr)
 		var ue usageError
 		switch {
 		case err == nil, errors.Is(err, flag.ErrHelp):
@@ -95,6 +97,15 @@ func newFlags(name, usage string, stdout io.Writer) *flag.FlagSet {
 		fs.SetOutput(io.Discard)
 	}
 	return fs
+}
+
+// parseNoArgs is parseFlags for a command that takes flags only.
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
+	rest, err := parseFlags(fs, args)
+	if err == nil && len(rest) > 0 {
+		err = usagef("unexpected argument %q", rest[0])
+	}
+	return err
 }
 
 // parseFlags parses args, flags and positional arguments in any order, and

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,6 +65,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"serve", "--model", "../../testdata/albert-tiny-mlm", "--pool", "pooler"},
 		{"serve", "--max-client-batch-size", "64", "--max-concurrent-requests", "8"},
 		{"serve", "an-argument"},
+		{"info", "extra"},
 		{"no-such-command"},
 	} {
 		code, _, errOut := runCLI(t, args...)
@@ -225,18 +225,21 @@ func jsonString(v any) string {
 func TestTruncationIsReported(t *testing.T) {
 	long := strings.Repeat("a library for parsing configuration files ", 60)
 	for _, cmd := range []string{"classify", "embed"} {
-		r, w, err := os.Pipe()
-		if err != nil {
-			t.Fatal(err)
+		code, _, errOut := runCLI(t, cmd, "a short text", long)
+		if code != 0 || !strings.Contains(errOut, "1 of 2 texts were longer than the model takes and were truncated (text 2)") {
+			t.Errorf("%s: exit %d, stderr %q", cmd, code, errOut)
 		}
-		stderr := os.Stderr
-		os.Stderr = w
-		code, _, _ := runCLI(t, cmd, "a short text", long)
-		os.Stderr = stderr
-		w.Close()
-		warned, _ := io.ReadAll(r)
-		if code != 0 || !strings.Contains(string(warned), "1 of 2 texts were longer than the model takes and were truncated (text 2)") {
-			t.Errorf("%s: exit %d, stderr %q", cmd, code, warned)
+	}
+	code, out, errOut := runCLI(t, "embed", "--json", "a short text", long)
+	var lines []struct{ Truncated bool }
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var l struct{ Truncated bool }
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("embed --json: %v in %q", err, line)
 		}
+		lines = append(lines, l)
+	}
+	if code != 0 || len(lines) != 2 || lines[0].Truncated || !lines[1].Truncated {
+		t.Errorf("embed --json: exit %d, truncation flags %v, stderr %q", code, lines, errOut)
 	}
 }

@@ -13,7 +13,7 @@ const runUsage = `[--model PATH] [--ids 2,31,7,3 | [--pair TEXT] TEXT] [--json]
 Runs the encoder on one text (or text pair, or token ids) and prints its
 inputs and every output: last_hidden_state, pooler_output and the head's logits.`
 
-func runCmd(args []string, stdout io.Writer) error {
+func runCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("run", runUsage, stdout)
 	mf := addModelFlags(fs, classifierDefault)
 	ids := fs.String("ids", "", "comma-separated token ids to feed directly, with no tokenizer")

@@ -28,7 +28,7 @@ forward passes. It listens on loopback unless told otherwise, logs one line per
 request on stderr, and on SIGINT or SIGTERM stops accepting, finishes the
 requests in flight (at most --drain-timeout) and exits.`
 
-func serveCmd(args []string, stdout io.Writer) error {
+func serveCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", serveUsage, stdout)
 	mf := addEngineFlags(fs, classifierDefault)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (port 0: any free port, logged at start)")
@@ -43,12 +43,8 @@ func serveCmd(args []string, stdout io.Writer) error {
 	fs.Int64Var(&opts.PayloadLimit, "payload-limit", 2_000_000, "largest request body in bytes")
 	drain := fs.Duration("drain-timeout", 30*time.Second, "on SIGINT or SIGTERM, how long to let requests in flight finish")
 	jsonLogs := fs.Bool("json-output", false, "log JSON lines instead of text")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return usagef("serve takes no arguments, got %q", strings.Join(rest, " "))
 	}
 	for _, f := range []struct {
 		name string
@@ -62,7 +58,7 @@ func serveCmd(args []string, stdout io.Writer) error {
 		return usagef("--payload-limit must be at least 1, not %d", opts.PayloadLimit)
 	}
 	opts.Pooling = engine.Pooling(*pool)
-	opts.Logger = newLogger(*jsonLogs)
+	opts.Logger = newLogger(*jsonLogs, stderr)
 	opts.ModelName = servedName(*mf.path)
 	mod, err := mf.open()
 	if err != nil {
@@ -117,11 +113,12 @@ func serveUntilSignal(ln net.Listener, srv *serve.Server, log *slog.Logger, drai
 	return nil
 }
 
-func newLogger(asJSON bool) *slog.Logger {
+// newLogger logs to stderr, as text or JSON lines.
+func newLogger(asJSON bool, stderr io.Writer) *slog.Logger {
 	if asJSON {
-		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+		return slog.New(slog.NewJSONHandler(stderr, nil))
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	return slog.New(slog.NewTextHandler(stderr, nil))
 }
 
 // servedName is the model's name in answers: the file or directory name of

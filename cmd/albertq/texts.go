@@ -39,11 +39,26 @@ func inputTexts(args []string, stdin io.Reader) ([]string, error) {
 	return texts, nil
 }
 
-// textsAndModel parses a text command's flags, reads its texts (arguments,
-// or - for standard input) and opens its model. check, if not nil, vets the
-// parsed flags first, so a usage mistake fails before any work.
-func textsAndModel(fs *flag.FlagSet, mf *modelFlags, args []string, check func() error) ([]string, *engine.Model, error) {
-	rest, err := parseFlags(fs, args)
+// textCommand is what the commands that run a model on texts (classify,
+// embed, fill-mask) share: the model flags, --json, and TEXT... or -.
+type textCommand struct {
+	flags  *flag.FlagSet
+	model  *modelFlags
+	asJSON *bool
+}
+
+// newTextCommand makes a text command's flag set; the command adds its own
+// flags to c.flags before start.
+func newTextCommand(name, usage string, fallback defaultModel, stdout io.Writer) *textCommand {
+	fs := newFlags(name, usage, stdout)
+	return &textCommand{flags: fs, model: addModelFlags(fs, fallback), asJSON: fs.Bool("json", false, "print JSON, one object per text")}
+}
+
+// start parses the flags, reads the texts (arguments, or - for standard
+// input) and opens the model. check, if not nil, vets the parsed flags
+// first, so a usage mistake fails before any work.
+func (c *textCommand) start(args []string, check func() error) ([]string, *engine.Model, error) {
+	rest, err := parseFlags(c.flags, args)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -56,48 +71,28 @@ func textsAndModel(fs *flag.FlagSet, mf *modelFlags, args []string, check func()
 	if err != nil {
 		return nil, nil, err
 	}
-	mod, err := mf.open()
+	mod, err := c.model.open()
 	return texts, mod, err
 }
 
-// truncatedTexts flags the texts the model's tokenizer cuts to fit (texts
-// that fail to encode, which Embed has already refused, are not flagged).
-func truncatedTexts(mod *engine.Model, texts []string) []bool {
-	truncated := make([]bool, len(texts))
-	for i, text := range texts {
-		enc, err := mod.Encode(text, "")
-		truncated[i] = err == nil && enc.Truncated
-	}
-	return truncated
-}
-
-// warnTruncated tells the user on stderr, in one line, which texts were cut
-// to fit the model (truncated[i] is text i's flag).
-func warnTruncated(truncated []bool) {
+// warnTruncated tells the user on stderr, in one line, which of n texts
+// were cut to fit the model.
+func warnTruncated(stderr io.Writer, n int, truncated func(i int) bool) {
 	var which []string
-	for i, t := range truncated {
-		if t {
+	for i := range n {
+		if truncated(i) {
 			which = append(which, strconv.Itoa(i+1))
 		}
 	}
-	if len(which) == 0 {
+	count := len(which)
+	if count == 0 {
 		return
 	}
-	if len(which) > 10 {
+	if count > 10 {
 		which = append(which[:10], "...")
 	}
-	fmt.Fprintf(os.Stderr, "albertq: warning: %d of %d texts were longer than the model takes and were truncated (text %s); --no-truncate makes this an error\n",
-		countTrue(truncated), len(truncated), strings.Join(which, ", "))
-}
-
-func countTrue(flags []bool) int {
-	n := 0
-	for _, f := range flags {
-		if f {
-			n++
-		}
-	}
-	return n
+	fmt.Fprintf(stderr, "albertq: warning: %d of %d texts were longer than the model takes and were truncated (text %s); --no-truncate makes this an error\n",
+		count, n, strings.Join(which, ", "))
 }
 
 // writeJSONLine writes v as compact JSON on one line (JSON Lines), with

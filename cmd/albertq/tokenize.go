@@ -48,7 +48,7 @@ type lineError struct {
 // empty.
 type encodeFunc func(text, pair string) (*tokenizer.Encoding, error)
 
-func tokenizeCmd(args []string, stdout io.Writer) error {
+func tokenizeCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("tokenize", tokenizeUsage, stdout)
 	mf := addModelFlags(fs, classifierDefault)
 	pair := fs.String("pair", "", "the second text of a pair")

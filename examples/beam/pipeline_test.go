@@ -292,7 +292,7 @@ func TestEmbedOnPrism(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, line := range decodeLines[embeddingLine](t, got, ids) {
-		if !slices.Equal(line.Embedding, want[i]) {
+		if !slices.Equal(line.Embedding, want[i].Vector) {
 			t.Errorf("id %s: the vector differs from Embed's", ids[i])
 		}
 	}
@@ -324,7 +324,7 @@ func TestPooledIsEmbeds(t *testing.T) {
 				t.Fatal(err)
 			}
 			for s := range texts {
-				if got := pooled(mod, out, s, pool, normalize); !slices.Equal(got, want[s]) {
+				if got := pooled(mod, out, s, pool, normalize); !slices.Equal(got, want[s].Vector) {
 					t.Errorf("%s pooling, normalize %v, text %d: differs from Embed", pool, normalize, s)
 				}
 			}
