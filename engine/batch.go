@@ -3,6 +3,8 @@ package engine
 import (
 	"fmt"
 	"slices"
+
+	"github.com/albertq/albertq/modelfile"
 )
 
 // batch is a validated set of sequences laid end to end: every Linear runs
@@ -28,7 +30,7 @@ func (mod *Model) run(seqs []Sequence, observe func(string, int, []float32)) (ou
 	}()
 	r := &runner{kern: mod.kern, workers: mod.workers, eps: float32(mod.cfg.LayerNormEps), ws: ws, arenas: &mod.arenas, observe: observe}
 	limit := b.tokens
-	if mod.int8Block() && observe == nil { // calibration sees each batch whole, as its caller formed it
+	if mod.DType() == modelfile.I8 && observe == nil { // calibration sees each batch whole, as its caller formed it
 		limit = int8ChunkTokens
 	}
 	var parts []*Output

@@ -151,10 +151,6 @@ func loadLayer(w *weights, c *modelfile.Config, prefix string, act activation) (
 	return lay, errors.Join(errs...)
 }
 
-// int8Block says the shared layers' Linears are int8: batches then run in
-// chunks (see int8ChunkTokens).
-func (mod *Model) int8Block() bool { return mod.groups[0][0].qkv.i8 != nil }
-
 // Config is the model's configuration.
 func (mod *Model) Config() modelfile.Config { return mod.cfg }
 

@@ -9,8 +9,8 @@ import (
 
 // CheckPooling reports whether the model can pool its sequences so: every
 // model has mean and CLS pooling, only a model with a pooler has pooler.
-func (mod *Model) CheckPooling(pool Pooling) error {
-	switch pool {
+func (mod *Model) CheckPooling(pooling Pooling) error {
+	switch pooling {
 	case PoolMean, PoolCLS:
 		return nil
 	case PoolPooler:
@@ -19,16 +19,16 @@ func (mod *Model) CheckPooling(pool Pooling) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown pooling %q (want mean, cls or pooler)", pool)
+	return fmt.Errorf("unknown pooling %q (want mean, cls or pooler)", pooling)
 }
 
 // PoolSequence returns sequence s of a Run's output as one new vector,
 // pooled as asked (which CheckPooling must have accepted). Embed does this
 // for each text; a caller that forms its own batches, such as a server
 // running the texts of many requests in one Run, calls it for each row.
-func (mod *Model) PoolSequence(o *Output, s int, pool Pooling) []float32 {
+func (mod *Model) PoolSequence(o *Output, s int, pooling Pooling) []float32 {
 	h := mod.cfg.HiddenSize
-	switch pool {
+	switch pooling {
 	case PoolPooler:
 		return append([]float32(nil), o.Pooled[s*h:(s+1)*h]...)
 	case PoolCLS:
