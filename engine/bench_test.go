@@ -11,8 +11,9 @@ import (
 	"github.com/albertq/albertq/quant"
 )
 
-// benchShapes are the batch×sequence shapes of the ONNX Runtime anchors
-// (../shared/anchors), plus "mixed": 8 sequences of 16, 32, …, 128 tokens.
+// benchShapes are the batch×sequence shapes at which
+// scripts/bench-vs-onnxruntime.sh times ONNX Runtime too, plus "mixed": 8
+// sequences of 16, 32, …, 128 tokens.
 var benchShapes = []string{"1x16", "1x64", "1x128", "1x256", "8x128", "mixed"}
 
 // benchBatch builds the sequences of a shape with deterministic ids.

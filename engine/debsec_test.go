@@ -14,7 +14,8 @@ import (
 )
 
 // albert-debsec is a small ALBERT really trained to tell a Debian package's
-// section from its description (testdata/albert-debsec, from ../shared/models).
+// section from its description (testdata/albert-debsec, the checkpoint the
+// CLI's embedded debsec.albq was converted from).
 const debsecDir = "../testdata/albert-debsec"
 
 type devExample struct {

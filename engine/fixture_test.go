@@ -10,8 +10,8 @@ import (
 	"github.com/albertq/albertq/convert"
 )
 
-// The reference outputs of Hugging Face transformers for the fixtures in
-// testdata (copied unedited from ../shared/fixtures).
+// The reference fixtures in testdata: random ALBERTs with the inputs given
+// to Hugging Face transformers and the outputs it computed, copied unedited.
 type fixture struct {
 	Cases []fixtureCase `json:"cases"`
 }

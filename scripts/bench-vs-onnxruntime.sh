@@ -6,7 +6,9 @@
 # usage: scripts/bench-vs-onnxruntime.sh [out.jsonl]
 # env:   ROUNDS (default 3), THREADS (albertq thread counts, default "1 2"),
 #        DTYPES (albertq dtypes, default "i8 f32": the ones ORT has; add f16),
-#        ANCHORS (default ../shared/anchors), BENCHTIME (go test -benchtime, default 1s)
+#        ANCHORS (the ONNX Runtime anchor scripts, not part of this repository:
+#        they export albert-base to ONNX and time it in onnxruntime-node;
+#        default ../shared/anchors), BENCHTIME (go test -benchtime, default 1s)
 # The anchors need `bash $ANCHORS/setup.sh` once (see its README); without
 # them only albertq's numbers are printed.
 set -euo pipefail

@@ -3,7 +3,9 @@ package main
 import _ "embed"
 
 // The default models, used when a command gets no --model: int8 .albq files
-// converted with `albertq convert` from ../shared/models (see the README).
+// converted with `albertq convert` from two ALBERTs trained with transformers
+// on Debian package descriptions (the classifier's checkpoint is
+// testdata/albert-debsec; see the README).
 var (
 	// debsec tells a Debian package's section from its description.
 	//go:embed models/debsec.albq
