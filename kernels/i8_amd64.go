@@ -141,17 +141,24 @@ func i8GEMM(nr int, mrs []int, pack i8Packer, correct bool, tiles []vnniTile, na
 	}
 }
 
-// packBlock8Xor80 packs 8 rows × 16n k of A for VNNI: 4-byte words transposed, XOR 0x80.
+// packBlock8 packs four k groups of eight rows at a time, XOR xor (see packBlocks).
 //
 //go:noescape
-func packBlock8Xor80(dst *byte, src *int8, lda, n int)
+func packBlock8(dst *byte, src *int8, lda, n int, xor uint32)
 
-// packVNNI packs A as u8 = a XOR 0x80 (a+128): per block of mr rows, per k
-// group g, the four bytes k = 4g..4g+3 of each row. K padding and missing
-// rows hold 0x80 (a = 0); B is zero there anyway. Whole blocks of 8 rows
-// go four k groups at a time through packBlock8Xor80 (a transpose of 4-byte
-// words), the rest a row and a word at a time.
+// packVNNI packs A as u8 = a XOR 0x80 (a+128) for the VNNI kernels, whose
+// K padding and missing rows then hold 0x80 (a = 0); see packBlocks.
 func packVNNI(dst []byte, a []int8, lda, m, k, mr int) int {
+	return packBlocks(dst, a, lda, m, k, mr, 0x80808080)
+}
+
+// packBlocks packs the m×k A, each byte XOR one of xor's (all four equal):
+// per block of mr rows, per k group g, the four bytes k = 4g..4g+3 of each
+// row. K padding and missing rows hold the XOR of 0. Whole blocks of 8 rows
+// go four k groups at a time through packBlock8 (a transpose of 4-byte
+// words), the rest a row and a word at a time. It returns the bytes per
+// block.
+func packBlocks(dst []byte, a []int8, lda, m, k, mr int, xor uint32) int {
 	kg := (k + 3) / 4
 	stride := kg * mr * 4
 	for i0 := 0; i0 < m; i0 += mr {
@@ -159,7 +166,7 @@ func packVNNI(dst []byte, a []int8, lda, m, k, mr int) int {
 		if mr == 8 && i0+8 <= m && k >= 16 {
 			blockDone = k / 16 * 4
 			_, _ = a[(i0+7)*lda+blockDone*4-1], dst[i0/mr*stride+blockDone*32-1]
-			packBlock8Xor80(&dst[i0/mr*stride], &a[i0*lda], lda, blockDone/4)
+			packBlock8(&dst[i0/mr*stride], &a[i0*lda], lda, blockDone/4, xor)
 		}
 		for i := i0; i < i0+mr; i++ {
 			blk := dst[i0/mr*stride+(i-i0)*4:]
@@ -167,12 +174,12 @@ func packVNNI(dst []byte, a []int8, lda, m, k, mr int) int {
 			if i < m {
 				full = k / 4
 				if full > blockDone {
-					packWords(unsafe.Pointer(&blk[blockDone*mr*4]), mr*4, &a[i*lda+blockDone*4], full-blockDone, 0x80808080)
+					packWords(unsafe.Pointer(&blk[blockDone*mr*4]), mr*4, &a[i*lda+blockDone*4], full-blockDone, xor)
 				}
 			}
 			for g := full; g < kg; g++ {
 				for t := range 4 {
-					v := byte(0x80)
+					v := byte(xor)
 					if kk := 4*g + t; i < m && kk < k {
 						v ^= byte(a[i*lda+kk])
 					}

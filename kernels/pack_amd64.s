@@ -142,22 +142,22 @@ done:
 	VPUNPCKLQDQ X11, X9, c; \
 	VPUNPCKHQDQ X11, X9, d
 
-// func packBlock8Xor80(dst *byte, src *int8, lda, n int)
+// func packBlock8(dst *byte, src *int8, lda, n int, xor uint32)
 //
 //	for g := range 4 * n { for r := range 8 {  // rows r of src lda bytes apart
-//		dst[(g*8+r)*4:][:4] = src[r*lda+4*g:][:4] XOR 0x80808080
+//		dst[(g*8+r)*4:][:4] = src[r*lda+4*g:][:4] XOR xor
 //	}}
 //
 // Four k groups of eight rows per step: each half of the rows is a 4×4
 // transpose of 4-byte words.
-TEXT ·packBlock8Xor80(SB), NOSPLIT, $0-32
+TEXT ·packBlock8(SB), NOSPLIT, $0-36
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ lda+16(FP), DX
 	MOVQ n+24(FP), CX
 	LEAQ (DX)(DX*2), R8
 	LEAQ (SI)(DX*4), R9
-	MOVL $0x80808080, AX
+	MOVL xor+32(FP), AX
 	VMOVD AX, X15
 	VPBROADCASTD X15, X15
 block8_loop:

@@ -1,0 +1,299 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// The AVX2 int8 GEMM with B's signs folded into A (see i8fold.go for the
+// layout and i8fold_amd64.go for the driver). vpmaddubsw multiplies unsigned
+// bytes by signed ones and adds pairs into int16 with saturation; here the
+// unsigned bytes are |b| (at most 127) and the signed ones a·sign(b) (at most
+// 127 in magnitude), so a pair is at most 2·127·127 = 32258 < 2¹⁵ and never
+// saturates. vpmaddwd by ones adds the two pairs of each int32 lane, and
+// vpaddd accumulates: the sums are exact.
+//
+// The vector lanes run over rows of A (eight rows per register, four k of a
+// row per int32 lane) and each column of B is broadcast, so the signs of a
+// column's four b values select one of sixteen sign variants of A's block,
+// built per call by foldVariantsAVX2; the variant's offset is in B's record.
+
+// FOLD_COL2 adds column col of the record at BX (|b| at 4·col, its variant
+// offset/8 at 24+col, loaded into idx) times the rows of both A registers
+// (variants at SI and SI+512) to acc0 and acc1. Y14 holds the broadcast |b|,
+// Y15 int16 ones, Y12–Y13 the products.
+#define FOLD_COL2(col, idx, acc0, acc1) \
+	MOVBQZX 24+col(BX), idx; \
+	VPBROADCASTD 4*col(BX), Y14; \
+	VPMADDUBSW (SI)(idx*8), Y14, Y12; \
+	VPMADDWD Y15, Y12, Y12; \
+	VPADDD Y12, acc0, acc0; \
+	VPMADDUBSW 512(SI)(idx*8), Y14, Y13; \
+	VPMADDWD Y15, Y13, Y13; \
+	VPADDD Y13, acc1, acc1
+
+// FOLD_COL1 is FOLD_COL2 for one A register (variants at SI).
+#define FOLD_COL1(col, idx, acc) \
+	MOVBQZX 24+col(BX), idx; \
+	VPBROADCASTD 4*col(BX), Y14; \
+	VPMADDUBSW (SI)(idx*8), Y14, Y12; \
+	VPMADDWD Y15, Y12, Y12; \
+	VPADDD Y12, acc, acc
+
+// LOAD_ONES sets Y15 to sixteen int16 ones.
+#define LOAD_ONES \
+	MOVL $0x00010001, AX; \
+	VMOVD AX, X15; \
+	VPBROADCASTD X15, Y15
+
+// func foldChunk16AVX2(v *byte, b *int8, kc, panels int, acc *int32, accumulate bool)
+//
+//	for p := range panels {  // b: kc records of 32 bytes per panel, one panel after another
+//		for c := range 6 { for i := range 16 {  // sixteen rows: two registers of eight
+//			sum := Σ_g Σ_t |b|[p][g][c][t] · v[g][i/8][pattern(p, g, c)][i%8][t]
+//			acc[(p*6+c)*16+i] = sum (+ acc[(p*6+c)*16+i] if accumulate)
+//		}}
+//	}
+//
+// v holds kc k groups of 1024 bytes (two registers × sixteen variants × 32).
+// Accumulators Y0–Y11 (Y(2c) rows 0–7 of column c, Y(2c+1) rows 8–15).
+TEXT ·foldChunk16AVX2(SB), NOSPLIT, $0-41
+	LOAD_ONES
+	MOVQ b+8(FP), BX
+	MOVQ panels+24(FP), R14
+	MOVQ acc+32(FP), DI
+panel16:
+	MOVQ v+0(FP), SI
+	MOVQ kc+16(FP), CX
+	CMPB accumulate+40(FP), $0
+	JEQ  zero16
+	VMOVDQU 0(DI), Y0
+	VMOVDQU 32(DI), Y1
+	VMOVDQU 64(DI), Y2
+	VMOVDQU 96(DI), Y3
+	VMOVDQU 128(DI), Y4
+	VMOVDQU 160(DI), Y5
+	VMOVDQU 192(DI), Y6
+	VMOVDQU 224(DI), Y7
+	VMOVDQU 256(DI), Y8
+	VMOVDQU 288(DI), Y9
+	VMOVDQU 320(DI), Y10
+	VMOVDQU 352(DI), Y11
+	JMP  group16
+zero16:
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	VPXOR Y4, Y4, Y4
+	VPXOR Y5, Y5, Y5
+	VPXOR Y6, Y6, Y6
+	VPXOR Y7, Y7, Y7
+	VPXOR Y8, Y8, Y8
+	VPXOR Y9, Y9, Y9
+	VPXOR Y10, Y10, Y10
+	VPXOR Y11, Y11, Y11
+group16:
+	FOLD_COL2(0, R8, Y0, Y1)
+	FOLD_COL2(1, R9, Y2, Y3)
+	FOLD_COL2(2, R10, Y4, Y5)
+	FOLD_COL2(3, R11, Y6, Y7)
+	FOLD_COL2(4, R12, Y8, Y9)
+	FOLD_COL2(5, R13, Y10, Y11)
+	ADDQ $1024, SI
+	ADDQ $32, BX
+	DECQ CX
+	JNZ  group16
+	VMOVDQU Y0, 0(DI)
+	VMOVDQU Y1, 32(DI)
+	VMOVDQU Y2, 64(DI)
+	VMOVDQU Y3, 96(DI)
+	VMOVDQU Y4, 128(DI)
+	VMOVDQU Y5, 160(DI)
+	VMOVDQU Y6, 192(DI)
+	VMOVDQU Y7, 224(DI)
+	VMOVDQU Y8, 256(DI)
+	VMOVDQU Y9, 288(DI)
+	VMOVDQU Y10, 320(DI)
+	VMOVDQU Y11, 352(DI)
+	ADDQ $384, DI
+	DECQ R14
+	JNZ  panel16
+	VZEROUPPER
+	RET
+
+// func foldChunk8AVX2(v *byte, b *int8, kc, panels int, acc *int32, accumulate bool)
+//
+// foldChunk16AVX2 for eight rows (one register): v holds kc k groups of 512
+// bytes, and only rows 0–7 of each column's sixteen in acc are written.
+// Accumulators Y0–Y5 (column c in Y(c)).
+TEXT ·foldChunk8AVX2(SB), NOSPLIT, $0-41
+	LOAD_ONES
+	MOVQ b+8(FP), BX
+	MOVQ panels+24(FP), R14
+	MOVQ acc+32(FP), DI
+panel8:
+	MOVQ v+0(FP), SI
+	MOVQ kc+16(FP), CX
+	CMPB accumulate+40(FP), $0
+	JEQ  zero8
+	VMOVDQU 0(DI), Y0
+	VMOVDQU 64(DI), Y1
+	VMOVDQU 128(DI), Y2
+	VMOVDQU 192(DI), Y3
+	VMOVDQU 256(DI), Y4
+	VMOVDQU 320(DI), Y5
+	JMP  group8
+zero8:
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	VPXOR Y4, Y4, Y4
+	VPXOR Y5, Y5, Y5
+group8:
+	FOLD_COL1(0, R8, Y0)
+	FOLD_COL1(1, R9, Y1)
+	FOLD_COL1(2, R10, Y2)
+	FOLD_COL1(3, R11, Y3)
+	FOLD_COL1(4, R12, Y4)
+	FOLD_COL1(5, R13, Y5)
+	ADDQ $512, SI
+	ADDQ $32, BX
+	DECQ CX
+	JNZ  group8
+	VMOVDQU Y0, 0(DI)
+	VMOVDQU Y1, 64(DI)
+	VMOVDQU Y2, 128(DI)
+	VMOVDQU Y3, 192(DI)
+	VMOVDQU Y4, 256(DI)
+	VMOVDQU Y5, 320(DI)
+	ADDQ $384, DI
+	DECQ R14
+	JNZ  panel8
+	VZEROUPPER
+	RET
+
+// VARIANT stores src with the signs of sign table entry p at p*32(BX) to p*32+off(DI), through tmp.
+#define VARIANT(p, src, tmp, off) \
+	VPSIGNB p*32(BX), src, tmp; \
+	VMOVDQU tmp, p*32+off(DI)
+
+// VARIANTS16 stores the sixteen sign variants of src at off(DI); variant 0 is src itself.
+#define VARIANTS16(src, off) \
+	VMOVDQU src, off(DI); \
+	VARIANT(1, src, Y2, off); VARIANT(2, src, Y3, off); VARIANT(3, src, Y4, off); \
+	VARIANT(4, src, Y5, off); VARIANT(5, src, Y6, off); VARIANT(6, src, Y7, off); \
+	VARIANT(7, src, Y8, off); VARIANT(8, src, Y9, off); VARIANT(9, src, Y10, off); \
+	VARIANT(10, src, Y11, off); VARIANT(11, src, Y12, off); VARIANT(12, src, Y13, off); \
+	VARIANT(13, src, Y14, off); VARIANT(14, src, Y15, off); VARIANT(15, src, Y2, off)
+
+// func foldVariantsAVX2(dst, a *byte, stride, regs, groups int, signs *int8)
+//
+//	for g := range groups { for r := range regs { for p := range 16 { for i := range 32 {
+//		dst[((g*regs+r)*16+p)*32+i] = a[r*stride+g*32+i] · signs[p*32+i]  // signs are ±1
+//	}}}}
+//
+// a is regs blocks of A (stride bytes apart) packed eight rows × four k per
+// 32 bytes; regs is 1 or 2.
+TEXT ·foldVariantsAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ stride+16(FP), DX
+	MOVQ regs+24(FP), AX
+	MOVQ groups+32(FP), CX
+	MOVQ signs+40(FP), BX
+	CMPQ AX, $1
+	JEQ  variants1
+variants2:
+	VMOVDQU (SI), Y0
+	VMOVDQU (SI)(DX*1), Y1
+	VARIANTS16(Y0, 0)
+	VARIANTS16(Y1, 512)
+	ADDQ $32, SI
+	ADDQ $1024, DI
+	DECQ CX
+	JNZ  variants2
+	VZEROUPPER
+	RET
+variants1:
+	VMOVDQU (SI), Y0
+	VARIANTS16(Y0, 0)
+	ADDQ $32, SI
+	ADDQ $512, DI
+	DECQ CX
+	JNZ  variants1
+	VZEROUPPER
+	RET
+
+// FOLD_SCALE turns column col of eight rows, acc at off(SI), into floats in
+// dst: float32(acc)·(sa·sb[col]) + bias[col], sa in Y15 (eight rows).
+#define FOLD_SCALE(off, col, dst) \
+	VCVTDQ2PS off(SI), dst; \
+	VBROADCASTSS 4*col(R9), Y13; \
+	VMULPS Y15, Y13, Y13; \
+	VBROADCASTSS 4*col(R10), Y14; \
+	VFMADD213PS Y14, Y13, dst
+
+// FOLD_ROWS stores eight rows (of the 16 at roff in each column of the
+// panel at SI) to C at DI: the six columns, scaled, are transposed into rows
+// by vunpck{l,h}ps and vshufps; a row's first four values are a 128-bit
+// half, its last two a 64-bit quarter. It jumps to done after the last row.
+#define FOLD_ROWS(roff) \
+	FOLD_SCALE(roff, 0, Y0); FOLD_SCALE(64+roff, 1, Y1); FOLD_SCALE(128+roff, 2, Y2); \
+	FOLD_SCALE(192+roff, 3, Y3); FOLD_SCALE(256+roff, 4, Y4); FOLD_SCALE(320+roff, 5, Y5); \
+	VUNPCKLPS Y1, Y0, Y6;  /* c0 c1 of rows 0 1 | 4 5 */ \
+	VUNPCKHPS Y1, Y0, Y7;  /* rows 2 3 | 6 7 */ \
+	VUNPCKLPS Y3, Y2, Y8; \
+	VUNPCKHPS Y3, Y2, Y9; \
+	VUNPCKLPS Y5, Y4, Y10; /* c4 c5 of rows 0 1 | 4 5 */ \
+	VUNPCKHPS Y5, Y4, Y11; /* rows 2 3 | 6 7 */ \
+	VSHUFPS $0x44, Y8, Y6, Y0; /* c0–c3 of row 0 | row 4 */ \
+	VSHUFPS $0xEE, Y8, Y6, Y1; /* row 1 | row 5 */ \
+	VSHUFPS $0x44, Y9, Y7, Y2; /* row 2 | row 6 */ \
+	VSHUFPS $0xEE, Y9, Y7, Y3; /* row 3 | row 7 */ \
+	VEXTRACTF128 $1, Y10, X12; /* c4 c5 of rows 4 5 */ \
+	VEXTRACTF128 $1, Y11, X13; /* rows 6 7 */ \
+	VMOVUPS X0, (DI); VMOVLPS X10, 16(DI); NEXTROW; \
+	VMOVUPS X1, (DI); VMOVHPS X10, 16(DI); NEXTROW; \
+	VMOVUPS X2, (DI); VMOVLPS X11, 16(DI); NEXTROW; \
+	VMOVUPS X3, (DI); VMOVHPS X11, 16(DI); NEXTROW; \
+	VEXTRACTF128 $1, Y0, (DI); VMOVLPS X12, 16(DI); NEXTROW; \
+	VEXTRACTF128 $1, Y1, (DI); VMOVHPS X12, 16(DI); NEXTROW; \
+	VEXTRACTF128 $1, Y2, (DI); VMOVLPS X13, 16(DI); NEXTROW; \
+	VEXTRACTF128 $1, Y3, (DI); VMOVHPS X13, 16(DI)
+
+// NEXTROW jumps to done once the last of rows is stored, else moves DI to the next row of C.
+#define NEXTROW \
+	DECQ CX; JZ done; ADDQ DX, DI
+
+// func foldStoreAVX2(acc *int32, panels int, c *float32, ldc, rows int, sa, sb, bias *float32)
+//
+//	for p := range panels { for i := range rows { for j := range 6 {  // rows ≤ 16
+//		c[i*ldc+p*6+j] = float32(acc[(p*6+j)*16+i])*(sa[i]*sb[p*6+j]) + bias[p*6+j]
+//	}}}
+//
+// sa holds sixteen row scales whatever rows is.
+TEXT ·foldStoreAVX2(SB), NOSPLIT, $0-64
+	MOVQ acc+0(FP), SI
+	MOVQ panels+8(FP), R11
+	MOVQ c+16(FP), R12
+	MOVQ ldc+24(FP), DX
+	SHLQ $2, DX
+	MOVQ sa+40(FP), R8
+	MOVQ sb+48(FP), R9
+	MOVQ bias+56(FP), R10
+store_panel:
+	MOVQ R12, DI
+	MOVQ rows+32(FP), CX
+	VMOVUPS (R8), Y15
+	FOLD_ROWS(0)
+	NEXTROW
+	VMOVUPS 32(R8), Y15
+	FOLD_ROWS(32)
+done:
+	ADDQ $384, SI
+	ADDQ $24, R12
+	ADDQ $24, R9
+	ADDQ $24, R10
+	DECQ R11
+	JNZ  store_panel
+	VZEROUPPER
+	RET
