@@ -131,7 +131,7 @@ var (
 
 // The largest register tile of any amd64 kernel: scratch's tile buffer.
 const (
-	maxMR = 12
+	maxMR = 16
 	maxNR = 48
 )
 

@@ -35,6 +35,7 @@ var genericTier = &tier{
 		Interleave4:  interleave4Generic,
 		SumI8:        sumI8Generic,
 		AddI8:        addI8Generic,
+		FoldRecords:  foldRecordsGeneric,
 	},
 }
 

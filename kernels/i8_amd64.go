@@ -9,8 +9,8 @@ import "unsafe"
 // VNNI multiplies u8 by s8 over the whole K, A packed per call into the order
 // the tile streams (one k group of four bytes per row), B one packed panel
 // (Layout{NR, 4}); its A is packed as a XOR 0x80 = a+128 and the tile
-// subtracts corr = 128·colsum(B). AVX2 widens both operands to int16 instead
-// (see i8GEMMWide).
+// subtracts corr = 128·colsum(B). AVX2 folds B's signs into A instead (see
+// i8fold_amd64.go).
 
 // i8TileAVX512x8 computes an 8×48 int8 tile of C (its first rows rows) with vpdpbusd zmm.
 //
@@ -73,11 +73,6 @@ var (
 		Probe:  probeVNNIYmm,
 		Layout: Layout{NR: 16, KG: 4},
 		gemm:   i8GEMM(16, []int{6, 4, 2, 1}, packVNNI, true, []vnniTile{i8TileAVXVNNIx6, i8TileAVXVNNIx4, i8TileAVXVNNIx2, i8TileAVXVNNIx1}, nil, nil),
-	}
-	i8AVX2 = &I8Kernel{
-		Probe:  probeAVX2I8,
-		Layout: Layout{NR: 16, KG: 2},
-		gemm:   i8GEMMWide,
 	}
 )
 
@@ -189,85 +184,4 @@ func packBlocks(dst []byte, a []int8, lda, m, k, mr int, xor uint32) int {
 		}
 	}
 	return stride
-}
-
-// i8TileAVX2x6 computes a 6×16 int8 tile of C (its first rows rows) with vpmaddwd on int16 pairs.
-//
-//go:noescape
-func i8TileAVX2x6(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
-
-// i8TileAVX2x4 computes a 4×16 int8 tile of C (its first rows rows) with vpmaddwd on int16 pairs.
-//
-//go:noescape
-func i8TileAVX2x4(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
-
-// i8TileAVX2x2 computes a 2×16 int8 tile of C (its first rows rows) with vpmaddwd on int16 pairs.
-//
-//go:noescape
-func i8TileAVX2x2(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
-
-// i8TileAVX2x1 computes a 1×16 int8 tile of C (its first rows rows) with vpmaddwd on int16 pairs.
-//
-//go:noescape
-func i8TileAVX2x1(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
-
-// widenI8 sign-extends n int8 of src to little-endian int16 at dst, zero-padded to padded elements.
-//
-//go:noescape
-func widenI8(dst *byte, src *int8, n, padded int)
-
-// wideTile is the signature of the AVX2 (int16) tiles: mr×16 sums over
-// pairs k pairs of A's int16 rows (lda bytes apart) and a widened panel.
-type wideTile func(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
-
-// The AVX2 tiles, tallest first, and their heights.
-var (
-	i8AVX2Heights = []int{6, 4, 2, 1}
-	i8AVX2Tiles   = []wideTile{i8TileAVX2x6, i8TileAVX2x4, i8TileAVX2x2, i8TileAVX2x1}
-)
-
-// i8GEMMWide is the AVX2 int8 GEMM. AVX2's byte dot product (vpmaddubsw) is
-// unsigned×signed and saturates, so exact signed sums would cost a vpsignb
-// per product on the same two ports; vpmaddwd on int16 does as many
-// multiply-adds per uop without it. So A is widened once per call into rows
-// of int16 (K rounded up to even), each column panel of B (Layout{16, 2}:
-// the two k of a pair side by side) is widened into scratch before the row
-// tiles that reuse it, and vpmaddwd sums each pair into int32 exactly
-// (|a·b + a'·b'| ≤ 2·127² < 2³¹). Rows go six at a time over the whole K:
-// the widened panel (64·K bytes) streams from L2 at 6×16 MACs per 64 bytes,
-// and blocking K to keep it in L1 measured no faster.
-func i8GEMMWide(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
-	const nr = 16
-	s := getScratch()
-	defer putScratch(s)
-	pairs := (b.K + 1) / 2
-	rowBytes := pairs * 4
-	full := m / 6 * 6
-	last := pickTile(i8AVX2Heights, m-full)
-	rowsA := full + i8AVX2Heights[last] // the last tile may read rows past m
-	buf := grow(&s.u8, rowsA*rowBytes+nr*rowBytes)
-	aw, bw := buf[:rowsA*rowBytes], buf[rowsA*rowBytes:]
-	for i := range m {
-		widenI8(&aw[i*rowBytes], &a[i*lda], b.K, 2*pairs)
-	}
-	clear(aw[m*rowBytes:])
-	for j := n0; j < n1; j += nr {
-		cols := min(nr, n1-j)
-		widenI8(&bw[0], &b.Data[j*2*pairs], nr*2*pairs, nr*2*pairs)
-		bi := s.panelBias(bias, j, cols, nr)
-		s.panelScales(b, j, cols, nr, false)
-		for i := 0; i < m; i += 6 {
-			tile := i8AVX2Tiles[0]
-			if i == full {
-				tile = i8AVX2Tiles[last]
-			}
-			rows := min(6, m-i)
-			if cols == nr {
-				tile(&aw[i*rowBytes], rowBytes, &bw[0], pairs, &c[i*ldc+j], ldc, rows, &sa[i], &s.sb[0], bi)
-			} else {
-				tile(&aw[i*rowBytes], rowBytes, &bw[0], pairs, &s.tile[0], nr, rows, &sa[i], &s.sb[0], bi)
-				s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
-			}
-		}
-	}
 }

@@ -2,10 +2,10 @@
 
 #include "textflag.h"
 
-// int8 micro-kernels: one MR×NR tile of C over the whole K, A packed per
-// call (see i8_amd64.go). VNNI's B is one packed panel (Layout{NR, 4}),
-// AVX2's one panel of Layout{16, 2} widened to int16.
+// The VNNI int8 micro-kernels: one MR×NR tile of C over the whole K, A
+// packed per call (see i8_amd64.go), B one packed panel (Layout{NR, 4}).
 // Each kernel comes in a few MR (the x suffix) so short row tails waste little.
+// (The AVX2 int8 kernel is in i8fold_amd64.s.)
 
 // ZERO3Z clears the three ZMM accumulators of one row.
 #define ZERO3Z(c0, c1, c2) \
@@ -57,36 +57,6 @@ stored:
 	BYTE $0xC4; BYTE $(0xE2 ^ ((d>>3)<<7) ^ ((s2>>3)<<5)); BYTE $(((15-s1)<<3) | 0x05); \
 	BYTE $0x50; BYTE $(0xC0 | ((d&7)<<3) | (s2&7))
 
-// MADDW_B loads the k pair's 16 columns of B at off(BX) into Y12–Y13.
-#define MADDW_B(off) \
-	VMOVDQU off(BX), Y12; VMOVDQU off+32(BX), Y13
-
-// MADDW_ROW adds a row's int16 pair at addr, broadcast into Y14, times B to c0–c1 (product in Y15).
-#define MADDW_ROW(addr, c0, c1) \
-	VPBROADCASTD addr, Y14; \
-	VPMADDWD Y12, Y14, Y15; VPADDD Y15, c0, c0; \
-	VPMADDWD Y13, Y14, Y15; VPADDD Y15, c1, c1
-
-// MADDW6 is one k pair of 6 rows: A at aoff from SI, SI+DX, SI+2DX, R8, R8+DX, R8+2DX, B at boff(BX).
-#define MADDW6(aoff, boff) \
-	MADDW_B(boff); \
-	MADDW_ROW(aoff(SI), Y0, Y1); MADDW_ROW(aoff(SI)(DX*1), Y2, Y3); MADDW_ROW(aoff(SI)(DX*2), Y4, Y5); \
-	MADDW_ROW(aoff(R8), Y6, Y7); MADDW_ROW(aoff(R8)(DX*1), Y8, Y9); MADDW_ROW(aoff(R8)(DX*2), Y10, Y11)
-
-// MADDW4 is one k pair of 4 rows: A at aoff from SI, SI+DX, SI+2DX, R8, B at boff(BX).
-#define MADDW4(aoff, boff) \
-	MADDW_B(boff); \
-	MADDW_ROW(aoff(SI), Y0, Y1); MADDW_ROW(aoff(SI)(DX*1), Y2, Y3); MADDW_ROW(aoff(SI)(DX*2), Y4, Y5); \
-	MADDW_ROW(aoff(R8), Y6, Y7)
-
-// MADDW2 is one k pair of 2 rows: A at aoff from SI, SI+DX, B at boff(BX).
-#define MADDW2(aoff, boff) \
-	MADDW_B(boff); MADDW_ROW(aoff(SI), Y0, Y1); MADDW_ROW(aoff(SI)(DX*1), Y2, Y3)
-
-// MADDW1 is one k pair of 1 row: A at aoff(SI), B at boff(BX).
-#define MADDW1(aoff, boff) \
-	MADDW_B(boff); MADDW_ROW(aoff(SI), Y0, Y1)
-
 // SCALEZ stores 16 columns of a row at off: c = float32(acc)·(sa·sb) + bias, sa in Z30.
 #define SCALEZ(acc, off) \
 	VCVTDQ2PS acc, acc; VMULPS off(R9), Z30, Z31; VFMADD213PS off(AX), Z31, acc; VMOVUPS acc, off(DI)
@@ -112,10 +82,6 @@ stored:
 	VBROADCASTSS aoff(R8), Y14; \
 	VPSUBD 0(R11), c0, c0; SCALEY(c0, 0); \
 	VPSUBD 32(R11), c1, c1; SCALEY(c1, 32)
-
-// STOREW2Y stores an AVX2 row from c0–c1, its sa at aoff(R8).
-#define STOREW2Y(aoff, c0, c1) \
-	VBROADCASTSS aoff(R8), Y14; SCALEY(c0, 0); SCALEY(c1, 32)
 
 // STOREARGS loads a VNNI tile's store arguments: C at DI, ldc in bytes in
 // DX, rows in CX, sa at R8, sb at R9, corr at R11, bias at AX.
@@ -501,249 +467,6 @@ loop:
 	JNZ  loop
 	STOREARGS
 	STORE2Y(0, Y0, Y1)
-done:
-	VZEROUPPER
-	RET
-
-// func i8TileAVX2x6(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
-//
-//	for i := range 6 { for j := range 16 {  // only rows i < rows are stored
-//		sum := Σ_p Σ_t a[i*lda/2+2p+t] * b[p*32+j*2+t]  // int16 a and b, p < pairs
-//		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
-//	}}
-//
-// a holds int16 rows lda bytes apart; b is a widened panel whose k pair p
-// is 16 columns × (b[2p][j], b[2p+1][j]). vpmaddwd multiplies a row's
-// broadcast pair (a[2p], a[2p+1]) by 8 columns' pairs and adds each two
-// products into an int32 lane, exactly: |a·b + a'·b'| ≤ 2·127² < 2³¹.
-// Accumulators Y0–Y11 (two per row), B Y12–Y13, A Y14, product Y15.
-TEXT ·i8TileAVX2x6(SB), NOSPLIT, $0-80
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	LEAQ (SI)(DX*2), R8
-	ADDQ DX, R8
-	MOVQ b+16(FP), BX
-	MOVQ pairs+24(FP), CX
-	ZERO2Y(Y0, Y1)
-	ZERO2Y(Y2, Y3)
-	ZERO2Y(Y4, Y5)
-	ZERO2Y(Y6, Y7)
-	ZERO2Y(Y8, Y9)
-	ZERO2Y(Y10, Y11)
-	SHRQ $2, CX
-	JZ   tail
-loop:
-	MADDW6(0, 0)
-	MADDW6(4, 64)
-	MADDW6(8, 128)
-	MADDW6(12, 192)
-	ADDQ $16, SI
-	ADDQ $16, R8
-	ADDQ $256, BX
-	DECQ CX
-	JNZ  loop
-tail:
-	MOVQ pairs+24(FP), CX
-	ANDQ $3, CX
-	JZ   epilogue
-single:
-	MADDW6(0, 0)
-	ADDQ $4, SI
-	ADDQ $4, R8
-	ADDQ $64, BX
-	DECQ CX
-	JNZ  single
-epilogue:
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVQ sa+56(FP), R8
-	MOVQ sb+64(FP), R9
-	MOVQ bias+72(FP), AX
-	STOREW2Y(0, Y0, Y1)
-	NEXTROW
-	STOREW2Y(4, Y2, Y3)
-	NEXTROW
-	STOREW2Y(8, Y4, Y5)
-	NEXTROW
-	STOREW2Y(12, Y6, Y7)
-	NEXTROW
-	STOREW2Y(16, Y8, Y9)
-	NEXTROW
-	STOREW2Y(20, Y10, Y11)
-done:
-	VZEROUPPER
-	RET
-
-// func i8TileAVX2x4(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
-//
-//	for i := range 4 { for j := range 16 {  // only rows i < rows are stored
-//		sum := Σ_p Σ_t a[i*lda/2+2p+t] * b[p*32+j*2+t]  // int16 a and b, p < pairs
-//		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
-//	}}
-//
-// a holds int16 rows lda bytes apart; b is a widened panel whose k pair p
-// is 16 columns × (b[2p][j], b[2p+1][j]). vpmaddwd multiplies a row's
-// broadcast pair (a[2p], a[2p+1]) by 8 columns' pairs and adds each two
-// products into an int32 lane, exactly: |a·b + a'·b'| ≤ 2·127² < 2³¹.
-// Accumulators Y0–Y11 (two per row), B Y12–Y13, A Y14, product Y15.
-TEXT ·i8TileAVX2x4(SB), NOSPLIT, $0-80
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	LEAQ (SI)(DX*2), R8
-	ADDQ DX, R8
-	MOVQ b+16(FP), BX
-	MOVQ pairs+24(FP), CX
-	ZERO2Y(Y0, Y1)
-	ZERO2Y(Y2, Y3)
-	ZERO2Y(Y4, Y5)
-	ZERO2Y(Y6, Y7)
-	SHRQ $2, CX
-	JZ   tail
-loop:
-	MADDW4(0, 0)
-	MADDW4(4, 64)
-	MADDW4(8, 128)
-	MADDW4(12, 192)
-	ADDQ $16, SI
-	ADDQ $16, R8
-	ADDQ $256, BX
-	DECQ CX
-	JNZ  loop
-tail:
-	MOVQ pairs+24(FP), CX
-	ANDQ $3, CX
-	JZ   epilogue
-single:
-	MADDW4(0, 0)
-	ADDQ $4, SI
-	ADDQ $4, R8
-	ADDQ $64, BX
-	DECQ CX
-	JNZ  single
-epilogue:
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVQ sa+56(FP), R8
-	MOVQ sb+64(FP), R9
-	MOVQ bias+72(FP), AX
-	STOREW2Y(0, Y0, Y1)
-	NEXTROW
-	STOREW2Y(4, Y2, Y3)
-	NEXTROW
-	STOREW2Y(8, Y4, Y5)
-	NEXTROW
-	STOREW2Y(12, Y6, Y7)
-done:
-	VZEROUPPER
-	RET
-
-// func i8TileAVX2x2(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
-//
-//	for i := range 2 { for j := range 16 {  // only rows i < rows are stored
-//		sum := Σ_p Σ_t a[i*lda/2+2p+t] * b[p*32+j*2+t]  // int16 a and b, p < pairs
-//		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
-//	}}
-//
-// a holds int16 rows lda bytes apart; b is a widened panel whose k pair p
-// is 16 columns × (b[2p][j], b[2p+1][j]). vpmaddwd multiplies a row's
-// broadcast pair (a[2p], a[2p+1]) by 8 columns' pairs and adds each two
-// products into an int32 lane, exactly: |a·b + a'·b'| ≤ 2·127² < 2³¹.
-// Accumulators Y0–Y11 (two per row), B Y12–Y13, A Y14, product Y15.
-TEXT ·i8TileAVX2x2(SB), NOSPLIT, $0-80
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	MOVQ b+16(FP), BX
-	MOVQ pairs+24(FP), CX
-	ZERO2Y(Y0, Y1)
-	ZERO2Y(Y2, Y3)
-	SHRQ $2, CX
-	JZ   tail
-loop:
-	MADDW2(0, 0)
-	MADDW2(4, 64)
-	MADDW2(8, 128)
-	MADDW2(12, 192)
-	ADDQ $16, SI
-	ADDQ $256, BX
-	DECQ CX
-	JNZ  loop
-tail:
-	MOVQ pairs+24(FP), CX
-	ANDQ $3, CX
-	JZ   epilogue
-single:
-	MADDW2(0, 0)
-	ADDQ $4, SI
-	ADDQ $64, BX
-	DECQ CX
-	JNZ  single
-epilogue:
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVQ sa+56(FP), R8
-	MOVQ sb+64(FP), R9
-	MOVQ bias+72(FP), AX
-	STOREW2Y(0, Y0, Y1)
-	NEXTROW
-	STOREW2Y(4, Y2, Y3)
-done:
-	VZEROUPPER
-	RET
-
-// func i8TileAVX2x1(a *byte, lda int, b *byte, pairs int, c *float32, ldc, rows int, sa, sb, bias *float32)
-//
-//	for i := range 1 { for j := range 16 {  // only rows i < rows are stored
-//		sum := Σ_p Σ_t a[i*lda/2+2p+t] * b[p*32+j*2+t]  // int16 a and b, p < pairs
-//		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
-//	}}
-//
-// a holds int16 rows lda bytes apart; b is a widened panel whose k pair p
-// is 16 columns × (b[2p][j], b[2p+1][j]). vpmaddwd multiplies a row's
-// broadcast pair (a[2p], a[2p+1]) by 8 columns' pairs and adds each two
-// products into an int32 lane, exactly: |a·b + a'·b'| ≤ 2·127² < 2³¹.
-// Accumulators Y0–Y11 (two per row), B Y12–Y13, A Y14, product Y15.
-TEXT ·i8TileAVX2x1(SB), NOSPLIT, $0-80
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	MOVQ b+16(FP), BX
-	MOVQ pairs+24(FP), CX
-	ZERO2Y(Y0, Y1)
-	SHRQ $2, CX
-	JZ   tail
-loop:
-	MADDW1(0, 0)
-	MADDW1(4, 64)
-	MADDW1(8, 128)
-	MADDW1(12, 192)
-	ADDQ $16, SI
-	ADDQ $256, BX
-	DECQ CX
-	JNZ  loop
-tail:
-	MOVQ pairs+24(FP), CX
-	ANDQ $3, CX
-	JZ   epilogue
-single:
-	MADDW1(0, 0)
-	ADDQ $4, SI
-	ADDQ $64, BX
-	DECQ CX
-	JNZ  single
-epilogue:
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVQ sa+56(FP), R8
-	MOVQ sb+64(FP), R9
-	MOVQ bias+72(FP), AX
-	STOREW2Y(0, Y0, Y1)
 done:
 	VZEROUPPER
 	RET

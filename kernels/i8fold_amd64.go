@@ -2,8 +2,6 @@
 
 package kernels
 
-import "sync"
-
 // The AVX2 int8 GEMM: vpmaddubsw, vpmaddwd by ones and vpaddd (the chain
 // ONNX Runtime and others use), made exact by multiplying |b| (unsigned) by
 // a·sign(b) (signed): every product is at most 127·127 in magnitude, so
@@ -20,8 +18,8 @@ import "sync"
 //
 // The variants take 16 times A's bytes, so K goes in chunks of foldKC
 // groups (64 k, 16 KB of variants for sixteen rows), whose variants stay in
-// L1 while the chunk of every panel runs; the int32 sums carry over in a
-// buffer from chunk to chunk. Per 16 rows, B is read once, in order.
+// L1 while the chunk of every panel runs; the int32 sums carry over in
+// scratch from chunk to chunk. Per 16 rows, B is read once, in order.
 
 // foldChunk16AVX2 adds the 16×6 tiles of panels panels over one chunk of kc groups to acc.
 //
@@ -38,10 +36,21 @@ func foldChunk8AVX2(v *byte, b *int8, kc, panels int, acc *int32, accumulate boo
 //go:noescape
 func foldVariantsAVX2(dst, a *byte, stride, regs, groups int, signs *int8)
 
+// foldRecordsAVX2 folds one k group's words of panels panels into their records.
+//
+//go:noescape
+func foldRecordsAVX2(dst, words *int8, panels, stride int)
+
 // foldStoreAVX2 writes full panels of int32 sums to C as sa·sb·sum + bias.
 //
 //go:noescape
 func foldStoreAVX2(acc *int32, panels int, c *float32, ldc, rows int, sa, sb, bias *float32)
+
+var i8AVX2 = &I8Kernel{
+	Probe:  probeAVX2I8,
+	Layout: Layout{NR: foldNR, KG: 4, SignFolded: true},
+	gemm:   i8GEMMFolded,
+}
 
 // foldSigns are the sixteen sign patterns of the variants: entry v, byte i
 // is -1 where bit i%4 of v is set, else 1.
@@ -54,22 +63,13 @@ var foldSigns = func() (s [16 * 32]int8) {
 	return s
 }()
 
-// foldScratch is the per-call memory of i8GEMMFolded, pooled.
-type foldScratch struct {
-	a     []byte    // sixteen rows of A, packed as two 8-row blocks
-	v     []byte    // the sign variants of one chunk of them
-	acc   []int32   // the int32 sums of every panel, [panel][column][row]
-	sa    []float32 // sixteen row scales (zero past m)
-	zeros []float32 // the bias when there is none
-}
-
-var foldPool = sync.Pool{New: func() any { return new(foldScratch) }}
-
 // The tile's shape: foldRows rows (two registers of eight) by foldNR columns,
-// whose sums take foldTile int32s in acc.
+// whose sums take foldTile int32s in the chunk kernels' acc; a k group's
+// variants of one register take foldVariants bytes.
 const (
-	foldRows = 16
-	foldTile = foldRows * foldNR
+	foldRows     = 16
+	foldTile     = foldRows * foldNR
+	foldVariants = 16 * 32
 )
 
 // i8GEMMFolded is the AVX2 int8 GEMM (see the top of this file). Rows go
@@ -77,26 +77,24 @@ const (
 // whole K chunk by chunk and every panel of [n0, n1); a last panel narrower
 // than six columns is stored by the Go twin.
 func i8GEMMFolded(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
-	s := foldPool.Get().(*foldScratch)
-	defer foldPool.Put(s)
+	s := getScratch()
+	defer putScratch(s)
 	groups, panels := (b.K+3)/4, (b.N+foldNR-1)/foldNR
 	p0, p1 := n0/foldNR, (n1+foldNR-1)/foldNR
 	full := (n1 - n0) / foldNR // panels stored by the assembly
 	stride := groups * 32      // one packed 8-row block of A
-	s.a, s.v = grow(&s.a, 2*stride), grow(&s.v, foldKC*2*16*32)
-	s.acc, s.sa = grow(&s.acc, (p1-p0)*foldTile), grow(&s.sa, foldRows)
-	ap, v, acc, rowScales := s.a, s.v, s.acc, s.sa
+	buf := grow(&s.u8, 2*stride+foldKC*2*foldVariants)
+	ap, v := buf[:2*stride], buf[2*stride:]
+	acc := grow(&s.i32, (p1-p0)*foldTile)
 	if bias == nil {
-		s.zeros = grow(&s.zeros, b.N)
-		bias = s.zeros
+		bias = grow(&s.f32, b.N)
 		clear(bias)
 	}
 	for i0 := 0; i0 < m; i0 += foldRows {
 		rows := min(foldRows, m-i0)
 		regs := (rows + 7) / 8
 		packBlocks(ap, a[i0*lda:], lda, rows, b.K, 8, 0)
-		clear(rowScales)
-		copy(rowScales, sa[i0:i0+rows])
+		rowScales := s.rowScales(sa[i0:], rows)
 		for g0 := 0; g0 < groups; g0 += foldKC {
 			kc := min(foldKC, groups-g0)
 			foldVariantsAVX2(&v[0], &ap[g0*32], stride, regs, kc, &foldSigns[0])
@@ -108,12 +106,18 @@ func i8GEMMFolded(c []float32, ldc int, a []int8, lda int, sa []float32, m int, 
 			}
 		}
 		if full > 0 {
-			foldStoreAVX2(&acc[0], full, &c[i0*ldc+n0], ldc, rows, &rowScales[0], &b.Scales[n0], &bias[n0])
+			foldStoreAVX2(&acc[0], full, &c[i0*ldc+n0], ldc, rows, rowScales, &b.Scales[n0], &bias[n0])
 		}
 		if j := n0 + full*foldNR; j < n1 {
-			foldStoreGeneric(acc[full*foldTile:], 1, n1-j, c[i0*ldc+j:], ldc, rows, rowScales, b.Scales[j:], bias[j:])
+			foldStoreGeneric(acc[full*foldTile:], 1, n1-j, c[i0*ldc+j:], ldc, rows, s.sa[:], b.Scales[j:], bias[j:])
 		}
 	}
+}
+
+// foldRecordsAVX is foldRecordsAVX2 on slices, checked: the FoldRecords mover.
+func foldRecordsAVX(dst, words []int8, panels, stride int) {
+	_, _ = dst[(panels-1)*stride+foldRecord-1], words[panels*foldNR*4+7]
+	foldRecordsAVX2(&dst[0], &words[0], panels, stride)
 }
 
 // foldChunkGeneric is foldChunk16AVX2 (regs 2) and foldChunk8AVX2 (regs 1)
@@ -127,7 +131,7 @@ func foldChunkGeneric(v []byte, b []int8, kc, panels int, acc []int32, accumulat
 				var sum int32
 				for g := range kc {
 					rec := b[(p*kc+g)*foldRecord:][:foldRecord]
-					variant := v[(g*regs+i/8)*512+int(rec[24+c])*8:][:32]
+					variant := v[(g*regs+i/8)*foldVariants+int(rec[24+c])*8:][:32]
 					for t := range 4 {
 						sum += int32(rec[4*c+t]) * int32(int8(variant[i%8*4+t]))
 					}
@@ -147,7 +151,7 @@ func foldVariantsGeneric(dst, a []byte, stride, regs, groups int) {
 		for r := range regs {
 			for v := range 16 {
 				for i := range 32 {
-					dst[((g*regs+r)*16+v)*32+i] = byte(int8(a[r*stride+g*32+i]) * foldSigns[v*32+i])
+					dst[(g*regs+r)*foldVariants+v*32+i] = byte(int8(a[r*stride+g*32+i]) * foldSigns[v*32+i])
 				}
 			}
 		}

@@ -53,7 +53,8 @@
 //	}
 //
 // v holds kc k groups of 1024 bytes (two registers × sixteen variants × 32).
-// Accumulators Y0–Y11 (Y(2c) rows 0–7 of column c, Y(2c+1) rows 8–15).
+// Accumulators Y0–Y11 (Y(2c) rows 0–7 of column c, Y(2c+1) rows 8–15),
+// from zero: the sums of earlier chunks are added at the end.
 TEXT ·foldChunk16AVX2(SB), NOSPLIT, $0-41
 	LOAD_ONES
 	MOVQ b+8(FP), BX
@@ -62,22 +63,6 @@ TEXT ·foldChunk16AVX2(SB), NOSPLIT, $0-41
 panel16:
 	MOVQ v+0(FP), SI
 	MOVQ kc+16(FP), CX
-	CMPB accumulate+40(FP), $0
-	JEQ  zero16
-	VMOVDQU 0(DI), Y0
-	VMOVDQU 32(DI), Y1
-	VMOVDQU 64(DI), Y2
-	VMOVDQU 96(DI), Y3
-	VMOVDQU 128(DI), Y4
-	VMOVDQU 160(DI), Y5
-	VMOVDQU 192(DI), Y6
-	VMOVDQU 224(DI), Y7
-	VMOVDQU 256(DI), Y8
-	VMOVDQU 288(DI), Y9
-	VMOVDQU 320(DI), Y10
-	VMOVDQU 352(DI), Y11
-	JMP  group16
-zero16:
 	VPXOR Y0, Y0, Y0
 	VPXOR Y1, Y1, Y1
 	VPXOR Y2, Y2, Y2
@@ -101,6 +86,21 @@ group16:
 	ADDQ $32, BX
 	DECQ CX
 	JNZ  group16
+	CMPB accumulate+40(FP), $0
+	JEQ  store16
+	VPADDD 0(DI), Y0, Y0
+	VPADDD 32(DI), Y1, Y1
+	VPADDD 64(DI), Y2, Y2
+	VPADDD 96(DI), Y3, Y3
+	VPADDD 128(DI), Y4, Y4
+	VPADDD 160(DI), Y5, Y5
+	VPADDD 192(DI), Y6, Y6
+	VPADDD 224(DI), Y7, Y7
+	VPADDD 256(DI), Y8, Y8
+	VPADDD 288(DI), Y9, Y9
+	VPADDD 320(DI), Y10, Y10
+	VPADDD 352(DI), Y11, Y11
+store16:
 	VMOVDQU Y0, 0(DI)
 	VMOVDQU Y1, 32(DI)
 	VMOVDQU Y2, 64(DI)
@@ -132,16 +132,6 @@ TEXT ·foldChunk8AVX2(SB), NOSPLIT, $0-41
 panel8:
 	MOVQ v+0(FP), SI
 	MOVQ kc+16(FP), CX
-	CMPB accumulate+40(FP), $0
-	JEQ  zero8
-	VMOVDQU 0(DI), Y0
-	VMOVDQU 64(DI), Y1
-	VMOVDQU 128(DI), Y2
-	VMOVDQU 192(DI), Y3
-	VMOVDQU 256(DI), Y4
-	VMOVDQU 320(DI), Y5
-	JMP  group8
-zero8:
 	VPXOR Y0, Y0, Y0
 	VPXOR Y1, Y1, Y1
 	VPXOR Y2, Y2, Y2
@@ -159,6 +149,15 @@ group8:
 	ADDQ $32, BX
 	DECQ CX
 	JNZ  group8
+	CMPB accumulate+40(FP), $0
+	JEQ  store8
+	VPADDD 0(DI), Y0, Y0
+	VPADDD 64(DI), Y1, Y1
+	VPADDD 128(DI), Y2, Y2
+	VPADDD 192(DI), Y3, Y3
+	VPADDD 256(DI), Y4, Y4
+	VPADDD 320(DI), Y5, Y5
+store8:
 	VMOVDQU Y0, 0(DI)
 	VMOVDQU Y1, 64(DI)
 	VMOVDQU Y2, 128(DI)
@@ -295,5 +294,67 @@ done:
 	ADDQ $24, R10
 	DECQ R11
 	JNZ  store_panel
+	VZEROUPPER
+	RET
+
+// foldShuffle gathers, in each 128-bit lane, the low byte of each int32 into
+// the lane's first bytes: all four of the low lane, the first two of the
+// high one (columns 4 and 5), zeros elsewhere. foldPermute then moves the
+// low lane's first dword to dword 6 and the high lane's to dword 7.
+DATA foldShuffle<>+0(SB)/8, $0x808080800c080400
+DATA foldShuffle<>+8(SB)/8, $0x8080808080808080
+DATA foldShuffle<>+16(SB)/8, $0x8080808080800400
+DATA foldShuffle<>+24(SB)/8, $0x8080808080808080
+GLOBL foldShuffle<>(SB), RODATA|NOPTR, $32
+DATA foldPermute<>+0(SB)/8, $0
+DATA foldPermute<>+8(SB)/8, $0
+DATA foldPermute<>+16(SB)/8, $0
+DATA foldPermute<>+24(SB)/8, $0x0000000400000000
+GLOBL foldPermute<>(SB), RODATA|NOPTR, $32
+
+// func foldRecordsAVX2(dst, words *int8, panels, stride int)
+//
+//	for p := range panels {  // words: 6·panels k-group words of one group, column after column, and 8 bytes more
+//		rec := dst[p*stride:][:32]
+//		for c := range 6 { for t := range 4 {
+//			b := words[(p*6+c)*4+t]
+//			rec[4*c+t] = |b|
+//			if b < 0 { rec[24+c] |= 4 << t }
+//		}}
+//		rec[30], rec[31] = 0, 0
+//	}
+//
+// The sign bits (vpand, vpsrlw) are weighted 4, 8, 16, 32 by vpmaddubsw and
+// summed per word by vpmaddwd; vpshufb and vpermd move each word's sum to
+// its byte 24+c, and vpblendd puts them over the magnitudes' last 8 bytes.
+TEXT ·foldRecordsAVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ words+8(FP), SI
+	MOVQ panels+16(FP), CX
+	MOVQ stride+24(FP), DX
+	MOVL $0x80808080, AX
+	VMOVD AX, X8
+	VPBROADCASTD X8, Y8
+	MOVL $0x20100804, AX
+	VMOVD AX, X9
+	VPBROADCASTD X9, Y9
+	LOAD_ONES
+	VMOVDQU foldShuffle<>(SB), Y11
+	VMOVDQU foldPermute<>(SB), Y12
+records:
+	VMOVDQU (SI), Y0
+	VPABSB Y0, Y1
+	VPAND Y8, Y0, Y2
+	VPSRLW $7, Y2, Y2
+	VPMADDUBSW Y9, Y2, Y2
+	VPMADDWD Y15, Y2, Y2
+	VPSHUFB Y11, Y2, Y2
+	VPERMD Y2, Y12, Y2
+	VPBLENDD $0xC0, Y2, Y1, Y1
+	VMOVDQU Y1, (DI)
+	ADDQ $24, SI
+	ADDQ DX, DI
+	DECQ CX
+	JNZ  records
 	VZEROUPPER
 	RET

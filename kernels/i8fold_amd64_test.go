@@ -23,7 +23,7 @@ func TestFoldVariants(t *testing.T) {
 			for i := range a {
 				a[i] = byte(rng.IntN(255) - 127)
 			}
-			n := groups * regs * 512
+			n := groups * regs * foldVariants
 			got, want := make([]byte, n+64), make([]byte, n+64)
 			for i := range got {
 				got[i], want[i] = 0x55, 0x55
@@ -48,7 +48,7 @@ func TestFoldChunk(t *testing.T) {
 	for _, regs := range []int{1, 2} {
 		for _, kc := range []int{1, 2, 7, 16} {
 			for _, panels := range []int{1, 3} {
-				v := make([]byte, kc*regs*512)
+				v := make([]byte, kc*regs*foldVariants)
 				for i := range v {
 					v[i] = byte([]int8{127, -127, int8(rng.IntN(255) - 127)}[rng.IntN(3)])
 				}
@@ -112,82 +112,5 @@ func TestFoldStore(t *testing.T) {
 				t.Fatalf("rows %d: element %d is %g, Go twin %g", rows, i, g, w)
 			}
 		}
-	}
-}
-
-// TestPackFolded reads every element back from the sign-folded layout, from
-// both source orders, and checks that padding is zero.
-func TestPackFolded(t *testing.T) {
-	for _, k := range []int{1, 3, 4, 5, 63, 64, 65, 130} {
-		for _, n := range []int{1, 5, 6, 7, 13} {
-			src := make([]int8, k*n)
-			for i := range src {
-				src[i] = int8(i*37%255 - 127)
-			}
-			tr := make([]int8, k*n)
-			for kk := range k {
-				for j := range n {
-					tr[j*k+kk] = src[kk*n+j]
-				}
-			}
-			for name, s := range map[string]Strides{"row-major": RowMajor(n), "transposed": Transposed(k)} {
-				from := src
-				if name == "transposed" {
-					from = tr
-				}
-				dst := make([]int8, foldSize(k, n))
-				packFolded(dst, from, s, k, n)
-				for kk := range (k + 3) / 4 * 4 {
-					for j := range (n + foldNR - 1) / foldNR * foldNR {
-						want := int8(0)
-						if kk < k && j < n {
-							want = src[kk*n+j]
-						}
-						if got := foldAt(dst, k, n, kk, j); got != want {
-							t.Fatalf("%s k=%d n=%d: B[%d][%d] reads back %d, want %d", name, k, n, kk, j, got, want)
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
-// TestFoldGEMM runs the whole GEMM on the sweep shapes, exactly.
-func TestFoldGEMM(t *testing.T) {
-	if !hasAVX2() {
-		t.Skip("no AVX2")
-	}
-	rng := rand.New(rand.NewPCG(27, 28))
-	fills := []func() int8{
-		func() int8 { return int8(rng.IntN(255) - 127) },
-		func() int8 { return 127 },
-		func() int8 { return -127 },
-		func() int8 { return []int8{127, -127}[rng.IntN(2)] },
-	}
-	for _, fill := range fills {
-		forShapes(t, allShapes(), func(t *testing.T, s shape) {
-			o := newOperands(rng, s, fill)
-			ones := make([]float32, max(s.m, s.n))
-			for i := range ones {
-				ones[i] = 1
-			}
-			b := &PackedI8{K: s.k, N: s.n, Data: make([]int8, foldSize(s.k, s.n)), Scales: ones[:s.n]}
-			packFolded(b.Data, o.w8, Transposed(s.k), s.k, s.n)
-			c := guarded(s.m, o.ldc, sentinel)
-			i8GEMMFolded(c, o.ldc, o.a8, o.lda, ones, s.m, b, nil, 0, s.n)
-			for i := range s.m {
-				for j := range s.n {
-					var sum int32
-					for kk := range s.k {
-						sum += int32(o.a8[i*o.lda+kk]) * int32(o.w8[j*s.k+kk])
-					}
-					if got := c[i*o.ldc+j]; got != float32(sum) {
-						t.Fatalf("%v: C[%d][%d] = %g, want %d", s, i, j, got, sum)
-					}
-				}
-			}
-			checkGuards(t, c, o.ldc, s.m, s.n)
-		})
 	}
 }

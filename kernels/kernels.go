@@ -48,8 +48,13 @@ package kernels
 // KG = 1 is the classic SGEMM panel; KG = 4 puts the four k values that one
 // int32 lane of VNNI or SDOT multiplies next to each other; KG = 8 with column
 // pairs gives SMMLA its 2×8 blocks.
+//
+// SignFolded replaces that formula with the AVX2 int8 kernel's own (NR 6,
+// KG 4): each k group of a panel is a 32-byte record of the magnitudes and a
+// sign variant number per column, and K runs in chunks (see i8fold.go).
 type Layout struct {
-	NR, KG int
+	NR, KG     int
+	SignFolded bool
 }
 
 // paddedK is K rounded up to a whole number of k groups.
@@ -59,9 +64,14 @@ func (l Layout) paddedK(k int) int { return (k + l.KG - 1) / l.KG * l.KG }
 func (l Layout) panels(n int) int { return (n + l.NR - 1) / l.NR }
 
 // size is the number of packed elements for a K×N matrix.
-func (l Layout) size(k, n int) int { return l.panels(n) * l.paddedK(k) * l.NR }
+func (l Layout) size(k, n int) int {
+	if l.SignFolded {
+		return foldSize(k, n)
+	}
+	return l.panels(n) * l.paddedK(k) * l.NR
+}
 
-// index is the packed position of B[k][n].
+// index is the packed position of B[k][n] (not for SignFolded).
 func (l Layout) index(k, n, kp int) int {
 	return (n/l.NR)*kp*l.NR + (k/l.KG)*l.NR*l.KG + (n%l.NR)*l.KG + k%l.KG
 }
@@ -96,7 +106,8 @@ type PackedF16 struct {
 }
 
 // PackedI8 is an int8 B packed for one kernel, with its per-column scales
-// (sb) and the column sums that unsigned-times-signed kernels subtract.
+// (sb) and the column sums that unsigned-times-signed kernels subtract
+// (empty for the SignFolded layout, whose kernel needs none).
 type PackedI8 struct {
 	K, N    int
 	Layout  Layout

@@ -60,29 +60,6 @@ func TestTilesDoNotAllocate(t *testing.T) {
 	}
 }
 
-// TestWidenI8 checks the AVX2 kernel's widening on every int8 in
-// [-128, 127], a length that leaves a byte tail, and the zero padding.
-func TestWidenI8(t *testing.T) {
-	src := make([]int8, 256+7)
-	for i := range src {
-		src[i] = int8(i - 128)
-	}
-	dst := make([]byte, 2*(len(src)+3))
-	for i := range dst {
-		dst[i] = 0xAA
-	}
-	widenI8(&dst[0], &src[0], len(src), len(src)+3)
-	for i := range len(src) + 3 {
-		want := int16(0)
-		if i < len(src) {
-			want = int16(src[i])
-		}
-		if got := int16(uint16(dst[2*i]) | uint16(dst[2*i+1])<<8); got != want {
-			t.Fatalf("element %d widened to %d, want %d", i, got, want)
-		}
-	}
-}
-
 // TestPackVNNI checks VNNI's A packing (the 8-row transpose and the word
 // and byte tails) against the layout's definition, with a guard after it.
 func TestPackVNNI(t *testing.T) {

@@ -65,8 +65,7 @@ TEXT ·transpose8x8AVX(SB), NOSPLIT, $0-32
 // Packers for the int8 kernels. packWords moves a row of A (XOR 0x80 for
 // VNNI) or a column of B, a k group (four bytes, one word) at a time, to
 // every stride-th byte of the packed block; interleave4 groups four rows of
-// B by k; sumI8 and addI8AVX2 make B's column sums; widenI8 sign-extends
-// bytes to int16 for the AVX2 kernel.
+// B by k; sumI8 and addI8AVX2 make B's column sums.
 
 // func packWords(dst unsafe.Pointer, stride int, src *int8, n int, xor uint32)
 //
@@ -88,46 +87,6 @@ loop:
 	DECQ CX
 	JNZ  loop
 done:
-	RET
-
-// func widenI8(dst *byte, src *int8, n, padded int)
-//
-//	for i := range padded { dst16[i] = int16(src[i]) if i < n, else 0 }  // dst16 is dst as little-endian int16s
-//
-// It reads exactly n bytes of src: 16 at a time (vpmovsxbw), then one by one.
-TEXT ·widenI8(SB), NOSPLIT, $0-32
-	MOVQ dst+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ n+16(FP), CX
-	MOVQ padded+24(FP), DX
-	SUBQ CX, DX
-vectors:
-	CMPQ CX, $16
-	JLT  bytes
-	VPMOVSXBW (SI), Y0
-	VMOVDQU Y0, (DI)
-	ADDQ $16, SI
-	ADDQ $32, DI
-	SUBQ $16, CX
-	JMP  vectors
-bytes:
-	TESTQ CX, CX
-	JZ   zeros
-	MOVBWSX (SI), AX
-	MOVW AX, (DI)
-	INCQ SI
-	ADDQ $2, DI
-	DECQ CX
-	JMP  bytes
-zeros:
-	TESTQ DX, DX
-	JLE  done
-	MOVW $0, (DI)
-	ADDQ $2, DI
-	DECQ DX
-	JMP  zeros
-done:
-	VZEROUPPER
 	RET
 
 // TRANSPOSE4 turns four rows of four words (a–d) into four columns, with

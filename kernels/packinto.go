@@ -70,6 +70,12 @@ func (kn *I8Kernel) PackInto(p *PackedI8, src []int8, s Strides, k, n int, scale
 	p.K, p.N, p.Layout = k, n, l
 	grow(&p.Data, l.size(k, n))
 	p.Scales = append(p.Scales[:0], scales...)
+	if l.SignFolded {
+		clear(p.Data)
+		packFolded(p.Data, src, s, k, n, &kn.set.ops)
+		p.ColSums = p.ColSums[:0]
+		return
+	}
 	grow(&p.ColSums, n)
 	clear(p.Data)
 	clear(p.ColSums)

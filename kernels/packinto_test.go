@@ -36,8 +36,10 @@ func TestPackInto(t *testing.T) {
 }
 
 // The int8 PackInto must lay out every element where the layout's index
-// says, zero the padding whatever the buffer held, and sum each column, for
-// every set's kernel layout and movers and both source layouts.
+// says (or the sign-folded layout's definition, foldAt), zero the padding
+// whatever the buffer held, and sum each column (for the layouts that keep
+// the sums), for every set's kernel layout and movers and both source
+// layouts.
 func TestPackIntoI8(t *testing.T) {
 	for _, set := range Available() {
 		kn := set.I8
@@ -68,9 +70,18 @@ func TestPackIntoI8(t *testing.T) {
 				for j := range n {
 					for kk := range k {
 						v := src[kk*s.K+j*s.N]
-						want[kn.Layout.index(kk, j, kn.Layout.paddedK(k))] = v
+						if kn.Layout.SignFolded {
+							g := kk / 4
+							g0, kc := foldChunk(g, (k+3)/4)
+							foldByte(want[foldRecord*(g0*((n+foldNR-1)/foldNR)+j/foldNR*kc+g-g0):], j%foldNR, kk%4, v)
+						} else {
+							want[kn.Layout.index(kk, j, kn.Layout.paddedK(k))] = v
+						}
 						sums[j] += int32(v)
 					}
+				}
+				if kn.Layout.SignFolded {
+					sums = sums[:0]
 				}
 				if p.K != k || p.N != n || p.Layout != kn.Layout || !slices.Equal(p.Data, want) ||
 					!slices.Equal(p.ColSums, sums) || !slices.Equal(p.Scales, scales) {
@@ -82,9 +93,11 @@ func TestPackIntoI8(t *testing.T) {
 }
 
 // TestMovers checks every set's pack movers against the generic ones: the
-// 8×8 transpose with strides wider than the block, and the int8 byte movers
-// on every length up to 70 (vector bodies and tails), with guards after
-// each output that must stay.
+// 8×8 transpose with strides wider than the block, the int8 byte movers
+// on every length up to 70 (vector bodies and tails), and the sign-folded
+// records of up to 9 panels (-128 included: it folds to the magnitude 128)
+// a stride wider than a record apart, with guards after or between the
+// outputs that must stay.
 func TestMovers(t *testing.T) {
 	generic := genericSet()
 	forEachSet(t, func(t *testing.T, set *Set) {
@@ -143,6 +156,19 @@ func TestMovers(t *testing.T) {
 			want.AddI8(sumsTwin[:n], rows[2][:n])
 			if !slices.Equal(sums, sumsTwin) {
 				t.Fatalf("addI8 n=%d: %v, want %v", n, sums, sumsTwin)
+			}
+		}
+		for panels := 1; panels <= 9; panels++ {
+			words := make([]int8, panels*foldNR*4+8)
+			for i := range words {
+				words[i] = int8(i*59 + panels)
+			}
+			const stride = 48
+			got, twin := fill(panels*stride), fill(panels*stride)
+			m.FoldRecords(got, words, panels, stride)
+			want.FoldRecords(twin, words, panels, stride)
+			if !slices.Equal(got, twin) {
+				t.Fatalf("foldRecords panels=%d: %v, want %v", panels, got, twin)
 			}
 		}
 	})

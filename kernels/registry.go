@@ -61,6 +61,7 @@ type ops struct {
 	Interleave4  func(dst, r0, r1, r2, r3 []int8)                     `op:"interleave4"`
 	SumI8        func(x []int8) int32                                 `op:"sumI8"`
 	AddI8        func(sums []int32, x []int8)                         `op:"addI8"`
+	FoldRecords  func(dst, words []int8, panels, stride int)          `op:"foldRecords"`
 }
 
 // sets holds every tier of this build, resolved, best first (generic last).

@@ -94,7 +94,8 @@ func TestDefaultRunsTheForcedTier(t *testing.T) {
 
 // TestSetCallsItsOps resolves a tier whose vector ops and movers count
 // their calls (wrapping generic's), then uses every method of its set and
-// both packers: each op must have been called through the set.
+// the packers (the int8 kernels' both layouts): each op must have been
+// called through the set.
 func TestSetCallsItsOps(t *testing.T) {
 	calls := map[string]int{}
 	counting := &tier{name: "counting", available: genericTier.available, fallback: "generic"}
@@ -134,6 +135,7 @@ func TestSetCallsItsOps(t *testing.T) {
 	w8 := make([]int8, 8*9)
 	s.I8.PackInto(new(PackedI8), w8, Transposed(8), 8, 9, make([]float32, 9))
 	s.I8.PackInto(new(PackedI8), w8, RowMajor(9), 8, 9, make([]float32, 9))
+	packFolded(make([]int8, foldSize(8, 9)), w8, Transposed(8), 8, 9, &s.ops) // the AVX2 int8 kernel's layout
 
 	for _, impl := range s.Impls() {
 		if impl.Tier == "counting" && calls[impl.Op] == 0 {

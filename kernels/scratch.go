@@ -5,16 +5,19 @@ package kernels
 import "sync"
 
 // scratch is the per-call working memory of the assembly GEMMs' drivers:
-// packed (or widened) A, a tile buffer for the tiles that stick out of C,
-// and the epilogue vectors of one column panel and one row block, padded to
-// whole tiles. Pooled, so a GEMM call allocates nothing once warm; the
-// arrays live here rather than on the stack because the tiles are called
-// through func values, which the compiler must assume let their pointers
-// escape. maxMR×maxNR, the largest register tile, is per architecture.
+// packed A (and the sign variants of the AVX2 int8 GEMM), a tile buffer for
+// the tiles that stick out of C, the int32 sums that AVX2 int8 carries from
+// one chunk of K to the next, and the epilogue vectors of one column panel
+// and one row block, padded to whole tiles. Pooled, so a GEMM call
+// allocates nothing once warm; the arrays live here rather than on the
+// stack because the tiles are called through func values, which the
+// compiler must assume let their pointers escape. maxMR×maxNR, the largest
+// register tile, is per architecture.
 type scratch struct {
 	f32  []float32
 	i8   []int8
 	u8   []byte
+	i32  []int32
 	tile [maxMR * maxNR]float32
 	sa   [maxMR]float32
 	bias [maxNR]float32

@@ -24,6 +24,7 @@ func archTiers() []*tier {
 			GELUTanh: geluTanhAVX,
 			AddSum:   addSumAVX, SqDevSum: sqDevSumAVX, Normalize: normalizeAVX,
 			Transpose8x8: transpose8x8Vec, CopyWords: copyWordsAVX, Interleave4: interleave4Vec, SumI8: sumI8Vec, AddI8: addI8Vec,
+			FoldRecords: foldRecordsAVX,
 		}},
 	}
 }
