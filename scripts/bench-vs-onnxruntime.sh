@@ -6,6 +6,8 @@
 # usage: scripts/bench-vs-onnxruntime.sh [out.jsonl]
 # env:   ROUNDS (default 3), THREADS (albertq thread counts, default "1 2"),
 #        DTYPES (albertq dtypes, default "i8 f32": the ones ORT has; add f16),
+#        ALBERTQ_KERNELS (the kernel set albertq runs, e.g. avx2; default the
+#        best this CPU can run; the summary names it),
 #        ANCHORS (the ONNX Runtime anchor scripts, not part of this repository:
 #        they export albert-base to ONNX and time it in onnxruntime-node;
 #        default ../shared/anchors), BENCHTIME (go test -benchtime, default 1s)
@@ -33,6 +35,13 @@ else
 fi
 
 (cd "$ROOT" && go test -c -o /tmp/albertq-engine.test ./engine/)
+# The kernel set the engine benchmark runs (it reads ALBERTQ_KERNELS too): a
+# set this CPU cannot run stops the script here, with albertq's message.
+INFO="$(cd "$ROOT" && go run ./cmd/albertq info --json)"
+KERNELS="$(printf '%s' "$INFO" | "$PY" -c 'import json, sys
+d = json.load(sys.stdin)
+print("%s (int8 %s, fp32 %s)" % (d["chosen"], d["ops"]["int8"], d["ops"]["fp32"]))')"
+echo "albertq kernels: $KERNELS" >&2
 pattern="Forward/($(echo $DTYPES | tr ' ' '|'))/.*/t($(echo $THREADS | tr ' ' '|'))\$"
 for round in $(seq "$ROUNDS"); do
 	echo "round $round/$ROUNDS: albertq" >&2
@@ -49,7 +58,7 @@ for round in $(seq "$ROUNDS"); do
 	fi
 done
 
-"$PY" - "$OUT" <<'PYEOF'
+"$PY" - "$OUT" "$KERNELS" <<'PYEOF'
 # Medians over rounds of each engine's median call, the figure ORT's anchors
 # report. The machine is shared, so the fastest call of each (min) is
 # compared too: it is the least disturbed by other jobs.
@@ -63,6 +72,7 @@ for r in rows:
         ort.setdefault((r["impl"].replace("ort_", ""), "%dx%d" % (r["B"], r["S"])), []).append(r)
 med = lambda rs, k: statistics.median(r[k] for r in rs) if rs else None
 tokens = {"1x16": 16, "1x64": 64, "1x128": 128, "1x256": 256, "8x128": 1024, "mixed": 576}
+print("albertq kernels: %s\n" % sys.argv[2])
 ortkind = {"i8": "int8", "f32": "fp32", "f16": None}
 print("| dtype | shape | threads | albertq median ms | min ms | mean ms | cpu ms | tokens/s (median) | ORT median ms | ORT min ms | ratio (median) | ratio (min) |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|")
