@@ -37,6 +37,21 @@
 	VPMADDWD Y15, Y12, Y12; \
 	VPADDD Y12, acc, acc
 
+// ZERO6 clears six accumulators.
+#define ZERO6(r0, r1, r2, r3, r4, r5) \
+	VPXOR r0, r0, r0; VPXOR r1, r1, r1; VPXOR r2, r2, r2; \
+	VPXOR r3, r3, r3; VPXOR r4, r4, r4; VPXOR r5, r5, r5
+
+// ADD6 adds the sums at off, 64+off, … 320+off (DI) (six columns' rows) to six accumulators.
+#define ADD6(off, r0, r1, r2, r3, r4, r5) \
+	VPADDD off(DI), r0, r0; VPADDD 64+off(DI), r1, r1; VPADDD 128+off(DI), r2, r2; \
+	VPADDD 192+off(DI), r3, r3; VPADDD 256+off(DI), r4, r4; VPADDD 320+off(DI), r5, r5
+
+// STORE6 stores six accumulators where ADD6 reads them.
+#define STORE6(off, r0, r1, r2, r3, r4, r5) \
+	VMOVDQU r0, off(DI); VMOVDQU r1, 64+off(DI); VMOVDQU r2, 128+off(DI); \
+	VMOVDQU r3, 192+off(DI); VMOVDQU r4, 256+off(DI); VMOVDQU r5, 320+off(DI)
+
 // LOAD_ONES sets Y15 to sixteen int16 ones.
 #define LOAD_ONES \
 	MOVL $0x00010001, AX; \
@@ -64,18 +79,8 @@ TEXT ·foldChunk16AVX2(SB), NOSPLIT, $0-41
 panel16:
 	MOVQ v+0(FP), SI
 	MOVQ kc+16(FP), CX
-	VPXOR Y0, Y0, Y0
-	VPXOR Y1, Y1, Y1
-	VPXOR Y2, Y2, Y2
-	VPXOR Y3, Y3, Y3
-	VPXOR Y4, Y4, Y4
-	VPXOR Y5, Y5, Y5
-	VPXOR Y6, Y6, Y6
-	VPXOR Y7, Y7, Y7
-	VPXOR Y8, Y8, Y8
-	VPXOR Y9, Y9, Y9
-	VPXOR Y10, Y10, Y10
-	VPXOR Y11, Y11, Y11
+	ZERO6(Y0, Y2, Y4, Y6, Y8, Y10)
+	ZERO6(Y1, Y3, Y5, Y7, Y9, Y11)
 group16:
 	PREFETCHT0 2048(BX)
 	FOLD_COL2(0, R8, Y0, Y1)
@@ -90,31 +95,11 @@ group16:
 	JNZ  group16
 	CMPB accumulate+40(FP), $0
 	JEQ  store16
-	VPADDD 0(DI), Y0, Y0
-	VPADDD 32(DI), Y1, Y1
-	VPADDD 64(DI), Y2, Y2
-	VPADDD 96(DI), Y3, Y3
-	VPADDD 128(DI), Y4, Y4
-	VPADDD 160(DI), Y5, Y5
-	VPADDD 192(DI), Y6, Y6
-	VPADDD 224(DI), Y7, Y7
-	VPADDD 256(DI), Y8, Y8
-	VPADDD 288(DI), Y9, Y9
-	VPADDD 320(DI), Y10, Y10
-	VPADDD 352(DI), Y11, Y11
+	ADD6(0, Y0, Y2, Y4, Y6, Y8, Y10)
+	ADD6(32, Y1, Y3, Y5, Y7, Y9, Y11)
 store16:
-	VMOVDQU Y0, 0(DI)
-	VMOVDQU Y1, 32(DI)
-	VMOVDQU Y2, 64(DI)
-	VMOVDQU Y3, 96(DI)
-	VMOVDQU Y4, 128(DI)
-	VMOVDQU Y5, 160(DI)
-	VMOVDQU Y6, 192(DI)
-	VMOVDQU Y7, 224(DI)
-	VMOVDQU Y8, 256(DI)
-	VMOVDQU Y9, 288(DI)
-	VMOVDQU Y10, 320(DI)
-	VMOVDQU Y11, 352(DI)
+	STORE6(0, Y0, Y2, Y4, Y6, Y8, Y10)
+	STORE6(32, Y1, Y3, Y5, Y7, Y9, Y11)
 	ADDQ $384, DI
 	DECQ R14
 	JNZ  panel16
@@ -134,12 +119,7 @@ TEXT ·foldChunk8AVX2(SB), NOSPLIT, $0-41
 panel8:
 	MOVQ v+0(FP), SI
 	MOVQ kc+16(FP), CX
-	VPXOR Y0, Y0, Y0
-	VPXOR Y1, Y1, Y1
-	VPXOR Y2, Y2, Y2
-	VPXOR Y3, Y3, Y3
-	VPXOR Y4, Y4, Y4
-	VPXOR Y5, Y5, Y5
+	ZERO6(Y0, Y1, Y2, Y3, Y4, Y5)
 group8:
 	PREFETCHT0 2048(BX)
 	FOLD_COL1(0, R8, Y0)
@@ -154,19 +134,9 @@ group8:
 	JNZ  group8
 	CMPB accumulate+40(FP), $0
 	JEQ  store8
-	VPADDD 0(DI), Y0, Y0
-	VPADDD 64(DI), Y1, Y1
-	VPADDD 128(DI), Y2, Y2
-	VPADDD 192(DI), Y3, Y3
-	VPADDD 256(DI), Y4, Y4
-	VPADDD 320(DI), Y5, Y5
+	ADD6(0, Y0, Y1, Y2, Y3, Y4, Y5)
 store8:
-	VMOVDQU Y0, 0(DI)
-	VMOVDQU Y1, 64(DI)
-	VMOVDQU Y2, 128(DI)
-	VMOVDQU Y3, 192(DI)
-	VMOVDQU Y4, 256(DI)
-	VMOVDQU Y5, 320(DI)
+	STORE6(0, Y0, Y1, Y2, Y3, Y4, Y5)
 	ADDQ $384, DI
 	DECQ R14
 	JNZ  panel8
