@@ -2,23 +2,16 @@ package main
 
 import (
 	"context"
-	_ "embed"
 	"fmt"
 	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/albertq/albertq"
+	"github.com/albertq/albertq/cmd/albertq/models"
 	"github.com/albertq/albertq/engine"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 )
-
-// defaultModel is the debsec classifier that the albertq CLI embeds (the
-// same bytes as cmd/albertq/models/debsec.albq, which a test checks). It
-// travels inside the worker binary, so workers need no model file at all.
-//
-//go:embed models/debsec.albq
-var defaultModel []byte
 
 // modelSpec says which model the workers open and how. It is part of the
 // inference DoFn, so Beam serializes it to every worker.
@@ -36,7 +29,7 @@ func openModel(ctx context.Context, spec modelSpec) (*engine.Model, error) {
 	opts := engine.Options{Threads: spec.Threads, NoTruncate: spec.NoTruncate}
 	switch {
 	case spec.Path == "":
-		return engine.OpenBytes(defaultModel, opts)
+		return engine.OpenBytes(models.Debsec, opts) // the CLI's default, compiled into the worker binary
 	case strings.Contains(spec.Path, "://"):
 		data, err := readURL(ctx, spec.Path)
 		if err != nil {
@@ -82,8 +75,8 @@ func (m *workerModel) run(seqs []engine.Sequence) (*engine.Output, error) {
 	return m.Run(seqs)
 }
 
-// models holds the models this process has opened, by spec.
-var models struct {
+// opened holds the models this process has opened, by spec.
+var opened struct {
 	sync.Mutex
 	open map[modelSpec]*workerModel
 }
@@ -91,9 +84,9 @@ var models struct {
 // sharedModel returns this process's model for spec, opening it on first use.
 // The model stays open for the life of the process, as long as the worker.
 func sharedModel(ctx context.Context, spec modelSpec) (*workerModel, error) {
-	models.Lock()
-	defer models.Unlock()
-	if m, ok := models.open[spec]; ok {
+	opened.Lock()
+	defer opened.Unlock()
+	if m, ok := opened.open[spec]; ok {
 		return m, nil
 	}
 	mod, err := openModel(ctx, spec)
@@ -105,9 +98,9 @@ func sharedModel(ctx context.Context, spec modelSpec) (*workerModel, error) {
 		threads = runtime.NumCPU()
 	}
 	m := &workerModel{mod, make(chan struct{}, max(1, runtime.NumCPU()/threads))}
-	if models.open == nil {
-		models.open = make(map[modelSpec]*workerModel)
+	if opened.open == nil {
+		opened.open = make(map[modelSpec]*workerModel)
 	}
-	models.open[spec] = m
+	opened.open[spec] = m
 	return m, nil
 }
