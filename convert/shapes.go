@@ -74,6 +74,7 @@ func expectedShapes(c *modelfile.Config) (map[string][]int, map[string]bool) {
 	norm("predictions.LayerNorm", e, mlm)
 	want["predictions.bias"], required["predictions.bias"] = []int{v}, mlm
 	linear("predictions.decoder", v, e, false)
+	linear("sop_classifier.classifier", 2, h, arch == "AlbertForPreTraining")
 	switch arch {
 	case "AlbertForSequenceClassification", "AlbertForTokenClassification":
 		linear("classifier", c.NumLabels, h, true)

@@ -3,6 +3,8 @@ package engine
 import (
 	"fmt"
 	"sort"
+
+	"github.com/albertq/albertq/tokenizer"
 )
 
 // Sequence is one model input: token ids, their segment (token type) ids,
@@ -17,7 +19,9 @@ type Sequence struct {
 // to Offsets[s+1]); Pooled one row per sequence (nil when the model has no
 // pooler). Logits has LogitsWidth columns per sequence (sequence
 // classification) or per token (token classification, masked LM); question
-// answering fills StartLogits and EndLogits per token.
+// answering fills StartLogits and EndLogits per token; a pre-training
+// checkpoint's sentence-order head gives SOPLogits, two per sequence (the
+// segments in order, swapped).
 type Output struct {
 	Offsets     []int
 	Hidden      []float32
@@ -26,6 +30,7 @@ type Output struct {
 	LogitsWidth int
 	StartLogits []float32
 	EndLogits   []float32
+	SOPLogits   []float32
 }
 
 // Run computes the encoder and the head for a batch of sequences. Every
@@ -55,22 +60,33 @@ type Classification struct {
 
 // Classify predicts the class of each text (a sequence classification
 // model), returning the topK most probable labels (all when topK <= 0).
+// When some texts cannot be run the error is a *BatchError and every other
+// text still has its result in its place.
 func (mod *Model) Classify(texts []string, topK int) ([]Classification, error) {
+	return mod.classify(len(texts), func(i int) (*tokenizer.Encoding, error) { return mod.Encode(texts[i], "") }, topK)
+}
+
+// ClassifyPairs classifies text pairs, [CLS] a [SEP] b [SEP], as
+// cross-encoders are used (a re-ranker scores a query against a passage,
+// an NLI model a premise against a hypothesis); a pair whose second text is
+// empty is a single text, as in Encode. Errors are as Classify's.
+func (mod *Model) ClassifyPairs(pairs [][2]string, topK int) ([]Classification, error) {
+	return mod.classify(len(pairs), func(i int) (*tokenizer.Encoding, error) { return mod.Encode(pairs[i][0], pairs[i][1]) }, topK)
+}
+
+func (mod *Model) classify(n int, encode func(i int) (*tokenizer.Encoding, error), topK int) ([]Classification, error) {
 	if mod.Head() != SequenceClassification {
 		return nil, fmt.Errorf("classify needs a sequence classification model, this one is %s", mod.cfg.Architecture())
 	}
 	names := mod.cfg.Labels()
-	out := make([]Classification, 0, len(texts))
-	err := mod.eachBatch(texts, func(out1 *Output, truncated []bool) {
-		for s := range truncated {
-			probs := mod.softmaxCopy(out1.Logits[s*out1.LogitsWidth : (s+1)*out1.LogitsWidth])
-			var c Classification
-			for _, id := range topIndices(probs, topK) {
-				c.Labels = append(c.Labels, Label{ID: id, Label: names[id], Prob: probs[id]})
-			}
-			c.Truncated = truncated[s]
-			out = append(out, c)
+	out := make([]Classification, n)
+	err := mod.eachBatch(n, encode, func(i int, enc *tokenizer.Encoding, o *Output, s int) {
+		probs := mod.softmaxCopy(o.Logits[s*o.LogitsWidth : (s+1)*o.LogitsWidth])
+		c := &out[i]
+		for _, id := range topIndices(probs, topK) {
+			c.Labels = append(c.Labels, Label{ID: id, Label: names[id], Prob: probs[id]})
 		}
+		c.Truncated = enc.Truncated
 	})
 	return out, err
 }
@@ -91,20 +107,19 @@ type Embedding struct {
 }
 
 // Embed returns one vector per text, pooled as asked and, with normalize,
-// scaled to unit length.
+// scaled to unit length. Errors are as Classify's.
 func (mod *Model) Embed(texts []string, pooling Pooling, normalize bool) ([]Embedding, error) {
 	if err := mod.CheckPooling(pooling); err != nil {
 		return nil, err
 	}
-	out := make([]Embedding, 0, len(texts))
-	err := mod.eachBatch(texts, func(o *Output, truncated []bool) {
-		for s := range truncated {
-			v := mod.PoolSequence(o, s, pooling)
-			if normalize {
-				Normalize(v)
-			}
-			out = append(out, Embedding{Vector: v, Truncated: truncated[s]})
+	out := make([]Embedding, len(texts))
+	encode := func(i int) (*tokenizer.Encoding, error) { return mod.Encode(texts[i], "") }
+	err := mod.eachBatch(len(texts), encode, func(i int, enc *tokenizer.Encoding, o *Output, s int) {
+		v := mod.PoolSequence(o, s, pooling)
+		if normalize {
+			Normalize(v)
 		}
+		out[i] = Embedding{Vector: v, Truncated: enc.Truncated}
 	})
 	return out, err
 }
@@ -158,26 +173,42 @@ func (mod *Model) FillMask(text string, topK int) ([]MaskPredictions, error) {
 	return out, nil
 }
 
-// eachBatch tokenizes the texts and runs them batchTexts at a time, end to
-// end without padding, handing each batch's output and truncation flags to f.
-func (mod *Model) eachBatch(texts []string, f func(*Output, []bool)) error {
-	for lo := 0; lo < len(texts); lo += batchTexts {
-		chunk := texts[lo:min(lo+batchTexts, len(texts))]
-		seqs := make([]Sequence, len(chunk))
-		truncated := make([]bool, len(chunk))
-		for i, text := range chunk {
-			enc, err := mod.Encode(text, "")
+// eachBatch encodes n inputs and runs them batchTexts at a time, end to end
+// without padding, handing f each input's index, encoding, the output of
+// its batch and its sequence in that output. An input that cannot be
+// encoded is left out and reported in the *BatchError returned at the end;
+// every other input still runs.
+func (mod *Model) eachBatch(n int, encode func(i int) (*tokenizer.Encoding, error), f func(i int, enc *tokenizer.Encoding, o *Output, s int)) error {
+	var failed *BatchError
+	for lo := 0; lo < n; lo += batchTexts {
+		var seqs []Sequence
+		var index []int
+		var encs []*tokenizer.Encoding
+		for i := lo; i < min(lo+batchTexts, n); i++ {
+			enc, err := encode(i)
 			if err != nil {
-				return fmt.Errorf("text %d: %w", lo+i+1, err)
+				if failed == nil {
+					failed = &BatchError{Errs: make([]error, n)}
+				}
+				failed.Errs[i] = err
+				continue
 			}
-			seqs[i] = Sequence{IDs: enc.IDs, TypeIDs: enc.TypeIDs}
-			truncated[i] = enc.Truncated
+			seqs = append(seqs, Sequence{IDs: enc.IDs, TypeIDs: enc.TypeIDs})
+			index, encs = append(index, i), append(encs, enc)
+		}
+		if len(seqs) == 0 {
+			continue
 		}
 		out, err := mod.Run(seqs)
 		if err != nil {
 			return err
 		}
-		f(out, truncated)
+		for s, i := range index {
+			f(i, encs[s], out, s)
+		}
+	}
+	if failed != nil {
+		return failed
 	}
 	return nil
 }

@@ -132,5 +132,6 @@ func joinOutputs(parts []*Output) *Output {
 		LogitsWidth: parts[0].LogitsWidth,
 		StartLogits: join(func(o *Output) []float32 { return o.StartLogits }),
 		EndLogits:   join(func(o *Output) []float32 { return o.EndLogits }),
+		SOPLogits:   join(func(o *Output) []float32 { return o.SOPLogits }),
 	}
 }

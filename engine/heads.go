@@ -94,11 +94,14 @@ func (h *spanHead) apply(r *runner, b *batch, out *Output) {
 }
 
 // maskedLMHead predicts every token over the vocabulary: dense → activation
-// → LayerNorm → decoder (tied to the word embeddings unless stored).
+// → LayerNorm → decoder (tied to the word embeddings unless stored). A
+// pre-training checkpoint adds the sentence-order head, a Linear on the
+// pooled output giving two logits: in order, swapped.
 type maskedLMHead struct {
 	dense, decoder *linear
 	norm           norm
 	activation     activation
+	sentenceOrder  *linear // nil when the checkpoint has none
 }
 
 func loadMaskedLM(w *weights, c *modelfile.Config, act activation) (head, error) {
@@ -128,7 +131,10 @@ func loadMaskedLM(w *weights, c *modelfile.Config, act activation) (head, error)
 	if hd.decoder.bias, err = w.vector("predictions.bias", v); err != nil {
 		return nil, err
 	}
-	return hd, nil
+	if w.has("sop_classifier.classifier.weight") && w.has("pooler.weight") {
+		hd.sentenceOrder, err = w.loadLinear("sop_classifier.classifier", h, 2)
+	}
+	return hd, err
 }
 
 func (h *maskedLMHead) kind() HeadKind { return MaskedLM }
@@ -142,6 +148,10 @@ func (h *maskedLMHead) apply(r *runner, b *batch, out *Output) {
 	out.Logits = make([]float32, b.tokens*h.decoder.out)
 	out.LogitsWidth = h.decoder.out
 	h.decoder.apply(r, out.Logits, x, b.tokens, 0)
+	if h.sentenceOrder != nil {
+		out.SOPLogits = make([]float32, len(b.seqs)*2)
+		h.sentenceOrder.apply(r, out.SOPLogits, out.Pooled, len(b.seqs), 0)
+	}
 }
 
 // Head reports the model's task head (NoHead for a bare encoder).

@@ -12,4 +12,6 @@ type defaultModel struct {
 var (
 	classifierDefault = defaultModel{"debsec (embedded: Debian package sections)", models.Debsec}
 	maskedLMDefault   = defaultModel{"debsec-mlm (embedded: masked LM of Debian package descriptions)", models.DebsecMLM}
+	// noDefault is for commands whose heads no embedded model has.
+	noDefault = defaultModel{"none: required", nil}
 )

@@ -8,47 +8,50 @@ import (
 	"github.com/albertq/albertq/engine"
 )
 
-const embedUsage = `[--model PATH] [--pool mean|cls|pooler] [--normalize] [--json] TEXT... | -
+const embedUsage = `[--model PATH] [--pool mean|cls|pooler] [--normalize] [--json] TEXT... | - | --jsonl
 
-Prints one vector per text: space-separated numbers, one text per line, or JSON.`
+Prints one vector per text: space-separated numbers, one text per line, or JSON.
+--jsonl reads one JSON object {"text": ...} per line and prints one object per
+line. An input that cannot be run (not valid UTF-8, or too long with
+--no-truncate) gets an error in its place, {"line": N, "error": ...} in JSON,
+an empty line otherwise; every other input is still printed, and the command
+fails at the end.`
 
 func embedCmd(args []string, stdout, stderr io.Writer) error {
 	cmd := newTextCommand("embed", embedUsage, classifierDefault, stdout)
 	pool := cmd.flags.String("pool", "mean", "how token vectors become one: mean, cls or pooler")
 	normalize := cmd.flags.Bool("normalize", false, "scale each vector to unit length")
-	texts, mod, err := cmd.start(args, func() error {
+	inputs, mod, err := cmd.start(args, func() error {
 		switch engine.Pooling(*pool) {
 		case engine.PoolMean, engine.PoolCLS, engine.PoolPooler:
 			return nil
 		}
 		return usagef("--pool must be mean, cls or pooler, not %q", *pool)
-	})
+	}, false)
 	if err != nil {
 		return err
 	}
 	defer mod.Close()
-	embeddings, err := mod.Embed(texts, engine.Pooling(*pool), *normalize)
+	embeddings, errs, err := batchErrors(inputs, func(good []input) ([]engine.Embedding, error) {
+		return mod.Embed(texts(good), engine.Pooling(*pool), *normalize)
+	})
 	if err != nil {
 		return err
 	}
 	warnTruncated(stderr, len(embeddings), func(i int) bool { return embeddings[i].Truncated })
-	for i, e := range embeddings {
+	return writeResults(stdout, stderr, "embed", *cmd.asJSON, inputs, errs, func(i int) error {
+		e := embeddings[i]
 		if *cmd.asJSON {
-			if err := writeJSONLine(stdout, struct {
+			return writeJSONLine(stdout, struct {
 				Text string `json:"text"`
 				engine.Embedding
-			}{texts[i], e}); err != nil {
-				return err
-			}
-			continue
+			}{inputs[i].Text, e})
 		}
 		fields := make([]string, len(e.Vector))
 		for j, x := range e.Vector {
 			fields[j] = strconv.FormatFloat(float64(x), 'g', 7, 32)
 		}
-		if _, err := io.WriteString(stdout, strings.Join(fields, " ")+"\n"); err != nil {
-			return err
-		}
-	}
-	return nil
+		_, err := io.WriteString(stdout, strings.Join(fields, " ")+"\n")
+		return err
+	})
 }

@@ -41,6 +41,9 @@ func addModelFlags(fs *flag.FlagSet, fallback defaultModel) *modelFlags {
 // open loads the model the flags name, or the embedded default.
 func (f *modelFlags) open() (*engine.Model, error) {
 	opts := engine.Options{Threads: *f.threads, Kernels: *f.kernels, NoTruncate: *f.noTruncate}
+	if *f.path == "" && f.fallback.data == nil {
+		return nil, usagef("give --model: no embedded model has this head")
+	}
 	if *f.path == "" {
 		return engine.OpenBytes(f.fallback.data, opts)
 	}

@@ -2,65 +2,97 @@ package main
 
 import (
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
 	"github.com/albertq/albertq/engine"
 )
 
-const runUsage = `[--model PATH] [--ids 2,31,7,3 | [--pair TEXT] TEXT] [--json]
+const runUsage = `[--model PATH] [--ids 2,31,7,3 | [--pair TEXT] TEXT... | - | --jsonl] [--json]
 
-Runs the encoder on one text (or text pair, or token ids) and prints its
-inputs and every output: last_hidden_state, pooler_output and the head's logits.`
+Runs the encoder on a text (or text pair, or token ids) and prints its inputs and
+every output as one JSON object: last_hidden_state, pooler_output and the head's
+logits (sop_logits too for a pre-training checkpoint). Several texts, - (one
+text per line of standard input) or --jsonl (one JSON object {"text": ...,
+"pair": ...} or {"ids": [...]} per line) print one object per input; an input
+that cannot be run gets {"line": N, "error": ...} in its place, every other
+input is still printed, and the command fails at the end.`
 
 func runCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("run", runUsage, stdout)
 	mf := addModelFlags(fs, classifierDefault)
 	ids := fs.String("ids", "", "comma-separated token ids to feed directly, with no tokenizer")
 	pair := fs.String("pair", "", "the second text of a pair")
+	jsonl := fs.Bool("jsonl", false, "read JSON lines from standard input")
 	_ = fs.Bool("json", true, "print JSON (the only output format of run)")
 	texts, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if (*ids == "") == (len(texts) == 0) || len(texts) > 1 {
-		return usagef("give either --ids or one TEXT")
+	var inputs []input
+	if *ids != "" {
+		if len(texts) > 0 || *jsonl {
+			return usagef("give either --ids, TEXT..., - or --jsonl")
+		}
+		in := input{arg: 1}
+		if in.IDs, err = parseIDs(*ids); err != nil {
+			return err
+		}
+		inputs = []input{in}
+	} else if inputs, err = readInputs(texts, os.Stdin, *jsonl); err != nil {
+		return err
+	}
+	for i := range inputs {
+		if inputs[i].Pair == "" {
+			inputs[i].Pair = *pair
+		}
 	}
 	mod, err := mf.open()
 	if err != nil {
 		return err
 	}
 	defer mod.Close()
-	seq, err := runInput(mod, *ids, texts, *pair)
-	if err != nil {
-		return err
-	}
-	out, err := mod.Run([]engine.Sequence{seq})
-	if err != nil {
-		return err
-	}
-	return writeRunJSON(stdout, mod, seq, out)
+	docs, errs := eachInput(inputs, func(in input) (map[string]any, error) {
+		seq, err := runInput(mod, in)
+		if err != nil {
+			return nil, err
+		}
+		out, err := mod.Run([]engine.Sequence{seq})
+		if err != nil {
+			return nil, err
+		}
+		return runJSON(mod, seq, out), nil
+	})
+	return writeResults(stdout, stderr, "run", true, inputs, errs, func(i int) error {
+		return writeJSONLine(stdout, docs[i])
+	})
 }
 
-// runInput builds the sequence from --ids or from the text.
-func runInput(mod *engine.Model, ids string, texts []string, pair string) (engine.Sequence, error) {
-	if ids == "" {
-		enc, err := mod.Encode(texts[0], pair)
-		if err != nil {
-			return engine.Sequence{}, err
-		}
-		return engine.Sequence{IDs: enc.IDs, TypeIDs: enc.TypeIDs}, nil
-	}
-	var seq engine.Sequence
-	for _, f := range strings.Split(ids, ",") {
+// parseIDs reads --ids.
+func parseIDs(s string) ([]int, error) {
+	var ids []int
+	for _, f := range strings.Split(s, ",") {
 		id, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil {
-			return seq, usagef("--ids: %q is not a token id", f)
+			return nil, usagef("--ids: %q is not a token id", f)
 		}
-		seq.IDs = append(seq.IDs, id)
+		ids = append(ids, id)
 	}
-	seq.TypeIDs = make([]int, len(seq.IDs))
-	return seq, nil
+	return ids, nil
+}
+
+// runInput builds the sequence of an input: its ids, or its text (and pair)
+// tokenized.
+func runInput(mod *engine.Model, in input) (engine.Sequence, error) {
+	if in.IDs != nil {
+		return engine.Sequence{IDs: in.IDs, TypeIDs: make([]int, len(in.IDs))}, nil
+	}
+	enc, err := mod.Encode(in.Text, in.Pair)
+	if err != nil {
+		return engine.Sequence{}, err
+	}
+	return engine.Sequence{IDs: enc.IDs, TypeIDs: enc.TypeIDs}, nil
 }
 
 // tensorOut is a tensor in the JSON output: its shape and row-major data.
@@ -69,7 +101,9 @@ type tensorOut struct {
 	Data  []float32 `json:"data"`
 }
 
-func writeRunJSON(w io.Writer, mod *engine.Model, seq engine.Sequence, out *engine.Output) error {
+// runJSON is run's output for one sequence, named as transformers names
+// its outputs.
+func runJSON(mod *engine.Model, seq engine.Sequence, out *engine.Output) map[string]any {
 	n, h := len(seq.IDs), mod.Config().HiddenSize
 	mask := make([]int, n)
 	for i := range mask {
@@ -91,5 +125,8 @@ func writeRunJSON(w io.Writer, mod *engine.Model, seq engine.Sequence, out *engi
 		doc["start_logits"] = tensorOut{[]int{1, n}, out.StartLogits}
 		doc["end_logits"] = tensorOut{[]int{1, n}, out.EndLogits}
 	}
-	return writeJSONLine(w, doc)
+	if out.SOPLogits != nil {
+		doc["sop_logits"] = tensorOut{[]int{1, 2}, out.SOPLogits}
+	}
+	return doc
 }

@@ -2,62 +2,235 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/albertq/albertq/engine"
+	"github.com/albertq/albertq/tokenizer"
 )
 
-// inputTexts returns the TEXT arguments, with "-" replaced by the lines of
-// standard input (one text per line, empty lines skipped).
-func inputTexts(args []string, stdin io.Reader) ([]string, error) {
-	if len(args) == 0 {
-		return nil, usagef("give at least one TEXT (or - to read texts from standard input)")
+// input is one text (or pair) to run: a TEXT argument, a line of standard
+// input, or a JSON line {"text": ..., "pair": ...}. err is why it could not
+// be read (a JSON line that is not such an object, or not valid UTF-8); the
+// other inputs run all the same.
+type input struct {
+	Text, Pair string
+	IDs        []int // token ids instead of text (run --jsonl)
+	line       int   // its line on standard input, 0 for an argument
+	arg        int   // its place among the arguments, from 1
+	err        error
+}
+
+// where names the input in messages: its line or argument.
+func (in input) where() string {
+	if in.line > 0 {
+		return fmt.Sprintf("line %d", in.line)
 	}
-	var texts []string
-	for _, a := range args {
+	return fmt.Sprintf("text %d", in.arg)
+}
+
+// readInputs returns the TEXT arguments, with "-" replaced by the lines of
+// standard input (one text per line, empty lines skipped), or with jsonl
+// the JSON lines of standard input (arguments are then a usage mistake).
+func readInputs(args []string, stdin io.Reader, jsonl bool) ([]input, error) {
+	switch {
+	case jsonl && len(args) > 0:
+		return nil, usagef("--jsonl reads standard input: give no TEXT")
+	case jsonl:
+		return readInputLines(stdin, jsonInput)
+	case len(args) == 0:
+		return nil, usagef("give at least one TEXT (or - to read texts from standard input, or --jsonl)")
+	}
+	var inputs []input
+	for i, a := range args {
 		if a != "-" {
-			texts = append(texts, a)
+			inputs = append(inputs, input{Text: a, arg: i + 1})
 			continue
 		}
-		sc := bufio.NewScanner(stdin)
-		sc.Buffer(make([]byte, 64<<10), 16<<20)
-		for sc.Scan() {
-			if line := strings.TrimRight(sc.Text(), "\r"); strings.TrimSpace(line) != "" {
-				texts = append(texts, line)
-			}
+		lines, err := readInputLines(stdin, func(line []byte) input { return input{Text: string(line)} })
+		if err != nil {
+			return nil, err
 		}
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("reading standard input: %w", err)
+		inputs = append(inputs, lines...)
+	}
+	return inputs, nil
+}
+
+// readInputLines reads r's lines that are not blank, each made an input by
+// parse.
+func readInputLines(r io.Reader, parse func(line []byte) input) ([]input, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	var inputs []input
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimRight(sc.Bytes(), "\r")
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		in := parse(line)
+		in.line = n
+		inputs = append(inputs, in)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading standard input: %w", err)
+	}
+	return inputs, nil
+}
+
+// jsonInput reads a JSON line {"text": ..., "pair": ..., "ids": [...]}
+// ("pair" and "ids" optional). The line's bytes are checked first: JSON
+// decoding would quietly turn invalid UTF-8 into U+FFFD.
+func jsonInput(line []byte) input {
+	var in input
+	if !utf8.Valid(line) {
+		in.err = tokenizer.CheckUTF8(string(line))
+		return in
+	}
+	var fields struct {
+		Text, Pair *string
+		IDs        []int
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	switch err := dec.Decode(&fields); {
+	case err != nil:
+		in.err = fmt.Errorf("not a JSON object {\"text\": ..., \"pair\": ...}: %v", err)
+	case fields.Text == nil && fields.IDs == nil:
+		in.err = errors.New(`the object has no "text"`)
+	default:
+		in.IDs = fields.IDs
+		if fields.Text != nil {
+			in.Text = *fields.Text
+		}
+		if fields.Pair != nil {
+			in.Pair = *fields.Pair
 		}
 	}
-	return texts, nil
+	return in
+}
+
+// inputError is what a command prints with --json or --jsonl in place of an
+// input it could not run.
+type inputError struct {
+	Line  int    `json:"line,omitempty"`
+	Text  int    `json:"text,omitempty"`
+	Error string `json:"error"`
+}
+
+// batchErrors runs call on the inputs that were read without error, in
+// order, and returns each input's result in its place, and each input's
+// error (nil when it succeeded): its own, or the one call's *BatchError
+// gives it. Any other error of call is returned as err.
+func batchErrors[R any](inputs []input, call func([]input) ([]R, error)) (results []R, errs []error, err error) {
+	var good []input
+	var at []int
+	errs = make([]error, len(inputs))
+	for i, in := range inputs {
+		if in.err != nil {
+			errs[i] = in.err
+			continue
+		}
+		good, at = append(good, in), append(at, i)
+	}
+	results = make([]R, len(inputs))
+	if len(good) == 0 {
+		return results, errs, nil
+	}
+	got, err := call(good)
+	var failed *engine.BatchError
+	if err != nil && !errors.As(err, &failed) {
+		return nil, nil, err
+	}
+	for k, i := range at {
+		if failed != nil && failed.Errs[k] != nil {
+			errs[i] = failed.Errs[k]
+			continue
+		}
+		results[i] = got[k]
+	}
+	return results, errs, nil
+}
+
+// eachInput calls f on every input that was read without error and
+// returns each input's result in its place, and each input's error (nil
+// when it succeeded): for commands that run one input at a time.
+func eachInput[R any](inputs []input, f func(input) (R, error)) (results []R, errs []error) {
+	results, errs = make([]R, len(inputs)), make([]error, len(inputs))
+	for i, in := range inputs {
+		if errs[i] = in.err; in.err == nil {
+			results[i], errs[i] = f(in)
+		}
+	}
+	return results, errs
+}
+
+// writeResults writes every input's result with write, in order, or in
+// place of a failed one an error: an error object with asJSON, otherwise
+// an empty line (so the output keeps one line per input) and the error on
+// stderr. Failures make the error returned at the end.
+func writeResults(stdout, stderr io.Writer, name string, asJSON bool, inputs []input, errs []error, write func(i int) error) error {
+	failed := 0
+	for i, in := range inputs {
+		if errs[i] == nil {
+			if err := write(i); err != nil {
+				return err
+			}
+			continue
+		}
+		failed++
+		var err error
+		if asJSON {
+			err = writeJSONLine(stdout, inputError{Line: in.line, Text: in.arg, Error: errs[i].Error()})
+		} else {
+			fmt.Fprintf(stderr, "albertq %s: %s: %v\n", name, in.where(), errs[i])
+			_, err = fmt.Fprintln(stdout)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d inputs failed (see the errors in their place in the output)", failed, len(inputs))
+	}
+	return nil
 }
 
 // textCommand is what the commands that run a model on texts (classify,
-// embed, fill-mask) share: the model flags, --json, and TEXT... or -.
+// embed, fill-mask, tag) share: the model flags, --json, --jsonl, and
+// TEXT... or -.
 type textCommand struct {
 	flags  *flag.FlagSet
 	model  *modelFlags
 	asJSON *bool
+	jsonl  *bool
 }
 
 // newTextCommand makes a text command's flag set; the command adds its own
 // flags to c.flags before start.
 func newTextCommand(name, usage string, fallback defaultModel, stdout io.Writer) *textCommand {
 	fs := newFlags(name, usage, stdout)
-	return &textCommand{flags: fs, model: addModelFlags(fs, fallback), asJSON: fs.Bool("json", false, "print JSON, one object per text")}
+	return &textCommand{
+		flags:  fs,
+		model:  addModelFlags(fs, fallback),
+		asJSON: fs.Bool("json", false, "print JSON, one object per text"),
+		jsonl:  fs.Bool("jsonl", false, `read one JSON object {"text": ...} per line from standard input; implies --json`),
+	}
 }
 
-// start parses the flags, reads the texts (arguments, or - for standard
-// input) and opens the model. check, if not nil, vets the parsed flags
-// first, so a usage mistake fails before any work.
-func (c *textCommand) start(args []string, check func() error) ([]string, *engine.Model, error) {
+// start parses the flags, reads the inputs (arguments, - for standard
+// input, or --jsonl) and opens the model. check, if not nil, vets the
+// parsed flags first, so a usage mistake fails before any work. A JSON
+// line with a pair is an error of its own unless pairs, and one with ids
+// always is (only run takes ids).
+func (c *textCommand) start(args []string, check func() error, pairs bool) ([]input, *engine.Model, error) {
 	rest, err := parseFlags(c.flags, args)
 	if err != nil {
 		return nil, nil, err
@@ -67,12 +240,37 @@ func (c *textCommand) start(args []string, check func() error) ([]string, *engin
 			return nil, nil, err
 		}
 	}
-	texts, err := inputTexts(rest, os.Stdin)
+	inputs, err := readInputs(rest, os.Stdin, *c.jsonl)
 	if err != nil {
 		return nil, nil, err
 	}
+	refuseInputs(inputs, c.flags.Name(), pairs, false)
+	*c.asJSON = *c.asJSON || *c.jsonl
 	mod, err := c.model.open()
-	return texts, mod, err
+	return inputs, mod, err
+}
+
+// refuseInputs gives an error to each input the command cannot take: a
+// pair unless pairs, token ids unless ids.
+func refuseInputs(inputs []input, command string, pairs, ids bool) {
+	for i := range inputs {
+		switch in := &inputs[i]; {
+		case in.err != nil:
+		case in.IDs != nil && !ids:
+			in.err = fmt.Errorf(`albertq %s takes texts, not "ids" (albertq run does)`, command)
+		case in.Pair != "" && !pairs:
+			in.err = fmt.Errorf(`albertq %s takes single texts, not a "pair"`, command)
+		}
+	}
+}
+
+// texts returns the inputs' texts.
+func texts(inputs []input) []string {
+	texts := make([]string, len(inputs))
+	for i, in := range inputs {
+		texts[i] = in.Text
+	}
+	return texts
 }
 
 // warnTruncated tells the user on stderr, in one line, which of n texts

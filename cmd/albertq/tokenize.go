@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"unicode/utf8"
 
 	"github.com/albertq/albertq/tokenizer"
 )
@@ -37,13 +34,6 @@ type tokenized struct {
 	Truncated    bool     `json:"truncated,omitempty"`
 }
 
-// lineError is what tokenize --jsonl prints in place of a line it cannot
-// tokenize.
-type lineError struct {
-	Line  int    `json:"line"`
-	Error string `json:"error"`
-}
-
 // encodeFunc makes the model input for a text, and a pair when pair is not
 // empty.
 type encodeFunc func(text, pair string) (*tokenizer.Encoding, error)
@@ -68,7 +58,7 @@ func tokenizeCmd(args []string, stdout, stderr io.Writer) error {
 	if !*jsonl {
 		return tokenizeOne(stdout, encode, rest[0], *pair)
 	}
-	return tokenizeLines(stdout, os.Stdin, encode)
+	return tokenizeLines(stdout, stderr, os.Stdin, encode)
 }
 
 // encoder returns how to encode texts for the flags' model: the model's own
@@ -103,50 +93,34 @@ func encoder(mf *modelFlags) (encodeFunc, func(), error) {
 
 // tokenizeLines tokenizes each JSON line of r. A line that fails gets an
 // error object in its place; the other lines are still printed, in order,
-// and the failures are counted in the error returned at the end.
-func tokenizeLines(w io.Writer, r io.Reader, encode encodeFunc) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	lines, failed := 0, 0
-	for ; sc.Scan(); lines++ {
-		err := tokenizeLine(w, sc.Bytes(), encode)
-		if err == nil {
-			continue
-		}
-		failed++
-		if err := writeJSONLine(w, lineError{Line: lines + 1, Error: err.Error()}); err != nil {
-			return err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("reading standard input: %w", err)
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d lines could not be tokenized (see the error objects in the output)", failed, lines)
-	}
-	return nil
-}
-
-// tokenizeLine tokenizes one {"text": ..., "pair": ...} line. The line's
-// bytes are checked first: JSON decoding would quietly turn invalid UTF-8
-// into U+FFFD.
-func tokenizeLine(w io.Writer, line []byte, encode encodeFunc) error {
-	if !utf8.Valid(line) {
-		return tokenizer.CheckUTF8(string(line))
-	}
-	var in struct{ Text, Pair string }
-	if err := json.Unmarshal(line, &in); err != nil {
-		return err
-	}
-	return tokenizeOne(w, encode, in.Text, in.Pair)
-}
-
-func tokenizeOne(w io.Writer, encode encodeFunc, text, pair string) error {
-	enc, err := encode(text, pair)
+// and the failures make the error returned at the end.
+func tokenizeLines(stdout, stderr io.Writer, r io.Reader, encode encodeFunc) error {
+	inputs, err := readInputs(nil, r, true)
 	if err != nil {
 		return err
 	}
-	out := tokenized{InputIDs: enc.IDs, TokenTypeIDs: enc.TypeIDs, Tokens: enc.Tokens, Truncated: enc.Truncated}
+	refuseInputs(inputs, "tokenize", true, false)
+	results, errs := eachInput(inputs, func(in input) (*tokenized, error) { return tokenize(encode, in.Text, in.Pair) })
+	return writeResults(stdout, stderr, "tokenize", true, inputs, errs, func(i int) error {
+		return writeJSONLine(stdout, results[i])
+	})
+}
+
+func tokenizeOne(w io.Writer, encode encodeFunc, text, pair string) error {
+	out, err := tokenize(encode, text, pair)
+	if err != nil {
+		return err
+	}
+	return writeJSONLine(w, out)
+}
+
+// tokenize encodes a text or pair, with its offsets in characters.
+func tokenize(encode encodeFunc, text, pair string) (*tokenized, error) {
+	enc, err := encode(text, pair)
+	if err != nil {
+		return nil, err
+	}
+	out := &tokenized{InputIDs: enc.IDs, TokenTypeIDs: enc.TypeIDs, Tokens: enc.Tokens, Truncated: enc.Truncated}
 	out.Offsets = make([][2]int, enc.Len())
 	for typ, t := range []string{text, pair} {
 		var at []int
@@ -160,5 +134,5 @@ func tokenizeOne(w io.Writer, encode encodeFunc, text, pair string) error {
 			out.Offsets[at[k]] = [2]int{c.Start, c.End}
 		}
 	}
-	return writeJSONLine(w, out)
+	return out, nil
 }

@@ -137,7 +137,7 @@ func TestTokenizeJSONLBatch(t *testing.T) {
 			t.Errorf("line %d %q: %s\nwant ids %v", i+1, want[i].Text, line, want[i].IDs)
 		}
 	}
-	if code != 1 || !strings.Contains(errOut, "lines could not be tokenized") || strings.Count(errOut, "\n") != 1 {
+	if code != 1 || !strings.Contains(errOut, "inputs failed") || strings.Count(errOut, "\n") != 1 {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 	t.Logf("%d lines, %d NUL characters, %d invalid lines", len(want), nul, bad)
