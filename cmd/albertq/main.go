@@ -26,6 +26,7 @@ func commands() []command {
 		{"embed", "turn texts into vectors", embedCmd},
 		{"fill-mask", "predict the tokens behind [MASK]", fillMaskCmd},
 		{"answer", "find the answer to a question in a text (a question-answering model)", answerCmd},
+		{"tag", "label the tokens of texts and group them into entities (a token-classification model)", tagCmd},
 		{"sop", "the probability that two segments are in order (a pre-training checkpoint)", sopCmd},
 		{"tokenize", "show the token ids and pieces of texts", tokenizeCmd},
 		{"serve", "serve the model over HTTP (OpenAI and text-embeddings-inference APIs)", serveCmd},
