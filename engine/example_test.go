@@ -77,3 +77,47 @@ func ExampleModel_Run() {
 	// sequence 1: 4 tokens × 64
 	// logits per sequence: 3
 }
+
+// Find the answer to a question in a context with a question-answering
+// checkpoint (testdata/albert-tiny-qa has random weights, so its answers are
+// not meaningful, but the machinery is the real one).
+func ExampleModel_Answer() {
+	mod, err := albertq.Open("../testdata/albert-tiny-qa", engine.Options{Threads: 1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer mod.Close()
+	context := "My name is Wolfgang and I live in Berlin."
+	answers, err := mod.Answer("Where does Wolfgang live?", context, engine.AnswerOptions{TopK: 2})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, a := range answers {
+		fmt.Printf("%q at bytes %d to %d\n", a.Text, a.Start, a.End)
+	}
+	// Output:
+	// "Wolfgang" at bytes 11 to 19
+	// "is Wolfgang" at bytes 8 to 19
+}
+
+// Tag the tokens of a text and group them into entities by their IOB
+// labels (testdata/albert-tiny-tagger: random weights, labels O, B-PER,
+// I-PER, B-LOC, I-LOC).
+func ExampleModel_Tag() {
+	mod, err := albertq.Open("../testdata/albert-tiny-tagger", engine.Options{Threads: 1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer mod.Close()
+	tags, err := mod.Tag([]string{"Anna met Bob in Oslo."}, engine.TagOptions{Aggregation: engine.AggregateFirst})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, e := range tags[0].Entities {
+		fmt.Printf("%s %q [%d, %d)\n", e.Label, e.Word, e.Start, e.End)
+	}
+	// Output:
+	// LOC "Anna" [0, 4)
+	// PER "Bob" [9, 12)
+	// PER "in" [13, 15)
+}
