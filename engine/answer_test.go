@@ -1,9 +1,7 @@
 package engine
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -58,15 +56,8 @@ type qaFixture struct {
 const qaDir = "../testdata/albert-tiny-qa"
 
 func readQAFixture(t *testing.T) *qaFixture {
-	t.Helper()
-	data, err := os.ReadFile(qaDir + "/expected.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var f qaFixture
-	if err := json.Unmarshal(data, &f); err != nil {
-		t.Fatal(err)
-	}
+	readExpected(t, qaDir, &f)
 	return &f
 }
 

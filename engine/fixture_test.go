@@ -31,16 +31,21 @@ type tensorJSON struct {
 }
 
 func readFixture(t testing.TB, dir string) *fixture {
+	var f fixture
+	readExpected(t, dir, &f)
+	return &f
+}
+
+// readExpected decodes a fixture directory's expected.json into v.
+func readExpected(t testing.TB, dir string, v any) {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, "expected.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f fixture
-	if err := json.Unmarshal(data, &f); err != nil {
-		t.Fatal(err)
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("%s: %v", dir, err)
 	}
-	return &f
 }
 
 func (c *fixtureCase) output(t testing.TB, name string) *tensorJSON {

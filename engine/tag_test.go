@@ -1,9 +1,7 @@
 package engine
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"slices"
 	"testing"
 
@@ -48,14 +46,8 @@ const taggerDir = "../testdata/albert-tiny-tagger"
 // The per-token logits are transformers' within 1e-4, texts alone and the
 // padded batch.
 func TestTagLikeThePipeline(t *testing.T) {
-	data, err := os.ReadFile(taggerDir + "/expected.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var f taggerFixture
-	if err := json.Unmarshal(data, &f); err != nil {
-		t.Fatal(err)
-	}
+	readExpected(t, taggerDir, &f)
 	mod := openCheckpoint(t, taggerDir, Options{Threads: 2})
 	for _, c := range f.Cases {
 		texts := c.Texts
