@@ -25,7 +25,7 @@ func classifyCmd(args []string, stdout, stderr io.Writer) error {
 	cmd := newTextCommand("classify", classifyUsage, classifierDefault, stdout)
 	top := cmd.flags.Int("top", 1, "how many labels to print per text (0: all)")
 	pair := cmd.flags.String("pair", "", "the second text of every pair (classify text pairs)")
-	inputs, mod, err := cmd.start(args, nil, true)
+	inputs, mod, err := cmd.start(args, nil, takesPairs)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func embedCmd(args []string, stdout, stderr io.Writer) error {
 			return nil
 		}
 		return usagef("--pool must be mean, cls or pooler, not %q", *pool)
-	}, false)
+	}, 0)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ and the command fails at the end.`
 func fillMaskCmd(args []string, stdout, stderr io.Writer) error {
 	cmd := newTextCommand("fill-mask", fillMaskUsage, maskedLMDefault, stdout)
 	top := cmd.flags.Int("top", 5, "how many candidates to print per [MASK]")
-	inputs, mod, err := cmd.start(args, nil, false)
+	inputs, mod, err := cmd.start(args, nil, 0)
 	if err != nil {
 		return err
 	}

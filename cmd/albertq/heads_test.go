@@ -20,7 +20,7 @@ func TestAnswerCommand(t *testing.T) {
 	}
 	code, out, _ = runCLI(t, "answer", "--model", "../../testdata/albert-tiny-qa", "--json", "--handle-impossible",
 		"--question", "Who wrote the letter from Málaga?", "--context", "The letter was written by José Nuñez in Málaga and posted in Zürich on 3 May 1999.")
-	if code != 0 || !strings.HasPrefix(out, `{"answer":"José Nuñez","start":26,"end":36,"score":0.00334`) {
+	if code != 0 || !strings.HasPrefix(out, `{"question":"Who wrote the letter from Málaga?","answers":[{"answer":"José Nuñez","start":26,"end":36,"score":0.00334`) {
 		t.Errorf("exit %d, stdout %q", code, out)
 	}
 	for _, args := range [][]string{
@@ -107,6 +107,35 @@ func TestSentenceOrderCommands(t *testing.T) {
 	if !strings.HasPrefix(lines[2], `{"line":3,"error":"engine: sequence 0: token id 99999`) || !strings.Contains(lines[1], `"input_ids":[[2,31,7,3]]`) || !strings.Contains(lines[3], `"input_ids":[[2,13,41,1,50,3]]`) {
 		for _, l := range lines[1:] {
 			t.Errorf("run --jsonl: %.200s", l)
+		}
+	}
+}
+
+// answer --jsonl answers each {"question", "context"} line, with an error
+// object in place of a line it cannot answer.
+func TestAnswerLines(t *testing.T) {
+	input := `{"question": "Where does Wolfgang live?", "context": "My name is Wolfgang and I live in Berlin."}
+{"question": "Where?", "context": "caf` + "\xe9" + `"}
+{"text": "not a question"}
+{"question": "What is the door code?", "context": "The door code is 12\u000034, the safe code is AB\u0000CD and \u0000 marks nothing."}
+`
+	var code int
+	var out, errOut string
+	withStdin(t, input, func() {
+		code, out, errOut = runCLI(t, "answer", "--model", "../../testdata/albert-tiny-qa", "--jsonl", "--max-seq-len", "64", "--doc-stride", "16", "--max-answer-len", "15")
+	})
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != 1 || len(lines) != 4 {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	for i, want := range []string{
+		`{"question":"Where does Wolfgang live?","answers":[{"answer":"Wolfgang","start":11,"end":19,"score":0.0044`,
+		`{"line":2,"error":"text is not valid UTF-8`,
+		`{"line":3,"error":"albertq answer takes {\"question\": ..., \"context\": ...}`,
+		`{"question":"What is the door code?","answers":[{"answer":"is AB\u0000CD","start":38,"end":46,"score":0.0046`,
+	} {
+		if !strings.HasPrefix(lines[i], want) {
+			t.Errorf("line %d: %s\nwant %s...", i+1, lines[i], want)
 		}
 	}
 }

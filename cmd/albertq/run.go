@@ -48,6 +48,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 			inputs[i].Pair = *pair
 		}
 	}
+	refuseInputs(inputs, "run", takesPairs|takesIDs)
 	mod, err := mf.open()
 	if err != nil {
 		return err

@@ -16,7 +16,7 @@ is still printed, and the command fails at the end.`
 
 func sopCmd(args []string, stdout, stderr io.Writer) error {
 	cmd := newTextCommand("sop", sopUsage, noDefault, stdout)
-	inputs, mod, err := cmd.start(args, nil, true)
+	inputs, mod, err := cmd.start(args, nil, takesPairs)
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func tagCmd(args []string, stdout, stderr io.Writer) error {
 			return nil
 		}
 		return usagef("--aggregation must be none, simple, first, average or max, not %q", *aggregation)
-	}, false)
+	}, 0)
 	if err != nil {
 		return err
 	}

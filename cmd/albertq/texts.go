@@ -22,8 +22,9 @@ import (
 // be read (a JSON line that is not such an object, or not valid UTF-8); the
 // other inputs run all the same.
 type input struct {
-	Text, Pair string
-	IDs        []int // token ids instead of text (run --jsonl)
+	Text, Pair        string
+	IDs               []int  // token ids instead of text (run --jsonl)
+	Question, Context string // answer --jsonl
 	line       int   // its line on standard input, 0 for an argument
 	arg        int   // its place among the arguments, from 1
 	err        error
@@ -85,9 +86,10 @@ func readInputLines(r io.Reader, parse func(line []byte) input) ([]input, error)
 	return inputs, nil
 }
 
-// jsonInput reads a JSON line {"text": ..., "pair": ..., "ids": [...]}
-// ("pair" and "ids" optional). The line's bytes are checked first: JSON
-// decoding would quietly turn invalid UTF-8 into U+FFFD.
+// jsonInput reads a JSON line {"text": ..., "pair": ...}, {"ids": [...]}
+// or {"question": ..., "context": ...}; which of them a command takes,
+// refuseInputs checks. The line's bytes are checked first: JSON decoding
+// would quietly turn invalid UTF-8 into U+FFFD.
 func jsonInput(line []byte) input {
 	var in input
 	if !utf8.Valid(line) {
@@ -95,24 +97,26 @@ func jsonInput(line []byte) input {
 		return in
 	}
 	var fields struct {
-		Text, Pair *string
-		IDs        []int
+		Text, Pair, Question, Context *string
+		IDs                           []int
 	}
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
-	switch err := dec.Decode(&fields); {
-	case err != nil:
+	if err := dec.Decode(&fields); err != nil {
 		in.err = fmt.Errorf("not a JSON object {\"text\": ..., \"pair\": ...}: %v", err)
-	case fields.Text == nil && fields.IDs == nil:
+		return in
+	}
+	for _, f := range []struct {
+		dst *string
+		src *string
+	}{{&in.Text, fields.Text}, {&in.Pair, fields.Pair}, {&in.Question, fields.Question}, {&in.Context, fields.Context}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	in.IDs = fields.IDs
+	if fields.Text == nil && fields.IDs == nil && fields.Question == nil {
 		in.err = errors.New(`the object has no "text"`)
-	default:
-		in.IDs = fields.IDs
-		if fields.Text != nil {
-			in.Text = *fields.Text
-		}
-		if fields.Pair != nil {
-			in.Pair = *fields.Pair
-		}
 	}
 	return in
 }
@@ -175,8 +179,12 @@ func eachInput[R any](inputs []input, f func(input) (R, error)) (results []R, er
 // writeResults writes every input's result with write, in order, or in
 // place of a failed one an error: an error object with asJSON, otherwise
 // an empty line (so the output keeps one line per input) and the error on
-// stderr. Failures make the error returned at the end.
+// stderr. Failures make the error returned at the end; a single TEXT
+// argument's error is that error.
 func writeResults(stdout, stderr io.Writer, name string, asJSON bool, inputs []input, errs []error, write func(i int) error) error {
+	if len(inputs) == 1 && inputs[0].line == 0 && errs[0] != nil {
+		return errs[0]
+	}
 	failed := 0
 	for i, in := range inputs {
 		if errs[i] == nil {
@@ -228,9 +236,8 @@ func newTextCommand(name, usage string, fallback defaultModel, stdout io.Writer)
 // start parses the flags, reads the inputs (arguments, - for standard
 // input, or --jsonl) and opens the model. check, if not nil, vets the
 // parsed flags first, so a usage mistake fails before any work. A JSON
-// line with a pair is an error of its own unless pairs, and one with ids
-// always is (only run takes ids).
-func (c *textCommand) start(args []string, check func() error, pairs bool) ([]input, *engine.Model, error) {
+// line the command does not take (see refuseInputs) is an error of its own.
+func (c *textCommand) start(args []string, check func() error, takes inputKinds) ([]input, *engine.Model, error) {
 	rest, err := parseFlags(c.flags, args)
 	if err != nil {
 		return nil, nil, err
@@ -244,21 +251,35 @@ func (c *textCommand) start(args []string, check func() error, pairs bool) ([]in
 	if err != nil {
 		return nil, nil, err
 	}
-	refuseInputs(inputs, c.flags.Name(), pairs, false)
+	refuseInputs(inputs, c.flags.Name(), takes)
 	*c.asJSON = *c.asJSON || *c.jsonl
 	mod, err := c.model.open()
 	return inputs, mod, err
 }
 
-// refuseInputs gives an error to each input the command cannot take: a
-// pair unless pairs, token ids unless ids.
-func refuseInputs(inputs []input, command string, pairs, ids bool) {
+// inputKinds are what a command takes besides single texts.
+type inputKinds uint8
+
+const (
+	takesPairs     inputKinds = 1 << iota // "text" and "pair"
+	takesIDs                              // "ids" (run)
+	takesQuestions                        // "question" and "context", and only those (answer)
+)
+
+// refuseInputs gives an error to each input the command cannot take.
+func refuseInputs(inputs []input, command string, takes inputKinds) {
 	for i := range inputs {
-		switch in := &inputs[i]; {
+		in := &inputs[i]
+		qa := in.Question != "" || in.Context != ""
+		switch {
 		case in.err != nil:
-		case in.IDs != nil && !ids:
+		case takes&takesQuestions != 0 && (in.Text != "" || in.Pair != "" || in.IDs != nil || in.Question == "" || in.Context == ""):
+			in.err = fmt.Errorf(`albertq %s takes {"question": ..., "context": ...}, both not empty`, command)
+		case takes&takesQuestions == 0 && qa:
+			in.err = fmt.Errorf(`albertq %s takes texts, not "question" and "context" (albertq answer does)`, command)
+		case in.IDs != nil && takes&takesIDs == 0:
 			in.err = fmt.Errorf(`albertq %s takes texts, not "ids" (albertq run does)`, command)
-		case in.Pair != "" && !pairs:
+		case in.Pair != "" && takes&takesPairs == 0:
 			in.err = fmt.Errorf(`albertq %s takes single texts, not a "pair"`, command)
 		}
 	}

@@ -99,7 +99,7 @@ func tokenizeLines(stdout, stderr io.Writer, r io.Reader, encode encodeFunc) err
 	if err != nil {
 		return err
 	}
-	refuseInputs(inputs, "tokenize", true, false)
+	refuseInputs(inputs, "tokenize", takesPairs)
 	results, errs := eachInput(inputs, func(in input) (*tokenized, error) { return tokenize(encode, in.Text, in.Pair) })
 	return writeResults(stdout, stderr, "tokenize", true, inputs, errs, func(i int) error {
 		return writeJSONLine(stdout, results[i])
