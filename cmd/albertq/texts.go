@@ -25,9 +25,9 @@ type input struct {
 	Text, Pair        string
 	IDs               []int  // token ids instead of text (run --jsonl)
 	Question, Context string // answer --jsonl
-	line       int   // its line on standard input, 0 for an argument
-	arg        int   // its place among the arguments, from 1
-	err        error
+	line              int    // its line on standard input, 0 for an argument
+	arg               int    // its place among the arguments, from 1
+	err               error
 }
 
 // where names the input in messages: its line or argument.
