@@ -17,10 +17,11 @@ import (
 	"github.com/albertq/albertq/tokenizer"
 )
 
-// input is one text (or pair) to run: a TEXT argument, a line of standard
-// input, or a JSON line {"text": ..., "pair": ...}. err is why it could not
-// be read (a JSON line that is not such an object, or not valid UTF-8); the
-// other inputs run all the same.
+// input is one text (or pair, token ids, question and context) to run: a
+// TEXT argument, a line of standard input, or a JSON line. err is why it
+// cannot be run (a JSON line that is not such an object, or not valid
+// UTF-8, or that the command does not take); the other inputs run all the
+// same.
 type input struct {
 	Text, Pair        string
 	IDs               []int  // token ids instead of text (run --jsonl)
@@ -97,8 +98,9 @@ func jsonInput(line []byte) input {
 		return in
 	}
 	var fields struct {
-		Text, Pair, Question, Context *string
-		IDs                           []int
+		Text                    *string
+		Pair, Question, Context string
+		IDs                     []int
 	}
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
@@ -106,16 +108,11 @@ func jsonInput(line []byte) input {
 		in.err = fmt.Errorf("not a JSON object {\"text\": ..., \"pair\": ...}: %v", err)
 		return in
 	}
-	for _, f := range []struct {
-		dst *string
-		src *string
-	}{{&in.Text, fields.Text}, {&in.Pair, fields.Pair}, {&in.Question, fields.Question}, {&in.Context, fields.Context}} {
-		if f.src != nil {
-			*f.dst = *f.src
-		}
-	}
-	in.IDs = fields.IDs
-	if fields.Text == nil && fields.IDs == nil && fields.Question == nil {
+	in.Pair, in.Question, in.Context, in.IDs = fields.Pair, fields.Question, fields.Context, fields.IDs
+	switch {
+	case fields.Text != nil:
+		in.Text = *fields.Text
+	case fields.IDs == nil && fields.Question == "" && fields.Context == "":
 		in.err = errors.New(`the object has no "text"`)
 	}
 	return in
