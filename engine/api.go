@@ -179,6 +179,9 @@ func (mod *Model) FillMask(text string, topK int) ([]MaskPredictions, error) {
 // encoded is left out and reported in the *BatchError returned at the end;
 // every other input still runs.
 func (mod *Model) eachBatch(n int, encode func(i int) (*tokenizer.Encoding, error), f func(i int, enc *tokenizer.Encoding, o *Output, s int)) error {
+	if mod.tok == nil {
+		return ErrNoTokenizer // a failure of the call, not of each text
+	}
 	var failed *BatchError
 	for lo := 0; lo < n; lo += batchTexts {
 		var seqs []Sequence
