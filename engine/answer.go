@@ -84,26 +84,12 @@ func (mod *Model) Answer(question, context string, opts AnswerOptions) ([]Answer
 	if err != nil {
 		return nil, err
 	}
-	words := contextWords(context)
-	var cands []spanScore
-	null := float32(math.Inf(1))
-	for lo := 0; lo < len(windows); lo += batchTexts {
-		part := windows[lo:min(lo+batchTexts, len(windows))]
-		seqs := make([]Sequence, len(part))
-		for i, w := range part {
-			seqs[i] = Sequence{IDs: w.IDs, TypeIDs: w.TypeIDs}
-		}
-		out, err := mod.Run(seqs)
-		if err != nil {
-			return nil, err
-		}
-		for i, w := range part {
-			at := out.Offsets[i]
-			spans, n := w.spans(out.StartLogits[at:out.Offsets[i+1]], out.EndLogits[at:out.Offsets[i+1]], opts.MaxAnswerLen)
-			cands, null = append(cands, spans...), min(null, n)
-		}
+	cands, null, err := mod.scoreWindows(windows, opts.MaxAnswerLen)
+	if err != nil {
+		return nil, err
 	}
 	sort.SliceStable(cands, func(a, b int) bool { return cands[a].score > cands[b].score })
+	words := contextWords(context)
 	var answers []Answer
 	seen := map[[2]int]bool{}
 	for _, c := range cands {
@@ -123,6 +109,30 @@ func (mod *Model) Answer(question, context string, opts AnswerOptions) ([]Answer
 		answers = answers[:min(len(answers), opts.TopK)]
 	}
 	return answers, nil
+}
+
+// scoreWindows runs the windows, batchTexts at a time, and returns the
+// candidate spans of them all and the smallest null score.
+func (mod *Model) scoreWindows(windows []answerWindow, maxLen int) ([]spanScore, float32, error) {
+	var cands []spanScore
+	null := float32(math.Inf(1))
+	for lo := 0; lo < len(windows); lo += batchTexts {
+		part := windows[lo:min(lo+batchTexts, len(windows))]
+		seqs := make([]Sequence, len(part))
+		for i, w := range part {
+			seqs[i] = Sequence{IDs: w.IDs, TypeIDs: w.TypeIDs}
+		}
+		out, err := mod.Run(seqs)
+		if err != nil {
+			return nil, 0, err
+		}
+		for i, w := range part {
+			from, to := out.Offsets[i], out.Offsets[i+1]
+			spans, n := w.spans(out.StartLogits[from:to], out.EndLogits[from:to], maxLen)
+			cands, null = append(cands, spans...), min(null, n)
+		}
+	}
+	return cands, null, nil
 }
 
 // answerWindow is one model input of Answer: [CLS] question [SEP] context
