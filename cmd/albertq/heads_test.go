@@ -139,3 +139,44 @@ func TestAnswerLines(t *testing.T) {
 		}
 	}
 }
+
+// classify --pair scores a text pair as transformers does (the albert-tiny
+// fixture's pair: softmax of its logits), and a --jsonl line's own "pair"
+// the same.
+func TestClassifyPair(t *testing.T) {
+	logits := []float64{0.24184191, 0.033861466, 0.22431843} // expected.json, case "pair"
+	var sum float64
+	for _, l := range logits {
+		sum += math.Exp(l)
+	}
+	check := func(what, out string) {
+		var got struct {
+			Pair   string
+			Labels []struct {
+				ID          int
+				Probability float64
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil || len(got.Labels) != 3 || got.Pair == "" {
+			t.Fatalf("%s: %q", what, out)
+		}
+		for _, l := range got.Labels {
+			if want := math.Exp(logits[l.ID]) / sum; math.Abs(l.Probability-want) > 1e-5 {
+				t.Errorf("%s: label %d: %v, transformers %v", what, l.ID, l.Probability, want)
+			}
+		}
+	}
+	code, out, errOut := runCLI(t, "classify", "--model", "../../testdata/albert-tiny", "--json", "--top", "0",
+		"--pair", "I'm doing great, thanks for asking!", "How are you doing today?")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	check("--pair", out)
+	withStdin(t, `{"text": "How are you doing today?", "pair": "I'm doing great, thanks for asking!"}`+"\n", func() {
+		code, out, errOut = runCLI(t, "classify", "--model", "../../testdata/albert-tiny", "--jsonl", "--top", "0")
+	})
+	if code != 0 {
+		t.Fatalf("--jsonl: exit %d, stderr %q", code, errOut)
+	}
+	check("--jsonl", out)
+}
