@@ -4,6 +4,9 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/albertq/albertq/modelfile"
+	"github.com/albertq/albertq/quant"
 )
 
 // An AlbertForPreTraining checkpoint runs both its heads as transformers
@@ -66,5 +69,30 @@ func TestSentenceOrder(t *testing.T) {
 	}
 	if _, err := openCheckpoint(t, "../testdata/albert-tiny-mlm", Options{}).SentenceOrder([][2]string{{"a", "b"}}); err == nil {
 		t.Errorf("a masked LM without the sentence-order head gave sentence order")
+	}
+}
+
+// The sentence-order head survives conversion: in fp16 and int8 .albq files
+// its logits track fp32's (cosine ≥ 0.9999 and ≥ 0.99, the bounds of
+// TestQuantizedModelsTrackFP32) on every fixture case.
+func TestSentenceOrderQuantized(t *testing.T) {
+	const dir = "../testdata/albert-tiny-pretraining"
+	f := readFixture(t, dir)
+	ref := openCheckpoint(t, dir, Options{Threads: 1})
+	for _, v := range []struct {
+		dtype     modelfile.DType
+		minCosine float64
+	}{{modelfile.F16, 0.9999}, {modelfile.I8, 0.99}} {
+		mod := quantizedModel(t, dir, v.dtype, false, false, nil)
+		for _, c := range f.Cases {
+			want, _ := ref.Run(c.sequences())
+			got, err := mod.Run(c.sequences())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cos := quant.Cosine(want.SOPLogits, got.SOPLogits); cos < v.minCosine {
+				t.Errorf("%s %s: sop_logits cosine %.6f < %g", v.dtype, c.Name, cos, v.minCosine)
+			}
+		}
 	}
 }
