@@ -11,27 +11,37 @@ import (
 	"strings"
 
 	"github.com/albertq/albertq/modelfile"
+	"github.com/albertq/albertq/tokenizer"
 )
 
 // Files of a Hugging Face checkpoint directory.
 const (
 	configFile          = "config.json"
 	tokenizerConfigFile = "tokenizer_config.json"
+	specialTokensFile   = "special_tokens_map.json"
 	safetensorsFile     = "model.safetensors"
 	pytorchFile         = "pytorch_model.bin"
 	spieceFile          = "spiece.model"
-	maxSmallFile        = 16 << 20 // config files and spiece.model
+	vocabFile           = "vocab.txt"
+	maxSmallFile        = 16 << 20 // config files, spiece.model and vocab.txt
 )
 
-// ReadCheckpoint reads a Hugging Face ALBERT checkpoint directory:
-// config.json (required), tokenizer_config.json and spiece.model (optional),
-// and the weights from model.safetensors, or pytorch_model.bin when there is
-// no safetensors file. path may also name one of those two weight files, to
-// pick it. Tensor names lose the "albert." prefix; position_ids and a
-// decoder tied to the word embeddings are left out (the engine uses the
-// word embeddings when predictions.decoder.weight is absent). Nothing in the
-// directory is modified.
+// ReadCheckpoint reads a Hugging Face checkpoint directory of the ALBERT or
+// BERT family: config.json (required; its model_type picks the family),
+// the tokenizer (spiece.model for ALBERT, vocab.txt for the others, with
+// tokenizer_config.json and special_tokens_map.json), and the weights from
+// model.safetensors, or pytorch_model.bin when there is no safetensors
+// file. path may also name one of those two weight files, to pick it. A
+// sentence-transformers directory (modules.json) adds its pooling,
+// normalization and max_seq_length. Tensor names lose the family's prefix
+// ("albert.", "bert.", ...); position_ids and a decoder tied to the word
+// embeddings are left out (the engine uses the word embeddings when the
+// decoder is absent). Nothing in the directory is modified.
 func ReadCheckpoint(path string) (*modelfile.Model, error) {
+	st, path, err := readSentenceTransformers(path)
+	if err != nil {
+		return nil, err
+	}
 	dir, weights, err := locateWeights(path)
 	if err != nil {
 		return nil, err
@@ -40,6 +50,7 @@ func ReadCheckpoint(path string) (*modelfile.Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.apply(&cfg)
 	var tensors map[string]*modelfile.Tensor
 	if filepath.Base(weights) == safetensorsFile {
 		tensors, err = ReadSafetensors(weights)
@@ -49,18 +60,52 @@ func ReadCheckpoint(path string) (*modelfile.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	tensors, err = normalizeNames(tensors)
+	tensors, err = normalizeNames(tensors, &cfg)
 	if err != nil {
 		return nil, fmt.Errorf("convert: %s: %w", weights, err)
 	}
 	if err := checkShapes(&cfg, tensors); err != nil {
 		return nil, fmt.Errorf("convert: %s does not match %s: %w", weights, filepath.Join(dir, configFile), err)
 	}
-	tok, err := readOptional(filepath.Join(dir, spieceFile))
+	tok, err := readTokenizer(dir, &cfg)
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("convert: %s: %w", dir, err)
+	}
 	return &modelfile.Model{Config: cfg, Tokenizer: tok, Tensors: tensors}, nil
+}
+
+// readTokenizer returns the tokenizer file of c's family, spiece.model or
+// vocab.txt (nil when the directory has none), setting a WordPiece
+// tokenizer's options in c from tokenizer_config.json and
+// special_tokens_map.json.
+func readTokenizer(dir string, c *modelfile.Config) ([]byte, error) {
+	if c.ModelType == modelfile.ALBERT {
+		return readOptional(filepath.Join(dir, spieceFile))
+	}
+	vocab, err := readOptional(filepath.Join(dir, vocabFile))
+	if err != nil || vocab == nil {
+		return nil, err
+	}
+	tokCfg, err := readOptional(filepath.Join(dir, tokenizerConfigFile))
+	if err != nil {
+		return nil, err
+	}
+	special, err := readOptional(filepath.Join(dir, specialTokensFile))
+	if err != nil {
+		return nil, err
+	}
+	opts, err := tokenizer.ParseWordPieceConfig(tokCfg, special)
+	if err != nil {
+		return nil, fmt.Errorf("convert: %s: %w", dir, err)
+	}
+	if _, err := tokenizer.LoadWordPiece(vocab, opts); err != nil {
+		return nil, fmt.Errorf("convert: %s: %w", dir, err)
+	}
+	c.WordPiece = &opts
+	return vocab, nil
 }
 
 // locateWeights returns the checkpoint directory and its weights file.
@@ -92,7 +137,8 @@ func locateWeights(path string) (dir, weights string, err error) {
 	return "", "", fmt.Errorf("convert: %s: no %s or %s", path, safetensorsFile, pytorchFile)
 }
 
-// readConfig parses config.json and, when present, tokenizer_config.json.
+// readConfig parses config.json and, for ALBERT, tokenizer_config.json's
+// settings of its SentencePiece preprocessing.
 func readConfig(dir string) (modelfile.Config, error) {
 	p := filepath.Join(dir, configFile)
 	data, err := readSmall(p)
@@ -102,6 +148,9 @@ func readConfig(dir string) (modelfile.Config, error) {
 	cfg, err := ParseConfig(data)
 	if err != nil {
 		return modelfile.Config{}, fmt.Errorf("convert: %s: %w", p, err)
+	}
+	if cfg.ModelType != modelfile.ALBERT {
+		return cfg, nil
 	}
 	p = filepath.Join(dir, tokenizerConfigFile)
 	data, err = readOptional(p)
@@ -144,22 +193,53 @@ func readOptional(path string) ([]byte, error) {
 	return data, err
 }
 
-// normalizeNames strips the "albert." prefix and drops the tensors the
-// engine does not need: position_ids, and decoder weights that merely
-// repeat the word embeddings and predictions.bias.
-func normalizeNames(in map[string]*modelfile.Tensor) (map[string]*modelfile.Tensor, error) {
+// normalizeNames strips the family's prefix ("albert.", "bert.", ...) and
+// drops the tensors the engine does not need: position_ids, and decoder
+// weights that merely repeat the word embeddings and the output bias. A
+// DistilBERT with sinusoidal_pos_embds whose file lacks the position table
+// gets the one transformers computes.
+func normalizeNames(in map[string]*modelfile.Tensor, c *modelfile.Config) (map[string]*modelfile.Tensor, error) {
+	prefix := c.ModelType + "."
 	out := make(map[string]*modelfile.Tensor, len(in))
 	for name, t := range in {
-		short := strings.TrimPrefix(name, "albert.")
+		short := strings.TrimPrefix(name, prefix)
 		if _, dup := out[short]; dup {
-			return nil, fmt.Errorf("tensors %q and %q have the same name without the albert. prefix", short, "albert."+short)
+			return nil, fmt.Errorf("tensors %q and %q have the same name without the %s prefix", short, prefix+short, prefix)
 		}
 		out[short] = t
 	}
 	delete(out, "embeddings.position_ids")
-	dropIfSame(out, "predictions.decoder.weight", "embeddings.word_embeddings.weight")
-	dropIfSame(out, "predictions.decoder.bias", "predictions.bias")
+	for _, tied := range [][2]string{
+		{"predictions.decoder.weight", "embeddings.word_embeddings.weight"},
+		{"predictions.decoder.bias", "predictions.bias"},
+		{"cls.predictions.decoder.weight", "embeddings.word_embeddings.weight"},
+		{"cls.predictions.decoder.bias", "cls.predictions.bias"},
+		{"vocab_projector.weight", "embeddings.word_embeddings.weight"},
+	} {
+		dropIfSame(out, tied[0], tied[1])
+	}
+	if c.ModelType == modelfile.DistilBERT && out["embeddings.position_embeddings.weight"] == nil && c.SinusoidalPosEmbds {
+		out["embeddings.position_embeddings.weight"] = sinusoidalPositions(c.MaxPositionEmbeddings, c.HiddenSize)
+	}
 	return out, nil
+}
+
+// sinusoidalPositions is DistilBERT's fixed position table,
+// create_sinusoidal_embeddings: sin on even columns, cos on odd ones, of
+// pos / 10000^(2⌊j/2⌋/dim).
+func sinusoidalPositions(positions, dim int) *modelfile.Tensor {
+	t := &modelfile.Tensor{DType: modelfile.F32, Shape: []int{positions, dim}, F32: make([]float32, positions*dim)}
+	for pos := range positions {
+		for j := range dim {
+			angle := float64(pos) / math.Pow(10000, float64(2*(j/2))/float64(dim))
+			if j%2 == 0 {
+				t.F32[pos*dim+j] = float32(math.Sin(angle))
+			} else {
+				t.F32[pos*dim+j] = float32(math.Cos(angle))
+			}
+		}
+	}
+	return t
 }
 
 // dropIfSame deletes tensors[name] when it equals tensors[same] bit for bit.

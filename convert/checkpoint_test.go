@@ -116,7 +116,7 @@ func TestTiedDecoder(t *testing.T) {
 		"predictions.decoder.bias":                 tensor(0, 1, 0),
 		"albert.embeddings.position_ids":           tensor(0, 1, 2),
 	}
-	out, err := normalizeNames(tied)
+	out, err := normalizeNames(tied, &modelfile.Config{ModelType: modelfile.ALBERT})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,14 +129,14 @@ func TestTiedDecoder(t *testing.T) {
 		"predictions.bias":                         tensor(0, 1, 0),
 		"predictions.decoder.bias":                 tensor(0, float32(math.Copysign(0, -1)), 0),
 	}
-	out, err = normalizeNames(untied)
+	out, err = normalizeNames(untied, &modelfile.Config{ModelType: modelfile.ALBERT})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(out) != 4 {
 		t.Errorf("untied: kept %v", names(out))
 	}
-	_, err = normalizeNames(map[string]*modelfile.Tensor{"albert.pooler.bias": tensor(1), "pooler.bias": tensor(1)})
+	_, err = normalizeNames(map[string]*modelfile.Tensor{"albert.pooler.bias": tensor(1), "pooler.bias": tensor(1)}, &modelfile.Config{ModelType: modelfile.ALBERT})
 	wantErr(t, err, "same name without the albert. prefix")
 }
 
@@ -194,9 +194,9 @@ func TestReadCheckpointErrors(t *testing.T) {
 	_, err = ReadCheckpoint(dir)
 	wantErr(t, err, "config.json", "no such file")
 
-	dir = writeCheckpoint(t, map[string][]byte{"config.json": []byte(`{"model_type": "bert"}`), "model.safetensors": st})
+	dir = writeCheckpoint(t, map[string][]byte{"config.json": []byte(`{"model_type": "t5"}`), "model.safetensors": st})
 	_, err = ReadCheckpoint(dir)
-	wantErr(t, err, filepath.Join(dir, "config.json")+`: model_type is "bert"`)
+	wantErr(t, err, filepath.Join(dir, "config.json")+`: model_type "t5" is not supported`)
 
 	dir = writeCheckpoint(t, map[string][]byte{"config.json": cfg, "model.safetensors": st[:len(st)-1]})
 	_, err = ReadCheckpoint(dir)

@@ -1,6 +1,7 @@
-// Package convert reads Hugging Face ALBERT checkpoints (config.json,
-// tokenizer_config.json, model.safetensors or pytorch_model.bin, spiece.model)
-// into a modelfile.Model. Every reader treats its input as hostile: sizes are
+// Package convert reads Hugging Face checkpoints of the ALBERT and BERT
+// families (config.json, tokenizer_config.json, model.safetensors or
+// pytorch_model.bin, spiece.model or vocab.txt, and a sentence-transformers
+// directory's pooling) into a modelfile.Model. Every reader treats its input as hostile: sizes are
 // bounded before anything is allocated, and the pickle reader understands only
 // what a state_dict needs and never executes anything.
 package convert
@@ -14,7 +15,8 @@ import (
 	"github.com/albertq/albertq/modelfile"
 )
 
-// rawConfig is config.json as written; pointers tell absent fields from zeros.
+// rawConfig is config.json as written, the keys of every family;
+// pointers tell absent fields from zeros.
 type rawConfig struct {
 	ModelType             *string            `json:"model_type"`
 	Architectures         []string           `json:"architectures"`
@@ -32,12 +34,37 @@ type rawConfig struct {
 	LayerNormEps          *float64           `json:"layer_norm_eps"`
 	NumLabels             *int               `json:"num_labels"`
 	ID2Label              map[string]*string `json:"id2label"`
+	PositionEmbeddingType *string            `json:"position_embedding_type"`
+	IsDecoder             *bool              `json:"is_decoder"`
+
+	// DistilBERT's names for the sizes, and its position table.
+	Dim                *int    `json:"dim"`
+	NLayers            *int    `json:"n_layers"`
+	NHeads             *int    `json:"n_heads"`
+	HiddenDim          *int    `json:"hidden_dim"`
+	Activation         *string `json:"activation"`
+	SinusoidalPosEmbds *bool   `json:"sinusoidal_pos_embds"`
+
+	// MobileBERT's.
+	TrueHiddenSize           *int    `json:"true_hidden_size"`
+	IntraBottleneckSize      *int    `json:"intra_bottleneck_size"`
+	UseBottleneck            *bool   `json:"use_bottleneck"`
+	UseBottleneckAttention   *bool   `json:"use_bottleneck_attention"`
+	KeyQuerySharedBottleneck *bool   `json:"key_query_shared_bottleneck"`
+	NumFeedforwardNetworks   *int    `json:"num_feedforward_networks"`
+	NormalizationType        *string `json:"normalization_type"`
+	TrigramInput             *bool   `json:"trigram_input"`
+	ClassifierActivation     *bool   `json:"classifier_activation"`
 }
 
-// ParseConfig parses an ALBERT config.json. Absent fields take the defaults of
-// transformers' AlbertConfig (v4.29); the tokenizer settings take
-// AlbertTokenizer's defaults (lower-casing on, accents stripped). The result
-// is checked for consistency and bounded sizes (modelfile.Config.Validate).
+// ParseConfig parses a config.json of a supported model_type (albert when
+// absent): albert, bert, distilbert or mobilebert. Absent fields take the
+// defaults of transformers' config class of that family (v4.29); the
+// tokenizer settings take AlbertTokenizer's defaults (lower-casing on,
+// accents stripped). An unknown model_type or an option the engine does
+// not implement (a position_embedding_type other than absolute, a decoder)
+// is an error naming the key and its value. The result is checked for
+// consistency and bounded sizes (modelfile.Config.Validate).
 func ParseConfig(data []byte) (modelfile.Config, error) {
 	var raw rawConfig
 	if !isJSONObject(data) {
@@ -46,30 +73,14 @@ func ParseConfig(data []byte) (modelfile.Config, error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return modelfile.Config{}, fmt.Errorf("malformed JSON: %w", err)
 	}
-	if raw.ModelType != nil && *raw.ModelType != "albert" {
-		return modelfile.Config{}, fmt.Errorf("model_type is %q, not \"albert\"", *raw.ModelType)
+	c, err := familyConfig(raw)
+	if err != nil {
+		return modelfile.Config{}, err
 	}
-	c := modelfile.Config{
-		Architectures:         raw.Architectures,
-		VocabSize:             orInt(raw.VocabSize, 30000),
-		EmbeddingSize:         orInt(raw.EmbeddingSize, 128),
-		HiddenSize:            orInt(raw.HiddenSize, 4096),
-		NumHiddenLayers:       orInt(raw.NumHiddenLayers, 12),
-		NumHiddenGroups:       orInt(raw.NumHiddenGroups, 1),
-		InnerGroupNum:         orInt(raw.InnerGroupNum, 1),
-		NumAttentionHeads:     orInt(raw.NumAttentionHeads, 64),
-		IntermediateSize:      orInt(raw.IntermediateSize, 16384),
-		HiddenAct:             "gelu_new",
-		MaxPositionEmbeddings: orInt(raw.MaxPositionEmbeddings, 512),
-		TypeVocabSize:         orInt(raw.TypeVocabSize, 2),
-		LayerNormEps:          1e-12,
-		DoLowerCase:           true,
-		KeepAccents:           false,
-	}
-	if raw.HiddenAct != nil {
-		c.HiddenAct = *raw.HiddenAct
-	}
-	if raw.LayerNormEps != nil {
+	switch {
+	case c.ModelType == modelfile.MobileBERT:
+		c.LayerNormEps = 1e-5 // its norms are built without layer_norm_eps: PyTorch's default
+	case raw.LayerNormEps != nil && c.ModelType != modelfile.DistilBERT: // DistilBERT hard-codes 1e-12
 		c.LayerNormEps = *raw.LayerNormEps
 	}
 	if err := setLabels(&c, raw); err != nil {
@@ -79,6 +90,92 @@ func ParseConfig(data []byte) (modelfile.Config, error) {
 		return modelfile.Config{}, err
 	}
 	return c, nil
+}
+
+// familyConfig reads the sizes of raw's family with that family's defaults.
+func familyConfig(raw rawConfig) (modelfile.Config, error) {
+	modelType := orString(raw.ModelType, modelfile.ALBERT)
+	if p := orString(raw.PositionEmbeddingType, "absolute"); p != "absolute" {
+		return modelfile.Config{}, fmt.Errorf("position_embedding_type %q is not supported (only absolute)", p)
+	}
+	if raw.IsDecoder != nil && *raw.IsDecoder {
+		return modelfile.Config{}, fmt.Errorf("is_decoder true is not supported (encoders only)")
+	}
+	c := modelfile.Config{
+		ModelType:     modelType,
+		Architectures: raw.Architectures,
+		LayerNormEps:  1e-12,
+		DoLowerCase:   true,
+		KeepAccents:   false,
+	}
+	// BERT's defaults; the other families change what differs.
+	vocab, e, h, layers, heads, inner, act, positions, types := 30522, 0, 768, 12, 12, 3072, "gelu", 512, 2
+	switch modelType {
+	case modelfile.ALBERT:
+		vocab, e, h, heads, inner, act = 30000, 128, 4096, 64, 16384, "gelu_new"
+	case modelfile.BERT:
+	case modelfile.DistilBERT:
+		h, layers, inner = orInt(raw.Dim, h), orInt(raw.NLayers, 6), orInt(raw.HiddenDim, inner)
+		heads, act, types = orInt(raw.NHeads, heads), orString(raw.Activation, act), 0
+		c.SinusoidalPosEmbds = orBool(raw.SinusoidalPosEmbds, false)
+	case modelfile.MobileBERT:
+		e, h, layers, heads, inner, act = 128, 512, 24, 4, 512, "relu"
+		c.MobileBERT = mobileBERTConfig(raw)
+	default:
+		return modelfile.Config{}, fmt.Errorf("model_type %q is not supported (want albert, bert, distilbert or mobilebert)", modelType)
+	}
+	c.VocabSize = orInt(raw.VocabSize, vocab)
+	c.HiddenSize = orInt(raw.HiddenSize, h)
+	c.EmbeddingSize = orInt(raw.EmbeddingSize, e)
+	if e == 0 { // BERT and DistilBERT: no factorized embeddings
+		c.EmbeddingSize = c.HiddenSize
+	}
+	c.NumHiddenLayers = orInt(raw.NumHiddenLayers, layers)
+	c.NumHiddenGroups = orInt(raw.NumHiddenGroups, 1)
+	c.InnerGroupNum = orInt(raw.InnerGroupNum, 1)
+	c.NumAttentionHeads = orInt(raw.NumAttentionHeads, heads)
+	c.IntermediateSize = orInt(raw.IntermediateSize, inner)
+	c.HiddenAct = orString(raw.HiddenAct, act)
+	c.MaxPositionEmbeddings = orInt(raw.MaxPositionEmbeddings, positions)
+	c.TypeVocabSize = orInt(raw.TypeVocabSize, types)
+	if modelType == modelfile.DistilBERT {
+		c.TypeVocabSize = 0
+	}
+	return c, nil
+}
+
+// mobileBERTConfig reads MobileBertConfig's own fields with its defaults;
+// true_hidden_size is derived as transformers derives it.
+func mobileBERTConfig(raw rawConfig) *modelfile.MobileBERTConfig {
+	m := &modelfile.MobileBERTConfig{
+		IntraBottleneckSize:      orInt(raw.IntraBottleneckSize, 128),
+		UseBottleneck:            orBool(raw.UseBottleneck, true),
+		UseBottleneckAttention:   orBool(raw.UseBottleneckAttention, false),
+		KeyQuerySharedBottleneck: orBool(raw.KeyQuerySharedBottleneck, true),
+		NumFeedforwardNetworks:   orInt(raw.NumFeedforwardNetworks, 4),
+		NormalizationType:        orString(raw.NormalizationType, "no_norm"),
+		TrigramInput:             orBool(raw.TrigramInput, true),
+		ClassifierActivation:     orBool(raw.ClassifierActivation, true),
+	}
+	m.TrueHiddenSize = orInt(raw.HiddenSize, 512)
+	if m.UseBottleneck {
+		m.TrueHiddenSize = m.IntraBottleneckSize
+	}
+	return m
+}
+
+func orString(p *string, def string) string {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func orBool(p *bool, def bool) bool {
+	if p == nil {
+		return def
+	}
+	return *p
 }
 
 func orInt(p *int, def int) int {

@@ -14,7 +14,7 @@ func TestParseConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := modelfile.Config{
-		VocabSize: 30000, EmbeddingSize: 128, HiddenSize: 4096, NumHiddenLayers: 12,
+		ModelType: "albert", VocabSize: 30000, EmbeddingSize: 128, HiddenSize: 4096, NumHiddenLayers: 12,
 		NumHiddenGroups: 1, InnerGroupNum: 1, NumAttentionHeads: 64, IntermediateSize: 16384,
 		HiddenAct: "gelu_new", MaxPositionEmbeddings: 512, TypeVocabSize: 2, LayerNormEps: 1e-12,
 		NumLabels: 2, DoLowerCase: true,
@@ -88,8 +88,12 @@ func TestParseConfigFields(t *testing.T) {
 
 func TestParseConfigErrors(t *testing.T) {
 	tests := []struct{ json, want string }{
-		{`{"model_type": "bert"}`, `model_type is "bert"`},
-		{`{"architectures": ["BertForMaskedLM"]}`, `architecture "BertForMaskedLM" is not an ALBERT class`},
+		{`{"model_type": "gpt2"}`, `model_type "gpt2" is not supported`},
+		{`{"model_type": "bert", "position_embedding_type": "relative_key"}`, `position_embedding_type "relative_key" is not supported`},
+		{`{"model_type": "bert", "is_decoder": true}`, `is_decoder true is not supported`},
+		{`{"architectures": ["BertForMaskedLM"]}`, `architecture "BertForMaskedLM" is not a model_type albert class`},
+		{`{"model_type": "bert", "architectures": ["AlbertModel"]}`, `architecture "AlbertModel" is not a model_type bert class`},
+		{`{"model_type": "mobilebert", "normalization_type": "batch_norm"}`, `normalization_type "batch_norm" is not supported`},
 		{`{"hidden_act": "swish"}`, `hidden_act "swish" is not supported`},
 		{`{"hidden_size": 100, "num_attention_heads": 3}`, "not a multiple of num_attention_heads"},
 		{`{"num_hidden_layers": 12, "num_hidden_groups": 5}`, "not a multiple of num_hidden_groups"},

@@ -21,8 +21,7 @@ var presets = map[string]modelfile.Config{
 
 func albertConfig(e, h, layers, heads, inner, vocab int) modelfile.Config {
 	return modelfile.Config{
-		Architectures: []string{"AlbertModel"},
-		VocabSize:     vocab, EmbeddingSize: e, HiddenSize: h,
+		ModelType: modelfile.ALBERT, VocabSize: vocab, EmbeddingSize: e, HiddenSize: h,
 		NumHiddenLayers: layers, NumHiddenGroups: 1, InnerGroupNum: 1,
 		NumAttentionHeads: heads, IntermediateSize: inner, HiddenAct: "gelu_new",
 		MaxPositionEmbeddings: 512, TypeVocabSize: 2, LayerNormEps: 1e-12,
@@ -49,7 +48,7 @@ func Preset(name string) (modelfile.Config, error) {
 // biases 0, LayerNorm 1 and 0. Deterministic for a seed; for benchmarks and
 // size tests, where real weights are not needed.
 func Random(c modelfile.Config, seed uint64) *modelfile.Model {
-	c.Architectures = []string{"AlbertModel"}
+	c.Architectures = nil // the family's bare encoder
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	m := &modelfile.Model{Config: c, Tensors: map[string]*modelfile.Tensor{}}
 	shapes, required := expectedShapes(&c)

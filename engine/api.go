@@ -95,9 +95,16 @@ func (mod *Model) classify(n int, encode func(i int) (*tokenizer.Encoding, error
 type Pooling string
 
 const (
-	PoolMean   Pooling = "mean"   // the average of every token's last hidden state
-	PoolCLS    Pooling = "cls"    // the last hidden state of [CLS]
-	PoolPooler Pooling = "pooler" // ALBERT's pooler output, tanh(Linear(CLS))
+	// PoolModel is the model's own sentence embedding: a
+	// sentence-transformers model's pooling (and, in Embed, its
+	// normalization), mean pooling for any other model.
+	PoolModel       Pooling = ""
+	PoolMean        Pooling = "mean"          // the average of every token's last hidden state
+	PoolCLS         Pooling = "cls"           // the last hidden state of [CLS]
+	PoolPooler      Pooling = "pooler"        // the pooler output, tanh(Linear(CLS))
+	PoolMax         Pooling = "max"           // each dimension's largest value over the tokens
+	PoolMeanSqrtLen Pooling = "mean-sqrt-len" // the sum of the token vectors over √(tokens)
+	PoolLastToken   Pooling = "lasttoken"     // the last hidden state of the last token ([SEP])
 )
 
 // Embedding is one text's vector.
@@ -107,8 +114,15 @@ type Embedding struct {
 }
 
 // Embed returns one vector per text, pooled as asked and, with normalize,
-// scaled to unit length. Errors are as Classify's.
+// scaled to unit length. PoolModel gives the model's own sentence
+// embedding, as SentenceTransformer.encode would for a sentence-transformers
+// model (normalized if the model has a Normalize module, whatever normalize
+// says). Errors are as Classify's.
 func (mod *Model) Embed(texts []string, pooling Pooling, normalize bool) ([]Embedding, error) {
+	if pooling == PoolModel {
+		pooling = mod.SentencePooling()
+		normalize = normalize || mod.cfg.Normalize
+	}
 	if err := mod.CheckPooling(pooling); err != nil {
 		return nil, err
 	}

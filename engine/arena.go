@@ -11,6 +11,7 @@ import (
 // sync.Pool per model), so a warm Run allocates only its outputs.
 type workspace struct {
 	emb, qkv, ctx, attn, inner []float32
+	bottleneck, shared, ffnOut []float32 // MobileBERT's
 	q8                         []int8    // a Linear's input quantized
 	qs                         []float32 // its row scales
 }

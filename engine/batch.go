@@ -65,7 +65,7 @@ func (mod *Model) newBatch(seqs []Sequence) (*batch, error) {
 			if id < 0 || id >= c.VocabSize {
 				return nil, fmt.Errorf("engine: sequence %d: token id %d at position %d is outside the vocabulary (0 to %d)", s, id, p, c.VocabSize-1)
 			}
-			if t := typeID(seq, p); t < 0 || t >= c.TypeVocabSize {
+			if t := typeID(seq, p); c.TypeVocabSize > 0 && (t < 0 || t >= c.TypeVocabSize) { // no token types: ignored
 				return nil, fmt.Errorf("engine: sequence %d: token type id %d at position %d is outside 0 to %d", s, t, p, c.TypeVocabSize-1)
 			}
 		}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -66,7 +67,10 @@ func (c *fixtureCase) output(t testing.TB, name string) *tensorJSON {
 func (c *fixtureCase) sequences() []Sequence {
 	seqs := make([]Sequence, len(c.InputIDs))
 	for i := range seqs {
-		seqs[i] = Sequence{IDs: c.InputIDs[i], TypeIDs: c.TokenTypeIDs[i], Mask: c.AttentionMask[i]}
+		seqs[i] = Sequence{IDs: c.InputIDs[i], Mask: c.AttentionMask[i]}
+		if c.TokenTypeIDs != nil { // DistilBERT has none
+			seqs[i].TypeIDs = c.TokenTypeIDs[i]
+		}
 	}
 	return seqs
 }
@@ -93,9 +97,10 @@ func checkFixture(t *testing.T, mod *Model, f *fixture, tol float64) {
 			t.Fatalf("%s: %v", c.Name, err)
 		}
 		for name, got := range map[string][]float32{
-			"last_hidden_state": out.Hidden,
-			"pooler_output":     out.Pooled,
-			"logits":            out.Logits,
+			"last_hidden_state":  out.Hidden,
+			"pooler_output":      out.Pooled,
+			"logits":             out.Logits,
+			"sentence_embedding": sentenceEmbeddings(t, mod, c),
 		} {
 			want := c.output(t, name)
 			if want == nil {
@@ -136,6 +141,9 @@ func onlyFiles(t *testing.T, dir string, names ...string) string {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(out, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -143,17 +151,73 @@ func onlyFiles(t *testing.T, dir string, names ...string) string {
 	return out
 }
 
+// filesBut lists the files under dir, paths relative to it, except skip.
+func filesBut(t *testing.T, dir, skip string) []string {
+	t.Helper()
+	var names []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if rel != skip {
+			names = append(names, rel)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
 var fixtureDirs = []string{"../testdata/albert-tiny", "../testdata/albert-tiny-mlm"}
 
-// TestReproducesTransformers runs both fixtures from both weight formats.
+// bertFamilyDirs are the fixtures of the BERT family: a BERT classifier, a
+// DistilBERT classifier, a sentence-transformers directory around a bare
+// BERT, and a MobileBERT classifier.
+var bertFamilyDirs = []string{"../testdata/bert-tiny", "../testdata/distilbert-tiny", "../testdata/minilm-tiny-st", "../testdata/mobilebert-tiny"}
+
+// TestReproducesTransformers runs every fixture from both weight formats.
 func TestReproducesTransformers(t *testing.T) {
-	for _, dir := range fixtureDirs {
+	for _, dir := range append(fixtureDirs, bertFamilyDirs...) {
 		f := readFixture(t, dir)
-		for _, weightsFile := range []string{"model.safetensors", "pytorch_model.bin"} {
+		weightFiles := []string{"model.safetensors", "pytorch_model.bin"}
+		for i, weightsFile := range weightFiles {
 			t.Run(filepath.Base(dir)+"/"+weightsFile, func(t *testing.T) {
-				mod := openCheckpoint(t, onlyFiles(t, dir, "config.json", "spiece.model", weightsFile), Options{Threads: 2})
+				mod := openCheckpoint(t, onlyFiles(t, dir, filesBut(t, dir, weightFiles[1-i])...), Options{Threads: 2})
 				checkFixture(t, mod, f, 1e-4)
 			})
 		}
 	}
+}
+
+// sentenceEmbeddings is the model's own sentence embedding of each row of
+// a fixture case (nil for a model without one): each row's real tokens
+// run on their own, pooled as the model says and normalized if it says so,
+// as SentenceTransformer.encode does.
+func sentenceEmbeddings(t testing.TB, mod *Model, c fixtureCase) []float32 {
+	t.Helper()
+	if mod.cfg.Pooling == "" {
+		return nil
+	}
+	var all []float32
+	for _, seq := range c.sequences() {
+		alone := Sequence{}
+		for p, id := range seq.IDs {
+			if seq.Mask[p] != 0 {
+				alone.IDs, alone.TypeIDs = append(alone.IDs, id), append(alone.TypeIDs, typeID(seq, p))
+			}
+		}
+		out, err := mod.Run([]Sequence{alone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := mod.PoolSequence(out, 0, PoolModel)
+		if mod.cfg.Normalize {
+			Normalize(v)
+		}
+		all = append(all, v...)
+	}
+	return all
 }

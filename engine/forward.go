@@ -17,23 +17,33 @@ type runner struct {
 	observe func(linear string, app int, x []float32)
 }
 
-// forward is ALBERT: factorized embeddings projected to H, then the shared
-// layers applied num_hidden_layers times, the pooler, and the head. The
-// hidden states are computed in place in the returned buffer; everything
-// else lives in the workspace.
+// forward is the encoder: the embeddings (ALBERT's projected from E to
+// H), then num_hidden_layers layers (ALBERT's shared: the same group's
+// weights run several times), the pooler, and the head. The hidden states
+// are computed in place in the returned buffer; everything else lives in
+// the workspace.
 func (mod *Model) forward(r *runner, b *batch) *Output {
 	c := &mod.cfg
 	hidden := make([]float32, b.tokens*c.HiddenSize)
-	mod.embProjection.apply(r, hidden, mod.embed(r, b), b.tokens, 0)
-	layersPerGroup := c.NumHiddenLayers / c.NumHiddenGroups
+	if mod.embProjection == nil {
+		mod.embed(r, b, hidden)
+	} else {
+		x := grow(&r.ws.emb, b.tokens*c.EmbeddingSize)
+		mod.embed(r, b, x)
+		mod.embProjection.apply(r, hidden, x, b.tokens, 0)
+	}
+	layersPerGroup := c.NumHiddenLayers / len(mod.groups)
 	for i := range c.NumHiddenLayers {
 		for _, lay := range mod.groups[i/layersPerGroup] {
-			lay.forward(r, b, hidden, i)
+			lay.forward(r, b, hidden, i%layersPerGroup)
 		}
 	}
 	out := &Output{Offsets: b.offsets, Hidden: hidden}
-	if mod.pooler != nil {
+	switch {
+	case mod.pooler != nil:
 		out.Pooled = mod.poolerOutput(r, b, hidden)
+	case mod.firstIsPooled():
+		out.Pooled = firstTokens(b, hidden, c.HiddenSize)
 	}
 	if mod.head != nil {
 		mod.head.apply(r, b, out)
@@ -41,27 +51,9 @@ func (mod *Model) forward(r *runner, b *batch) *Output {
 	return out
 }
 
-// embed sums the word, position and token type embeddings of every token
-// and normalises them.
-func (mod *Model) embed(r *runner, b *batch) []float32 {
-	e := mod.cfg.EmbeddingSize
-	x := grow(&r.ws.emb, b.tokens*e)
-	clear(x)
-	for s, seq := range b.seqs {
-		for p, id := range seq.IDs {
-			row := x[(b.offsets[s]+p)*e:][:e]
-			addRow(row, mod.emb.word, id)
-			addRow(row, mod.emb.position, p)
-			addRow(row, mod.emb.tokenType, typeID(seq, p))
-		}
-	}
-	r.layerNorm(x, nil, e, mod.emb.norm)
-	return x
-}
-
 // forward applies one layer to h (tokens × H) in place; app numbers this
-// application of the shared weights (calibrated int8 scales differ from one
-// application to the next).
+// application of its weights (a shared ALBERT layer runs several times,
+// and calibrated int8 scales differ from one application to the next).
 func (lay *layer) forward(r *runner, b *batch, h []float32, app int) {
 	n, w := b.tokens, lay.attnOut.out
 	// Self-attention: every token's query, key and value from one GEMM, then
@@ -102,18 +94,31 @@ func (lay *layer) feedForwardInt8(r *runner, h, attn []float32, n, app int) {
 	r.layerNorm(h, attn, w, lay.outNorm)
 }
 
-// poolerOutput is ALBERT's pooler: tanh(Linear(the hidden state of each
+// poolerOutput is the pooler: tanh(Linear(the hidden state of each
 // sequence's first token)).
 func (mod *Model) poolerOutput(r *runner, b *batch, hidden []float32) []float32 {
 	hs := mod.cfg.HiddenSize
-	first := make([]float32, len(b.seqs)*hs)
-	for s := range b.seqs {
-		copy(first[s*hs:(s+1)*hs], hidden[b.offsets[s]*hs:])
-	}
+	first := firstTokens(b, hidden, hs)
 	pooled := make([]float32, len(b.seqs)*hs)
 	mod.pooler.apply(r, pooled, first, len(b.seqs), 0)
 	tanhInPlace(pooled)
 	return pooled
+}
+
+// firstTokens copies the hidden state (width w) of each sequence's first
+// token into a new matrix.
+func firstTokens(b *batch, hidden []float32, w int) []float32 {
+	first := make([]float32, len(b.seqs)*w)
+	for s := range b.seqs {
+		copy(first[s*w:(s+1)*w], hidden[b.offsets[s]*w:])
+	}
+	return first
+}
+
+// firstIsPooled reports whether the pooled output is the first token's
+// hidden state as it is: MobileBERT's pooler without classifier_activation.
+func (mod *Model) firstIsPooled() bool {
+	return mod.cfg.MobileBERT != nil && !mod.cfg.MobileBERT.ClassifierActivation
 }
 
 func typeID(s Sequence, p int) int {

@@ -24,31 +24,35 @@ type head interface {
 	apply(r *runner, b *batch, out *Output)
 }
 
-// loadHead builds the head the config's architecture names.
-// act is the config's hidden_act (the masked LM's).
-func loadHead(w *weights, c *modelfile.Config, act activation) (head, error) {
+// loadHead builds the head the config's architecture names, its weights
+// called by the family's names n; act is the config's hidden_act (the
+// masked LM's).
+func loadHead(w *weights, c *modelfile.Config, n headNames, act activation) (head, error) {
 	h := c.HiddenSize
-	switch arch := c.Architecture(); arch {
-	case "AlbertModel":
+	switch task := task(c); task {
+	case "Model":
 		return nil, nil
-	case "AlbertForSequenceClassification", "AlbertForMultipleChoice":
-		l, err := w.loadLinear("classifier", h, classes(c, arch))
+	case "ForSequenceClassification", "ForMultipleChoice":
+		if n.preClassifier != "" {
+			return loadPreClassified(w, c, n.preClassifier)
+		}
+		l, err := w.loadLinear("classifier", h, classes(c, task))
 		return &classifierHead{l, false}, err
-	case "AlbertForTokenClassification":
-		l, err := w.loadLinear("classifier", h, classes(c, arch))
+	case "ForTokenClassification":
+		l, err := w.loadLinear("classifier", h, classes(c, task))
 		return &classifierHead{l, true}, err
-	case "AlbertForQuestionAnswering":
+	case "ForQuestionAnswering":
 		l, err := w.loadLinear("qa_outputs", h, 2)
 		return &spanHead{l}, err
-	case "AlbertForMaskedLM", "AlbertForPreTraining":
-		return loadMaskedLM(w, c, act)
+	case "ForMaskedLM", "ForPreTraining":
+		return loadMaskedLM(w, c, n, act)
 	default:
-		return nil, fmt.Errorf("unsupported architecture %q", arch)
+		return nil, fmt.Errorf("unsupported architecture %q", c.Architecture())
 	}
 }
 
-func classes(c *modelfile.Config, arch string) int {
-	if arch == "AlbertForMultipleChoice" {
+func classes(c *modelfile.Config, task string) int {
+	if task == "ForMultipleChoice" {
 		return 1
 	}
 	return len(c.Labels())
@@ -104,20 +108,17 @@ type maskedLMHead struct {
 	sentenceOrder  *linear // nil when the checkpoint has none
 }
 
-func loadMaskedLM(w *weights, c *modelfile.Config, act activation) (head, error) {
+func loadMaskedLM(w *weights, c *modelfile.Config, n headNames, act activation) (head, error) {
 	e, h, v := c.EmbeddingSize, c.HiddenSize, c.VocabSize
-	dense, err := w.loadLinear("predictions.dense", h, e)
+	dense, err := w.loadLinear(n.mlmDense, h, e)
 	if err != nil {
 		return nil, err
 	}
 	hd := &maskedLMHead{dense: dense, activation: act}
-	if hd.norm.gamma, err = w.vector("predictions.LayerNorm.weight", e); err != nil {
+	if hd.norm, err = w.norm(n.mlmNorm, e, false); err != nil {
 		return nil, err
 	}
-	if hd.norm.beta, err = w.vector("predictions.LayerNorm.bias", e); err != nil {
-		return nil, err
-	}
-	decoderName := "predictions.decoder.weight"
+	decoderName := n.mlmDecoder + ".weight"
 	if !w.has(decoderName) {
 		decoderName = "embeddings.word_embeddings.weight" // tied
 	}
@@ -126,9 +127,9 @@ func loadMaskedLM(w *weights, c *modelfile.Config, act activation) (head, error)
 		return nil, err
 	}
 	hd.decoder = packLinear(w.kern, t, e, v)
-	hd.decoder.names = []string{"predictions.decoder"}
+	hd.decoder.names = []string{n.mlmDecoder}
 	hd.decoder.static = w.staticScales[hd.decoder.names[0]]
-	if hd.decoder.bias, err = w.vector("predictions.bias", v); err != nil {
+	if hd.decoder.bias, err = w.vector(n.mlmBias, v); err != nil {
 		return nil, err
 	}
 	if w.has("sop_classifier.classifier.weight") && w.has("pooler.weight") {

@@ -125,6 +125,18 @@ func (l *linear) apply(r *runner, dst, x []float32, rows, app int) {
 // does not fit in L2), by the quantizer. Otherwise, and when the inputs are
 // observed (they must be seen after op), op runs as a pass of its own.
 func (l *linear) applyAfter(r *runner, dst, x []float32, rows, app int, op rowOp) {
+	l.applyInto(r, dst, l.out, x, rows, app, op)
+}
+
+// applyTo is apply writing row i of the result at dst[i*ldd:], so that
+// Linears that read different inputs can fill the columns of one matrix
+// side by side (MobileBERT's query and key beside its value).
+func (l *linear) applyTo(r *runner, dst []float32, ldd int, x []float32, rows, app int) {
+	l.applyInto(r, dst, ldd, x, rows, app, nil)
+}
+
+// applyInto is applyAfter with the result's leading dimension ldd.
+func (l *linear) applyInto(r *runner, dst []float32, ldd int, x []float32, rows, app int, op rowOp) {
 	x = x[:rows*l.in]
 	if op != nil && (l.i8 == nil || r.observe != nil) {
 		r.eachRow(x, l.in, op)
@@ -139,11 +151,11 @@ func (l *linear) applyAfter(r *runner, dst, x []float32, rows, app int, op rowOp
 	case l.i8 != nil:
 		q, scales := grow(&r.ws.q8, rows*l.in), grow(&r.ws.qs, rows)
 		r.quantize(q, scales, x, l.in, l.staticScale(app), op)
-		r.kern.I8.GEMM(r.workers, dst, l.out, q, l.in, scales, rows, l.i8, l.bias)
+		r.kern.I8.GEMM(r.workers, dst, ldd, q, l.in, scales, rows, l.i8, l.bias)
 	case l.f16 != nil:
-		r.kern.F16.GEMM(r.workers, dst, l.out, x, l.in, rows, l.f16, l.bias)
+		r.kern.F16.GEMM(r.workers, dst, ldd, x, l.in, rows, l.f16, l.bias)
 	default:
-		r.kern.F32.GEMM(r.workers, dst, l.out, x, l.in, rows, l.f32, l.bias)
+		r.kern.F32.GEMM(r.workers, dst, ldd, x, l.in, rows, l.f32, l.bias)
 	}
 }
 

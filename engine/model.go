@@ -26,25 +26,34 @@ type Options struct {
 	NoTruncate bool
 }
 
-// Model is a loaded ALBERT model, ready to run. It is safe for concurrent
-// use by many goroutines.
+// Model is a loaded model of the ALBERT or BERT family, ready to run. It is
+// safe for concurrent use by many goroutines.
 type Model struct {
 	cfg           modelfile.Config
 	kern          *kernels.Set
 	workers       *parallel.Pool // the threads a forward pass is split over
 	emb           *embeddings
-	embProjection *linear             // the E→H projection of the factorized embeddings
-	groups        [][]*layer          // the shared layer groups, each run in turn
+	embProjection *linear             // ALBERT's E→H projection of the factorized embeddings
+	groups        [][]block           // the layer groups, each run in turn (one group per layer unless shared)
 	pooler        *linear             // tanh(pooler(hidden of the first token))
 	head          head                // the task head, nil for a bare encoder
-	tok           tokenizer.Tokenizer // nil when the model has no spiece.model
+	tok           tokenizer.Tokenizer // nil when the model has no tokenizer
 	src           *modelfile.Model
-	arenas        arenas // per-call working memory, reused
+	arenas        arenas          // per-call working memory, reused
+	dtype         modelfile.DType // what the encoder's matrix products run in
 
 	noTruncate bool
 }
 
-// layer is one ALBERT layer: post-LN self-attention, then a post-LN FFN.
+// block is one encoder layer: it updates the hidden states h (tokens × H)
+// in place; app numbers this application of its weights (calibrated int8
+// scales differ from one application of a shared layer to the next).
+type block interface {
+	forward(r *runner, b *batch, h []float32, app int)
+}
+
+// layer is one ALBERT, BERT or DistilBERT layer: post-LN self-attention,
+// then a post-LN FFN.
 type layer struct {
 	heads      int
 	qkv        *linear // query, key and value fused: each token's three side by side
@@ -56,8 +65,12 @@ type layer struct {
 	outNorm    norm
 }
 
-// norm is a LayerNorm's parameters.
-type norm struct{ gamma, beta []float32 }
+// norm is a LayerNorm's parameters, or with noNorm MobileBERT's NoNorm
+// (x·gamma + beta, no statistics).
+type norm struct {
+	gamma, beta []float32
+	noNorm      bool
+}
 
 // New builds a runnable model from an in-memory one, packing every Linear
 // once for the chosen kernels. The model keeps m (its tensors may be views
@@ -97,35 +110,44 @@ func chooseKernels(name string) (*kernels.Set, error) {
 // the config's hidden_act.
 func (mod *Model) load(w *weights, act activation) error {
 	c := &mod.cfg
+	fam := families[c.ModelType]
 	var err error
 	if mod.emb, err = loadEmbeddings(w, c); err != nil {
 		return err
 	}
-	if mod.embProjection, err = w.loadLinear("encoder.embedding_hidden_mapping_in", c.EmbeddingSize, c.HiddenSize); err != nil {
-		return err
-	}
-	mod.groups = make([][]*layer, c.NumHiddenGroups)
-	for g := range mod.groups {
-		for l := range c.InnerGroupNum {
-			prefix := fmt.Sprintf("encoder.albert_layer_groups.%d.albert_layers.%d.", g, l)
-			lay, err := loadLayer(w, c, prefix, act)
-			if err != nil {
-				return err
-			}
-			mod.groups[g] = append(mod.groups[g], lay)
-		}
-	}
-	// Masked LM, token classification and QA models have no pooler.
-	if w.has("pooler.weight") {
-		if mod.pooler, err = w.loadLinear("pooler", c.HiddenSize, c.HiddenSize); err != nil {
+	if fam.embProjection != "" {
+		if mod.embProjection, err = w.loadLinear(fam.embProjection, c.EmbeddingSize, c.HiddenSize); err != nil {
 			return err
 		}
 	}
-	mod.head, err = loadHead(w, c, act)
+	groups, inner := fam.groups(c)
+	mod.groups = make([][]block, groups)
+	for g := range mod.groups {
+		for l := range inner {
+			var blk block
+			if c.ModelType == modelfile.MobileBERT {
+				blk, err = loadMobileLayer(w, c, fam.layerPrefix(g, l), act)
+			} else {
+				blk, err = loadLayer(w, c, fam.layerPrefix(g, l), fam.layer, act)
+			}
+			if err != nil {
+				return err
+			}
+			mod.groups[g] = append(mod.groups[g], blk)
+		}
+	}
+	mod.dtype = w.tensors[fam.layerPrefix(0, 0)+fam.layer.query+".weight"].DType
+	// Masked LM, token classification and QA models have no pooler.
+	if p := fam.heads.pooler; p != "" && w.has(p+".weight") {
+		if mod.pooler, err = w.loadLinear(p, c.HiddenSize, c.HiddenSize); err != nil {
+			return err
+		}
+	}
+	mod.head, err = loadHead(w, c, fam.heads, act)
 	return err
 }
 
-func loadLayer(w *weights, c *modelfile.Config, prefix string, act activation) (*layer, error) {
+func loadLayer(w *weights, c *modelfile.Config, prefix string, n layerNames, act activation) (*layer, error) {
 	h, i := c.HiddenSize, c.IntermediateSize
 	lay := &layer{heads: c.NumAttentionHeads, activation: act}
 	var errs []error
@@ -135,19 +157,18 @@ func loadLayer(w *weights, c *modelfile.Config, prefix string, act activation) (
 		return l
 	}
 	layerNorm := func(name string, n int) norm {
-		g, err1 := w.vector(prefix+name+".weight", n)
-		b, err2 := w.vector(prefix+name+".bias", n)
-		errs = append(errs, err1, err2)
-		return norm{g, b}
+		nm, err := w.norm(prefix+name, n, false)
+		errs = append(errs, err)
+		return nm
 	}
-	qkv, err := w.loadFused([]string{prefix + "attention.query", prefix + "attention.key", prefix + "attention.value"}, h, h)
+	qkv, err := w.loadFused([]string{prefix + n.query, prefix + n.key, prefix + n.value}, h, h)
 	errs = append(errs, err)
 	lay.qkv = qkv
-	lay.attnOut = linear("attention.dense", h, h)
-	lay.attnNorm = layerNorm("attention.LayerNorm", h)
-	lay.ffn = linear("ffn", h, i)
-	lay.ffnOut = linear("ffn_output", i, h)
-	lay.outNorm = layerNorm("full_layer_layer_norm", h)
+	lay.attnOut = linear(n.attnOut, h, h)
+	lay.attnNorm = layerNorm(n.attnNorm, h)
+	lay.ffn = linear(n.ffn, h, i)
+	lay.ffnOut = linear(n.ffnOut, i, h)
+	lay.outNorm = layerNorm(n.outNorm, h)
 	return lay, errors.Join(errs...)
 }
 

@@ -50,7 +50,23 @@ func (r *runner) layerNormRow(resid []float32, nm norm) rowOp {
 		if resid != nil {
 			res = resid[i*len(row) : (i+1)*len(row)]
 		}
+		if nm.noNorm {
+			noNorm(row, res, nm)
+			return
+		}
 		r.kern.LayerNorm(row, res, nm.gamma, nm.beta, r.eps)
+	}
+}
+
+// noNorm is MobileBERT's NoNorm of x + resid (resid may be nil):
+// (x + resid)·gamma + beta, element by element.
+func noNorm(x, resid []float32, nm norm) {
+	for i := range x {
+		v := x[i]
+		if resid != nil {
+			v += resid[i]
+		}
+		x[i] = v*nm.gamma[i] + nm.beta[i]
 	}
 }
 

@@ -8,33 +8,63 @@ import (
 )
 
 // CheckPooling reports whether the model can pool its sequences so: every
-// model has mean and CLS pooling, only a model with a pooler has pooler.
+// model has the poolings over its hidden states, only a model with a pooler
+// has pooler.
 func (mod *Model) CheckPooling(pooling Pooling) error {
 	switch pooling {
-	case PoolMean, PoolCLS:
+	case PoolModel, PoolMean, PoolCLS, PoolMax, PoolMeanSqrtLen, PoolLastToken:
 		return nil
 	case PoolPooler:
-		if mod.pooler == nil {
+		if mod.pooler == nil && !mod.firstIsPooled() {
 			return fmt.Errorf("this model has no pooler: use mean or cls pooling")
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown pooling %q (want mean, cls or pooler)", pooling)
+	return fmt.Errorf("unknown pooling %q (want mean, cls, pooler, max, mean-sqrt-len or lasttoken)", pooling)
+}
+
+// SentencePooling is the model's own pooling: a sentence-transformers
+// model's, mean for any other. Whether it normalizes is
+// Config().Normalize.
+func (mod *Model) SentencePooling() Pooling {
+	if mod.cfg.Pooling != "" {
+		return Pooling(mod.cfg.Pooling)
+	}
+	return PoolMean
 }
 
 // PoolSequence returns sequence s of a Run's output as one new vector,
-// pooled as asked (which CheckPooling must have accepted). Embed does this
-// for each text; a caller that forms its own batches, such as a server
-// running the texts of many requests in one Run, calls it for each row.
+// pooled as asked (which CheckPooling must have accepted; PoolModel is
+// SentencePooling). Embed does this for each text; a caller that forms its
+// own batches, such as a server running the texts of many requests in one
+// Run, calls it for each row.
 func (mod *Model) PoolSequence(o *Output, s int, pooling Pooling) []float32 {
 	h := mod.cfg.HiddenSize
+	rows := o.Hidden[o.Offsets[s]*h : o.Offsets[s+1]*h]
+	n := len(rows) / h
 	switch pooling {
+	case PoolModel:
+		return mod.PoolSequence(o, s, mod.SentencePooling())
 	case PoolPooler:
 		return append([]float32(nil), o.Pooled[s*h:(s+1)*h]...)
 	case PoolCLS:
-		return append([]float32(nil), o.Hidden[o.Offsets[s]*h:][:h]...)
+		return append([]float32(nil), rows[:h]...)
+	case PoolLastToken:
+		return append([]float32(nil), rows[(n-1)*h:]...)
+	case PoolMax:
+		v := append([]float32(nil), rows[:h]...)
+		for r := 1; r < n; r++ {
+			for i, x := range rows[r*h : (r+1)*h] {
+				v[i] = max(v[i], x)
+			}
+		}
+		return v
+	case PoolMeanSqrtLen:
+		v := meanRows(rows, h)
+		mod.kern.Multiply(v, float32(math.Sqrt(float64(n))))
+		return v
 	}
-	return meanRows(o.Hidden[o.Offsets[s]*h:o.Offsets[s+1]*h], h)
+	return meanRows(rows, h)
 }
 
 // Normalize scales v to unit length (a zero vector stays zero).
@@ -52,14 +82,6 @@ func Normalize(v []float32) {
 	}
 }
 
-// DType is the storage type of the shared block's weights: what the
-// encoder's matrix products run in.
-func (mod *Model) DType() modelfile.DType {
-	switch l := mod.groups[0][0].qkv; {
-	case l.i8 != nil:
-		return modelfile.I8
-	case l.f16 != nil:
-		return modelfile.F16
-	}
-	return modelfile.F32
-}
+// DType is the storage type of the encoder layers' weights: what its
+// matrix products run in.
+func (mod *Model) DType() modelfile.DType { return mod.dtype }

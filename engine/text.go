@@ -7,20 +7,23 @@ import (
 	"github.com/albertq/albertq/tokenizer"
 )
 
-// ErrNoTokenizer is returned for text input when the model has no spiece.model.
-var ErrNoTokenizer = errors.New("the model has no tokenizer (spiece.model): give token ids instead")
+// ErrNoTokenizer is returned for text input when the model has no tokenizer.
+var ErrNoTokenizer = errors.New("the model has no tokenizer (spiece.model or vocab.txt): give token ids instead")
 
-// loadTokenizer reads the model's SentencePiece model, if it has one.
-func (mod *Model) loadTokenizer(spiece []byte) error {
-	if len(spiece) == 0 {
+// loadTokenizer reads the model's tokenizer, if it has one: a WordPiece
+// vocabulary when the config has WordPiece settings, else a SentencePiece
+// model.
+func (mod *Model) loadTokenizer(data []byte) error {
+	if len(data) == 0 {
 		return nil
 	}
-	t, err := tokenizer.LoadSentencePiece(spiece, tokenizer.Options{DoLowerCase: mod.cfg.DoLowerCase, KeepAccents: mod.cfg.KeepAccents})
-	if err != nil {
-		return err
+	var err error
+	if wp := mod.cfg.WordPiece; wp != nil {
+		mod.tok, err = tokenizer.LoadWordPiece(data, *wp)
+	} else {
+		mod.tok, err = tokenizer.LoadSentencePiece(data, tokenizer.Options{DoLowerCase: mod.cfg.DoLowerCase, KeepAccents: mod.cfg.KeepAccents})
 	}
-	mod.tok = t
-	return nil
+	return err
 }
 
 // Tokenizer is the model's tokenizer, or nil when it has none.
@@ -29,14 +32,15 @@ func (mod *Model) Tokenizer() tokenizer.Tokenizer { return mod.tok }
 // Encode tokenizes text as the model's input, [CLS] text [SEP], or the pair
 // [CLS] text [SEP] pair [SEP] when pair is not empty, exactly as the
 // reference tokenizer does for any text, control characters and NUL
-// included. Input longer than max_position_embeddings tokens is truncated
+// included. Input longer than the model takes (max_position_embeddings, or
+// a sentence-transformers model's max_seq_length) is truncated
 // (Encoding.Truncated says so), or refused when the model was opened with
 // NoTruncate. Text that is not valid UTF-8 is refused, naming the byte.
 func (mod *Model) Encode(text, pair string) (*tokenizer.Encoding, error) {
 	if mod.tok == nil {
 		return nil, ErrNoTokenizer
 	}
-	limit := mod.cfg.MaxPositionEmbeddings
+	limit := mod.cfg.MaxTokens()
 	var enc *tokenizer.Encoding
 	var err error
 	if pair != "" {
@@ -45,7 +49,7 @@ func (mod *Model) Encode(text, pair string) (*tokenizer.Encoding, error) {
 		enc, err = tokenizer.Encode(mod.tok, text, limit)
 	}
 	if err == nil && enc.Truncated && mod.noTruncate {
-		return nil, fmt.Errorf("text is longer than the model's %d tokens (max_position_embeddings)", limit)
+		return nil, fmt.Errorf("text is longer than the model's %d tokens", limit)
 	}
 	return enc, err
 }

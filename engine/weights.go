@@ -47,6 +47,17 @@ func (w *weights) vector(name string, n int) ([]float32, error) {
 	return quant.Float32s(t)
 }
 
+// norm returns the LayerNorm (or, with noNorm, NoNorm) called name, of
+// width n.
+func (w *weights) norm(name string, n int, noNorm bool) (norm, error) {
+	g, err := w.vector(name+".weight", n)
+	if err != nil {
+		return norm{}, err
+	}
+	b, err := w.vector(name+".bias", n)
+	return norm{gamma: g, beta: b, noNorm: noNorm}, err
+}
+
 // scaleOfRow is the int8 scale of row r: per channel, or the tensor's one.
 func scaleOfRow(t *modelfile.Tensor, r int) float32 {
 	if len(t.Scales) == 1 {

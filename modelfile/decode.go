@@ -68,6 +68,9 @@ func decode(data []byte, verify bool) (*Model, error) {
 	if err := json.Unmarshal(h.config.of(data), &m.Config); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	if h.version == 1 {
+		m.Config.ModelType = ALBERT // the only family version 1 held
+	}
 	m.Tokenizer = slices.Clone(h.tokenizer.of(data)) // small; safe to keep after Close
 	if m.ActScales, err = parseActScales(h.acts.of(data), h.actCount); err != nil {
 		return nil, fmt.Errorf("activation scales: %w", err)
@@ -84,7 +87,7 @@ func decode(data []byte, verify bool) (*Model, error) {
 
 // header is the parsed fixed header.
 type header struct {
-	checksum                       uint32
+	version, checksum              uint32
 	config, tokenizer, acts, table region
 	actCount, tensors              int
 }
@@ -127,6 +130,7 @@ func parseHeader(data []byte, verify bool) (*header, error) {
 		return nil, fmt.Errorf("reserved header fields are not zero")
 	}
 	h := &header{
+		version:  le.Uint32(data[offVersion:]),
 		checksum: le.Uint32(data[offChecksum:]),
 		actCount: int(le.Uint32(data[offActCount:])),
 		tensors:  int(le.Uint32(data[offTensorCnt:])),

@@ -31,7 +31,7 @@ func testModel() *Model {
 	}
 	return &Model{
 		Config: Config{
-			Architectures: []string{"AlbertForSequenceClassification"}, VocabSize: 5, EmbeddingSize: 3,
+			ModelType: ALBERT, Architectures: []string{"AlbertForSequenceClassification"}, VocabSize: 5, EmbeddingSize: 3,
 			HiddenSize: 6, NumHiddenLayers: 12, NumHiddenGroups: 1, InnerGroupNum: 1, NumAttentionHeads: 2,
 			IntermediateSize: 8, HiddenAct: "gelu_new", MaxPositionEmbeddings: 16, TypeVocabSize: 2,
 			LayerNormEps: 1e-12, NumLabels: 2, ID2Label: map[string]string{"0": "neg", "1": "pos"}, DoLowerCase: true,

@@ -13,8 +13,11 @@ import (
 const (
 	// Magic opens every .albq file.
 	Magic = "ALBQ"
-	// Version is the format version this build writes and the newest it reads.
-	Version = 1
+	// Version is the format version this build writes and the newest it
+	// reads. Version 1 held ALBERT models only and had no model_type in its
+	// config; version 2 adds the BERT family (model_type, a WordPiece
+	// vocabulary in the tokenizer section).
+	Version = 2
 
 	headerSize = 128 // fixed header: magic, version, checksum, section table
 	crcStart   = 12  // the checksum covers bytes [crcStart, file size)

@@ -1,17 +1,34 @@
-// Package modelfile holds an ALBERT model in memory (configuration,
-// tokenizer, tensors, quantization parameters) and its .albq container: the
-// writer that convert uses and the mmap reader that the engine uses.
+// Package modelfile holds a model of the ALBERT or BERT family in memory
+// (configuration, tokenizer, tensors, quantization parameters) and its .albq
+// container: the writer that convert uses and the mmap reader that the
+// engine uses.
 package modelfile
 
 import (
 	"fmt"
 	"sort"
 	"strconv"
+
+	"github.com/albertq/albertq/tokenizer"
 )
 
-// Config is the part of a Hugging Face ALBERT config.json that changes the
-// computation, with the same JSON names.
+// The model families, as config.json's model_type names them.
+const (
+	ALBERT     = "albert"
+	BERT       = "bert"
+	DistilBERT = "distilbert"
+	MobileBERT = "mobilebert"
+)
+
+// Config is the part of a Hugging Face config.json that changes the
+// computation, with the same JSON names. Every family is described in
+// BERT's and ALBERT's terms: DistilBERT's dim, n_layers, n_heads,
+// hidden_dim and activation are stored as hidden_size, num_hidden_layers,
+// num_attention_heads, intermediate_size and hidden_act, and a family
+// without factorized embeddings has embedding_size = hidden_size.
 type Config struct {
+	// ModelType is the family: albert, bert, distilbert or mobilebert.
+	ModelType             string            `json:"model_type"`
 	Architectures         []string          `json:"architectures,omitempty"`
 	VocabSize             int               `json:"vocab_size"`
 	EmbeddingSize         int               `json:"embedding_size"`
@@ -30,6 +47,52 @@ type Config struct {
 	// Tokenizer settings from tokenizer_config.json (AlbertTokenizer's defaults when absent).
 	DoLowerCase bool `json:"do_lower_case"`
 	KeepAccents bool `json:"keep_accents"`
+	// WordPiece holds the BERT family's tokenizer settings (the Tokenizer
+	// bytes are then its vocab.txt); nil for ALBERT's SentencePiece.
+	WordPiece *tokenizer.WordPieceOptions `json:"wordpiece,omitempty"`
+
+	// SinusoidalPosEmbds is DistilBERT's fixed sinusoidal position table
+	// (the table is stored as a tensor all the same).
+	SinusoidalPosEmbds bool `json:"sinusoidal_pos_embds,omitempty"`
+
+	// MobileBERT's shape (zero for the other families): the width inside
+	// the bottlenecks, whether query and key share one bottleneck, the
+	// number of FFNs per layer, NoNorm (x·w + b) in place of LayerNorm,
+	// the trigram input of the embeddings, and whether the pooler applies
+	// its dense layer and tanh.
+	MobileBERT *MobileBERTConfig `json:"mobilebert,omitempty"`
+
+	// Sentence embedding, from a sentence-transformers directory: how the
+	// token vectors are pooled (cls, mean, max, mean-sqrt-len, lasttoken),
+	// whether the result is scaled to unit length, and the most tokens a
+	// text is encoded to (max_seq_length, when below
+	// max_position_embeddings). Empty for other checkpoints.
+	Pooling      string `json:"pooling,omitempty"`
+	Normalize    bool   `json:"normalize,omitempty"`
+	MaxSeqLength int    `json:"max_seq_length,omitempty"`
+}
+
+// MobileBERTConfig is the part of a MobileBERT config.json that sets it
+// apart from BERT, under the same names.
+type MobileBERTConfig struct {
+	TrueHiddenSize           int    `json:"true_hidden_size"`
+	IntraBottleneckSize      int    `json:"intra_bottleneck_size"`
+	UseBottleneck            bool   `json:"use_bottleneck"`
+	UseBottleneckAttention   bool   `json:"use_bottleneck_attention"`
+	KeyQuerySharedBottleneck bool   `json:"key_query_shared_bottleneck"`
+	NumFeedforwardNetworks   int    `json:"num_feedforward_networks"`
+	NormalizationType        string `json:"normalization_type"`
+	TrigramInput             bool   `json:"trigram_input"`
+	ClassifierActivation     bool   `json:"classifier_activation"`
+}
+
+// MaxTokens is the most tokens a text is encoded to: max_position_embeddings,
+// or the sentence-transformers max_seq_length when lower.
+func (c *Config) MaxTokens() int {
+	if c.MaxSeqLength > 0 && c.MaxSeqLength < c.MaxPositionEmbeddings {
+		return c.MaxSeqLength
+	}
+	return c.MaxPositionEmbeddings
 }
 
 // Labels returns the class names in id order (LABEL_i where id2label has none).
@@ -51,10 +114,11 @@ func (c *Config) Labels() []string {
 	return labels
 }
 
-// Architecture is the model class named by the config (AlbertModel when none).
+// Architecture is the model class named by the config (the family's bare
+// encoder, e.g. AlbertModel or BertModel, when none).
 func (c *Config) Architecture() string {
 	if len(c.Architectures) == 0 {
-		return "AlbertModel"
+		return bareModel[c.ModelType]
 	}
 	return c.Architectures[0]
 }
@@ -103,14 +167,15 @@ func (t *Tensor) Elements() int {
 	return n
 }
 
-// Model is a whole ALBERT model: what a checkpoint directory or an .albq
-// file holds. Tensor names are transformers' state_dict names without the
-// "albert." prefix (e.g. "embeddings.word_embeddings.weight",
+// Model is a whole model: what a checkpoint directory or an .albq file
+// holds. Tensor names are transformers' state_dict names without the
+// family's prefix ("albert.", "bert.", "distilbert.", "mobilebert."), e.g.
+// "embeddings.word_embeddings.weight",
 // "encoder.albert_layer_groups.0.albert_layers.0.ffn.weight",
-// "classifier.weight", "predictions.decoder.bias").
+// "encoder.layer.3.attention.self.query.weight", "classifier.weight".
 type Model struct {
 	Config    Config
-	Tokenizer []byte // the spiece.model bytes; empty when the checkpoint had none
+	Tokenizer []byte // spiece.model (ALBERT) or vocab.txt (Config.WordPiece set); empty when the checkpoint had none
 	Tensors   map[string]*Tensor
 	// ActScales holds static int8 activation scales from calibration, keyed
 	// by Linear name (the weight name without ".weight"), one per application

@@ -40,7 +40,7 @@ func albertBase() *modelfile.Model {
 		shapes[blk+"attention."+l+".bias"] = []int{h}
 	}
 	m := &modelfile.Model{
-		Config: modelfile.Config{VocabSize: v, EmbeddingSize: e, HiddenSize: h, NumHiddenLayers: 12,
+		Config: modelfile.Config{ModelType: modelfile.ALBERT, VocabSize: v, EmbeddingSize: e, HiddenSize: h, NumHiddenLayers: 12,
 			NumHiddenGroups: 1, InnerGroupNum: 1, NumAttentionHeads: 12, IntermediateSize: inter,
 			HiddenAct: "gelu_new", MaxPositionEmbeddings: 512, TypeVocabSize: 2, LayerNormEps: 1e-12},
 		Tensors: map[string]*modelfile.Tensor{},

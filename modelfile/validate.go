@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // maxDims bounds the rank of a tensor; ALBERT needs at most 2.
@@ -95,24 +96,50 @@ const (
 	MaxLabels = 1 << 16
 )
 
-// architectures are the transformers classes whose weights the engine runs.
-var architectures = []string{
-	"AlbertModel", "AlbertForPreTraining", "AlbertForMaskedLM", "AlbertForSequenceClassification",
-	"AlbertForTokenClassification", "AlbertForQuestionAnswering", "AlbertForMultipleChoice",
+// architectures are the transformers classes whose weights the engine
+// runs, by family; the first is the bare encoder.
+var architectures = map[string][]string{
+	ALBERT: {"AlbertModel", "AlbertForPreTraining", "AlbertForMaskedLM", "AlbertForSequenceClassification",
+		"AlbertForTokenClassification", "AlbertForQuestionAnswering", "AlbertForMultipleChoice"},
+	BERT: {"BertModel", "BertForPreTraining", "BertForMaskedLM", "BertForSequenceClassification",
+		"BertForTokenClassification", "BertForQuestionAnswering", "BertForMultipleChoice"},
+	DistilBERT: {"DistilBertModel", "DistilBertForMaskedLM", "DistilBertForSequenceClassification",
+		"DistilBertForTokenClassification", "DistilBertForQuestionAnswering"},
+	MobileBERT: {"MobileBertModel", "MobileBertForSequenceClassification",
+		"MobileBertForTokenClassification", "MobileBertForQuestionAnswering"},
 }
+
+// bareModel is each family's plain encoder class.
+var bareModel = map[string]string{
+	ALBERT: "AlbertModel", BERT: "BertModel", DistilBERT: "DistilBertModel", MobileBERT: "MobileBertModel",
+}
+
+// ModelTypes are the model_type values the engine runs.
+var ModelTypes = []string{ALBERT, BERT, DistilBERT, MobileBERT}
 
 // HiddenActs are the hidden_act values the engine implements.
 var HiddenActs = []string{"gelu_new", "gelu", "gelu_fast", "relu"}
+
+// Poolings are the sentence-embedding poolings a config may name.
+var Poolings = []string{"cls", "mean", "max", "mean-sqrt-len", "lasttoken"}
 
 // Validate rejects configurations the engine cannot run or whose sizes would
 // be absurd, naming the config.json key at fault. The converter checks every
 // config.json it reads with it and the engine every model it is given, so a
 // hostile or broken file fails with a message rather than later.
 func (c *Config) Validate() error {
+	classes, ok := architectures[c.ModelType]
+	if !ok {
+		return fmt.Errorf("model_type %q is not supported (want albert, bert, distilbert or mobilebert)", c.ModelType)
+	}
 	for _, a := range c.Architectures {
-		if !slices.Contains(architectures, a) {
-			return fmt.Errorf("architecture %q is not an ALBERT class (want AlbertModel, AlbertForMaskedLM, AlbertForSequenceClassification, ...)", a)
+		if !slices.Contains(classes, a) {
+			return fmt.Errorf("architecture %q is not a model_type %s class (want one of %s)", a, c.ModelType, strings.Join(classes, ", "))
 		}
+	}
+	minTypes := 1
+	if c.ModelType == DistilBERT {
+		minTypes = 0 // no token type embeddings
 	}
 	sizes := []struct {
 		name     string
@@ -127,15 +154,17 @@ func (c *Config) Validate() error {
 		{"inner_group_num", c.InnerGroupNum, maxLayers},
 		{"num_attention_heads", c.NumAttentionHeads, maxLayers},
 		{"max_position_embeddings", c.MaxPositionEmbeddings, maxPositions},
-		{"type_vocab_size", c.TypeVocabSize, maxTypes},
 	}
 	for _, s := range sizes {
 		if s.val < 1 || s.val > s.max {
 			return fmt.Errorf("%s %d is out of range [1, %d]", s.name, s.val, s.max)
 		}
 	}
+	if c.TypeVocabSize < minTypes || c.TypeVocabSize > maxTypes {
+		return fmt.Errorf("type_vocab_size %d is out of range [%d, %d]", c.TypeVocabSize, minTypes, maxTypes)
+	}
 	switch {
-	case c.HiddenSize%c.NumAttentionHeads != 0:
+	case c.ModelType != MobileBERT && c.HiddenSize%c.NumAttentionHeads != 0:
 		return fmt.Errorf("hidden_size %d is not a multiple of num_attention_heads %d", c.HiddenSize, c.NumAttentionHeads)
 	case c.NumHiddenGroups > c.NumHiddenLayers || c.NumHiddenLayers%c.NumHiddenGroups != 0:
 		return fmt.Errorf("num_hidden_layers %d is not a multiple of num_hidden_groups %d", c.NumHiddenLayers, c.NumHiddenGroups)
@@ -145,11 +174,45 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("layer_norm_eps %g is out of range (0, 1]", c.LayerNormEps)
 	case c.NumLabels < 0 || c.NumLabels > MaxLabels:
 		return fmt.Errorf("num_labels %d is out of range [0, %d]", c.NumLabels, MaxLabels)
+	case c.ModelType != ALBERT && c.NumHiddenGroups*c.InnerGroupNum != 1:
+		return fmt.Errorf("%s layers are not shared: num_hidden_groups and inner_group_num must be 1", c.ModelType)
+	case (c.ModelType == BERT || c.ModelType == DistilBERT) && c.EmbeddingSize != c.HiddenSize:
+		return fmt.Errorf("%s has no factorized embeddings: embedding_size %d must equal hidden_size %d", c.ModelType, c.EmbeddingSize, c.HiddenSize)
+	case (c.MobileBERT != nil) != (c.ModelType == MobileBERT):
+		return fmt.Errorf("the mobilebert settings belong to model_type mobilebert only")
+	case c.Pooling != "" && !slices.Contains(Poolings, c.Pooling):
+		return fmt.Errorf("pooling %q is not supported (want %s)", c.Pooling, strings.Join(Poolings, ", "))
+	case c.MaxSeqLength < 0:
+		return fmt.Errorf("max_seq_length %d is negative", c.MaxSeqLength)
+	}
+	if c.MobileBERT != nil {
+		if err := c.MobileBERT.validate(c); err != nil {
+			return err
+		}
 	}
 	for key := range c.ID2Label {
 		if id, err := strconv.Atoi(key); err != nil || id < 0 || id >= MaxLabels || strconv.Itoa(id) != key {
 			return fmt.Errorf("id2label key %q is not a label id in [0, %d)", key, MaxLabels)
 		}
+	}
+	return nil
+}
+
+// validate checks MobileBERT's own sizes against the rest of the config.
+func (m *MobileBERTConfig) validate(c *Config) error {
+	switch {
+	case m.TrueHiddenSize < 1 || m.TrueHiddenSize > maxWidth:
+		return fmt.Errorf("true_hidden_size %d is out of range [1, %d]", m.TrueHiddenSize, maxWidth)
+	case m.TrueHiddenSize%c.NumAttentionHeads != 0:
+		return fmt.Errorf("true_hidden_size %d is not a multiple of num_attention_heads %d", m.TrueHiddenSize, c.NumAttentionHeads)
+	case m.UseBottleneck && m.IntraBottleneckSize != m.TrueHiddenSize:
+		return fmt.Errorf("intra_bottleneck_size %d differs from true_hidden_size %d", m.IntraBottleneckSize, m.TrueHiddenSize)
+	case !m.UseBottleneck && m.TrueHiddenSize != c.HiddenSize:
+		return fmt.Errorf("without use_bottleneck, true_hidden_size %d must equal hidden_size %d", m.TrueHiddenSize, c.HiddenSize)
+	case m.NumFeedforwardNetworks < 1 || m.NumFeedforwardNetworks > maxLayers:
+		return fmt.Errorf("num_feedforward_networks %d is out of range [1, %d]", m.NumFeedforwardNetworks, maxLayers)
+	case m.NormalizationType != "no_norm" && m.NormalizationType != "layer_norm":
+		return fmt.Errorf("normalization_type %q is not supported (want no_norm or layer_norm)", m.NormalizationType)
 	}
 	return nil
 }

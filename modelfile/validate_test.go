@@ -16,7 +16,16 @@ func TestConfigValidate(t *testing.T) {
 		edit func(c *Config)
 		want string
 	}{
-		{func(c *Config) { c.Architectures = []string{"BertForMaskedLM"} }, `architecture "BertForMaskedLM" is not an ALBERT class`},
+		{func(c *Config) { c.Architectures = []string{"BertForMaskedLM"} }, `architecture "BertForMaskedLM" is not a model_type albert class`},
+		{func(c *Config) { c.ModelType = "gpt2" }, `model_type "gpt2" is not supported`},
+		{func(c *Config) { c.ModelType, c.Architectures = BERT, nil; c.EmbeddingSize = 3 }, "embedding_size 3 must equal hidden_size 6"},
+		{func(c *Config) {
+			c.ModelType, c.Architectures, c.EmbeddingSize = BERT, nil, 6
+			c.NumHiddenGroups = 2
+			c.NumHiddenLayers = 2
+		}, "bert layers are not shared"},
+		{func(c *Config) { c.Pooling = "sum" }, `pooling "sum" is not supported`},
+		{func(c *Config) { c.MobileBERT = &MobileBERTConfig{} }, "belong to model_type mobilebert only"},
 		{func(c *Config) { c.VocabSize = 0 }, "vocab_size 0 is out of range"},
 		{func(c *Config) { c.IntermediateSize = 1 << 40 }, "intermediate_size 1099511627776 is out of range"},
 		{func(c *Config) { c.NumAttentionHeads = 4 }, "hidden_size 6 is not a multiple of num_attention_heads 4"},

@@ -14,17 +14,22 @@ const maxInputCharsPerWord = 100
 
 // WordPieceOptions are BertTokenizer's settings, as tokenizer_config.json
 // and special_tokens_map.json give them (see ParseWordPieceConfig).
+// The JSON names are tokenizer_config.json's (an .albq file stores them).
 type WordPieceOptions struct {
-	DoLowerCase          bool     // lower-case the text (default true)
-	StripAccents         bool     // drop accents: NFD without category Mn (default: DoLowerCase)
-	TokenizeChineseChars bool     // make every CJK ideograph a word of its own (default true)
-	DoBasicTokenize      bool     // run the basic tokenizer; without it, text is split on whitespace only and not lower-cased (default true)
-	NeverSplit           []string // words kept whole by the basic tokenizer and not split into pieces
+	DoLowerCase          bool     `json:"do_lower_case"`          // lower-case the text (default true)
+	StripAccents         bool     `json:"strip_accents"`          // drop accents: NFD without category Mn (default: DoLowerCase)
+	TokenizeChineseChars bool     `json:"tokenize_chinese_chars"` // make every CJK ideograph a word of its own (default true)
+	DoBasicTokenize      bool     `json:"do_basic_tokenize"`      // run the basic tokenizer; without it, text is split on whitespace only and not lower-cased (default true)
+	NeverSplit           []string `json:"never_split,omitempty"`  // words kept whole by the basic tokenizer and not split into pieces
 
 	// The special tokens (defaults [CLS], [SEP], [MASK], [PAD], [UNK]) and
 	// any additional ones. All are recognised when typed in the text.
-	CLS, SEP, Mask, Pad, Unk string
-	Additional               []string
+	CLS        string   `json:"cls_token"`
+	SEP        string   `json:"sep_token"`
+	Mask       string   `json:"mask_token"`
+	Pad        string   `json:"pad_token"`
+	Unk        string   `json:"unk_token"`
+	Additional []string `json:"additional_special_tokens,omitempty"`
 }
 
 // DefaultWordPieceOptions returns BertTokenizer's defaults (uncased).
