@@ -11,7 +11,7 @@ import (
 // ones (masked LM).
 func TestChunkedBatchMatchesSequencesAlone(t *testing.T) {
 	lengths := []int{7, 64, 33, 64, 50, 64, 1, 64, 20, 64, 64}
-	for _, dir := range fixtureDirs {
+	for _, dir := range append(fixtureDirs, bertFamilyDirs...) {
 		_, q := checkpointAndInt8(t, dir)
 		mod, err := New(q, Options{Threads: 1})
 		if err != nil {
