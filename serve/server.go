@@ -40,7 +40,7 @@ type Options struct {
 	// APIKey, if set, is required as "Authorization: Bearer KEY" on every
 	// route but /health and /metrics.
 	APIKey string
-	// Pooling turns token vectors into an embedding (default mean).
+	// Pooling turns token vectors into an embedding (default: the model's own, engine.Model.SentencePooling).
 	Pooling engine.Pooling
 	// Normalize is /embed's default for "normalize" (TEI's, and the CLI's
 	// --normalize, is true). /v1/embeddings always normalizes.
@@ -138,8 +138,8 @@ func setDefaults(o *Options, mod *engine.Model) error {
 	if o.PayloadLimit <= 0 {
 		o.PayloadLimit = 2_000_000
 	}
-	if o.Pooling == "" {
-		o.Pooling = engine.PoolMean
+	if o.Pooling == engine.PoolModel {
+		o.Pooling = mod.SentencePooling()
 	}
 	if err := mod.CheckPooling(o.Pooling); err != nil {
 		return err

@@ -8,9 +8,11 @@ import (
 	"github.com/albertq/albertq/engine"
 )
 
-const embedUsage = `[--model PATH] [--pool mean|cls|pooler] [--normalize] [--json] TEXT... | - | --jsonl
+const embedUsage = `[--model PATH] [--pool POOLING] [--normalize] [--json] TEXT... | - | --jsonl
 
 Prints one vector per text: space-separated numbers, one text per line, or JSON.
+Without --pool, the model's own sentence embedding: a sentence-transformers
+directory's pooling and normalization, mean pooling for other models.
 --jsonl reads one JSON object {"text": ...} per line and prints one object per
 line. An input that cannot be run (not valid UTF-8, or too long with
 --no-truncate) gets an error in its place, {"line": N, "error": ...} in JSON,
@@ -19,14 +21,14 @@ fails at the end.`
 
 func embedCmd(args []string, stdout, stderr io.Writer) error {
 	cmd := newTextCommand("embed", embedUsage, classifierDefault, stdout)
-	pool := cmd.flags.String("pool", "mean", "how token vectors become one: mean, cls or pooler")
-	normalize := cmd.flags.Bool("normalize", false, "scale each vector to unit length")
+	pool := cmd.flags.String("pool", "", "how token vectors become one: mean, cls, pooler, max, mean-sqrt-len or lasttoken (default: the model's own)")
+	normalize := cmd.flags.Bool("normalize", false, "scale each vector to unit length (a sentence-transformers model with a Normalize module always is, without --pool)")
 	inputs, mod, err := cmd.start(args, func() error {
 		switch engine.Pooling(*pool) {
-		case engine.PoolMean, engine.PoolCLS, engine.PoolPooler:
+		case engine.PoolModel, engine.PoolMean, engine.PoolCLS, engine.PoolPooler, engine.PoolMax, engine.PoolMeanSqrtLen, engine.PoolLastToken:
 			return nil
 		}
-		return usagef("--pool must be mean, cls or pooler, not %q", *pool)
+		return usagef("--pool must be mean, cls, pooler, max, mean-sqrt-len or lasttoken, not %q", *pool)
 	}, 0)
 	if err != nil {
 		return err

@@ -10,11 +10,13 @@ import (
 	"github.com/albertq/albertq/kernels"
 )
 
-const infoUsage = `[--json | --kernel-names]
+const infoUsage = `[--json | --kernel-names] [--model PATH]
 
 Prints the CPU features the kernels use, the kernel sets this CPU can run,
 and the set chosen (ALBERTQ_KERNELS=<name> forces one): its GEMM for each
-kind and which sets supply its other ops (--json names each op's).`
+kind and which sets supply its other ops (--json names each op's). With
+--model, describes that model instead: its family, architecture, sizes,
+storage and tokenizer.`
 
 // infoDoc is what `albertq info --json` prints.
 type infoDoc struct {
@@ -34,8 +36,12 @@ func infoCmd(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("info", infoUsage, stdout)
 	asJSON := fs.Bool("json", false, "print JSON")
 	names := fs.Bool("kernel-names", false, "print the name of every kernel set this CPU can run, one per line")
+	model := fs.String("model", "", "describe this model (an .albq file or a checkpoint directory)")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
+	}
+	if *model != "" {
+		return modelInfo(*model, *asJSON, stdout)
 	}
 	chosen, err := kernels.Default()
 	if err != nil {

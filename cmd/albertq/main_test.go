@@ -57,7 +57,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 	for _, args := range [][]string{
 		{"classify", "--no-such-flag", "x"},
 		{"classify", "--model", "/no/such/model", "x"},
-		{"embed", "--pool", "max", "x"},
+		{"embed", "--pool", "sum", "x"},
 		{"run", "--ids", "1,x"},
 		{"convert", "--in", "../../testdata/albert-tiny"},
 		{"convert", "--in", "x", "--out", "y", "--dtype", "int4"},

@@ -38,7 +38,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&opts.MaxConcurrentRequests, "max-concurrent-requests", 512, "inputs held at once, queued or running; beyond it requests get 429")
 	fs.BoolVar(&opts.AutoTruncate, "auto-truncate", false, "cut inputs longer than the model takes when a request does not say (else they get 422)")
 	fs.StringVar(&opts.APIKey, "api-key", "", "require \"Authorization: Bearer KEY\" (all routes but /health and /metrics)")
-	pool := fs.String("pool", "mean", "how token vectors become an embedding: mean, cls or pooler")
+	pool := fs.String("pool", "", "how token vectors become an embedding: mean, cls, pooler, max, mean-sqrt-len or lasttoken (default: the model's own, mean unless it is a sentence-transformers model)")
 	fs.BoolVar(&opts.Normalize, "normalize", true, "default of /embed's \"normalize\" (/v1/embeddings always normalizes)")
 	fs.Int64Var(&opts.PayloadLimit, "payload-limit", 2_000_000, "largest request body in bytes")
 	drain := fs.Duration("drain-timeout", 30*time.Second, "on SIGINT or SIGTERM, how long to let requests in flight finish")
