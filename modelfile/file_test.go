@@ -377,3 +377,23 @@ func TestOpenMissingAndDirectory(t *testing.T) {
 		t.Fatal("opened a directory")
 	}
 }
+
+// A version 1 file (written before the BERT family; the embedded debsec
+// model is one) opens as an ALBERT model.
+func TestVersion1IsALBERT(t *testing.T) {
+	path := "../cmd/albertq/models/debsec.albq"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := le.Uint32(data[offVersion:]); v != 1 {
+		t.Fatalf("%s is version %d, the test needs a version 1 file", path, v)
+	}
+	m, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Config.ModelType != ALBERT || m.Config.Validate() != nil {
+		t.Errorf("model_type %q, Validate: %v", m.Config.ModelType, m.Config.Validate())
+	}
+}
