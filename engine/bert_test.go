@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"encoding/json"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -143,4 +145,51 @@ func float32s(x []float64) []float32 {
 		out[i] = float32(v)
 	}
 	return out
+}
+
+// A cased BERT checkpoint (tokenizer_config.json do_lower_case false)
+// tokenizes as the cased BertTokenizer does, from its directory and from
+// its .albq file, on every WordPiece case that fits its 64 positions.
+func TestCasedBERTCheckpoint(t *testing.T) {
+	dir := onlyFiles(t, "../testdata/bert-tiny", "config.json", "model.safetensors", "vocab.txt", "special_tokens_map.json")
+	if err := os.WriteFile(filepath.Join(dir, "tokenizer_config.json"), []byte(`{"do_lower_case": false, "tokenizer_class": "BertTokenizer"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var cases struct {
+		Cases []struct {
+			Text     string `json:"text"`
+			TextPair string `json:"text_pair"`
+			Cased    struct {
+				IDs []int `json:"ids"`
+			} `json:"cased"`
+		} `json:"cases"`
+	}
+	data, err := os.ReadFile("../tokenizer/testdata/wordpiece-cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	fromDir := openCheckpoint(t, dir, Options{Threads: 1})
+	fromFile := quantizedModel(t, dir, modelfile.I8, false, false, nil)
+	checked := 0
+	for _, mod := range []*Model{fromDir, fromFile} {
+		for _, c := range cases.Cases {
+			if len(c.Cased.IDs) > 64 {
+				continue
+			}
+			enc, err := mod.Encode(c.Text, c.TextPair)
+			if err != nil {
+				t.Fatalf("%q: %v", c.Text, err)
+			}
+			if !slices.Equal(enc.IDs, c.Cased.IDs) {
+				t.Errorf("%q: ids %v, cased BertTokenizer %v", c.Text, enc.IDs, c.Cased.IDs)
+			}
+			checked++
+		}
+	}
+	if checked < 100 {
+		t.Errorf("only %d cases checked", checked)
+	}
 }
