@@ -9,14 +9,21 @@ import (
 	"github.com/albertq/albertq/modelfile"
 )
 
-// presets are the shapes of the released ALBERT v2 models, and "tiny" (the
-// test fixtures' shape), for benchmarks with random weights.
+// presets are the shapes of the released ALBERT v2 models, "tiny" (the
+// test fixtures' shape), and the BERT family's most used sizes, for
+// benchmarks with random weights.
 var presets = map[string]modelfile.Config{
 	"tiny":    albertConfig(32, 64, 3, 4, 128, 2000),
 	"base":    albertConfig(128, 768, 12, 12, 3072, 30000),
 	"large":   albertConfig(128, 1024, 24, 16, 4096, 30000),
 	"xlarge":  albertConfig(128, 2048, 24, 16, 8192, 30000),
 	"xxlarge": albertConfig(128, 4096, 12, 64, 16384, 30000),
+
+	"bert-base":       bertConfig(modelfile.BERT, 768, 12, 12, 3072),      // bert-base-uncased
+	"minilm-l6":       bertConfig(modelfile.BERT, 384, 6, 12, 1536),       // all-MiniLM-L6-v2: head size 32
+	"tinybert-4l":     bertConfig(modelfile.BERT, 312, 4, 12, 1200),       // TinyBERT_General_4L_312D: head size 26
+	"distilbert-base": bertConfig(modelfile.DistilBERT, 768, 6, 12, 3072), // distilbert-base-uncased
+	"mobilebert":      mobileBERTPreset(),                                 // google/mobilebert-uncased
 }
 
 func albertConfig(e, h, layers, heads, inner, vocab int) modelfile.Config {
@@ -29,7 +36,32 @@ func albertConfig(e, h, layers, heads, inner, vocab int) modelfile.Config {
 	}
 }
 
-// Preset returns the configuration of a standard ALBERT size by name.
+func bertConfig(modelType string, h, layers, heads, inner int) modelfile.Config {
+	c := modelfile.Config{
+		ModelType: modelType, VocabSize: 30522, EmbeddingSize: h, HiddenSize: h,
+		NumHiddenLayers: layers, NumHiddenGroups: 1, InnerGroupNum: 1,
+		NumAttentionHeads: heads, IntermediateSize: inner, HiddenAct: "gelu",
+		MaxPositionEmbeddings: 512, TypeVocabSize: 2, LayerNormEps: 1e-12,
+	}
+	if modelType == modelfile.DistilBERT {
+		c.TypeVocabSize = 0
+	}
+	return c
+}
+
+func mobileBERTPreset() modelfile.Config {
+	c := bertConfig(modelfile.MobileBERT, 512, 24, 4, 512)
+	c.EmbeddingSize, c.HiddenAct, c.LayerNormEps = 128, "relu", 1e-5
+	c.MobileBERT = &modelfile.MobileBERTConfig{
+		TrueHiddenSize: 128, IntraBottleneckSize: 128, UseBottleneck: true, KeyQuerySharedBottleneck: true,
+		NumFeedforwardNetworks: 4, NormalizationType: "no_norm", TrigramInput: true, ClassifierActivation: true,
+	}
+	return c
+}
+
+// Preset returns the configuration of a standard model size by name: an
+// ALBERT v2 size (tiny, base, large, xlarge, xxlarge) or a BERT-family one
+// (bert-base, minilm-l6, tinybert-4l, distilbert-base, mobilebert).
 func Preset(name string) (modelfile.Config, error) {
 	c, ok := presets[name]
 	if !ok {
@@ -43,7 +75,7 @@ func Preset(name string) (modelfile.Config, error) {
 	return c, nil
 }
 
-// Random builds an fp32 ALBERT encoder (with pooler, no head) of the given
+// Random builds an fp32 encoder of c's family (with pooler, no head) of the given
 // configuration with transformers' initialisation: weights N(0, 0.02),
 // biases 0, LayerNorm 1 and 0. Deterministic for a seed; for benchmarks and
 // size tests, where real weights are not needed.

@@ -87,27 +87,19 @@ type activation func(x []float32)
 func (act activation) row(_ int, x []float32) { act(x) }
 
 // activationByName maps config.json's hidden_act to its function, with the
-// formulas transformers uses; gelu_new runs on the kernel set kern.
+// formulas transformers uses; gelu and gelu_new run on the kernel set kern.
 func activationByName(name string, kern *kernels.Set) (activation, error) {
 	switch name {
 	case "gelu_new":
 		return kern.GELUTanh, nil
 	case "gelu":
-		return geluErf, nil
+		return kern.GELUErf, nil
 	case "gelu_fast":
 		return geluFast, nil
 	case "relu":
 		return relu, nil
 	}
 	return nil, fmt.Errorf("unsupported hidden_act %q (want gelu_new, gelu, gelu_fast or relu)", name)
-}
-
-// geluErf is the exact gelu: 0.5·x·(1 + erf(x/√2)).
-func geluErf(x []float32) {
-	for i, v := range x {
-		f := float64(v)
-		x[i] = float32(0.5 * f * (1 + math.Erf(f/math.Sqrt2)))
-	}
 }
 
 // geluFast is transformers' gelu_fast: 0.5·x·(1 + tanh(0.7978845608·x·(1 + 0.044715·x²))).

@@ -25,6 +25,7 @@ var genericTier = &tier{
 		SoftmaxQuantize: softmaxQuantizeGeneric,
 
 		GELUTanh: geluTanhGeneric,
+		GELUErf:  geluErfGeneric,
 
 		AddSum:    addSumGeneric,
 		SqDevSum:  sqDevSumGeneric,

@@ -49,6 +49,7 @@ type ops struct {
 	SoftmaxQuantize func(s *Set, q []int8, sums, x []float32, rows, w int, scale float32) `op:"softmaxQuantize"`
 
 	GELUTanh func(x []float32) `op:"geluTanh"`
+	GELUErf  func(x []float32) `op:"geluErf"`
 
 	// LayerNorm: Set.LayerNorm.
 	AddSum    func(x, resid []float32) float32                  `op:"addSum"`

@@ -128,6 +128,7 @@ func TestSetCallsItsOps(t *testing.T) {
 	s.SoftmaxQuantize(q, scales, slices.Clone(x), 2, 4, 1)
 	s.Multiply(slices.Clone(x), 2)
 	s.GELUTanh(slices.Clone(x))
+	s.GELUErf(slices.Clone(x))
 	s.LayerNorm(slices.Clone(x), x, x, x, 1e-6)
 
 	w := make([]float32, 9*9)

@@ -100,6 +100,11 @@ func (s *Set) Multiply(x []float32, by float32) { s.ops.Multiply(x, by) }
 // (relative error a few ulp, and no cancellation for negative x).
 func (s *Set) GELUTanh(x []float32) { s.ops.GELUTanh(x) }
 
+// GELUErf applies gelu, the exact form 0.5·x·(1 + erf(x/√2)), in place,
+// with a float32 erf (a rational function of x, absolute error below 1e-6:
+// see erf32).
+func (s *Set) GELUErf(x []float32) { s.ops.GELUErf(x) }
+
 // LayerNorm sets x = (x + resid - mean)/√(var + eps)·gamma + beta over the
 // row x, mean and variance taken of x + resid (post-LN's residual add and
 // norm in one pass over the row while it is in cache); resid may be nil.
@@ -219,6 +224,49 @@ func geluTanhGeneric(x []float32) {
 		x[i] = v / (1 + exp32(v*(geluA+geluB*v*v)))
 	}
 }
+
+// geluErfGeneric is GELUErf in pure Go.
+func geluErfGeneric(x []float32) {
+	for i, v := range x {
+		x[i] = 0.5 * v * (1 + erf32(v*(1/math.Sqrt2)))
+	}
+}
+
+// erf32 is erf in float32: x clamped to [-4, 4] (erf is ±1 in float32
+// beyond), then x·P(x²)/Q(x²), P of degree 6 and Q of degree 4, the
+// rational approximation Eigen and XLA use for float32 (absolute error
+// below 1e-6, TestErf32).
+func erf32(x float32) float32 {
+	x = min(max(x, -4), 4)
+	x2 := x * x
+	p := x2*erfA13 + erfA11
+	p = p*x2 + erfA9
+	p = p*x2 + erfA7
+	p = p*x2 + erfA5
+	p = p*x2 + erfA3
+	p = p*x2 + erfA1
+	q := x2*erfB8 + erfB6
+	q = q*x2 + erfB4
+	q = q*x2 + erfB2
+	q = q*x2 + erfB0
+	return x * p / q
+}
+
+// erf32's coefficients: P's (of x, x³, ... x¹³) and Q's (of 1, x², ... x⁸).
+const (
+	erfA1  = -1.60960333262415e-02
+	erfA3  = -2.95459980854025e-03
+	erfA5  = -7.34990630326855e-04
+	erfA7  = -5.69250639462346e-05
+	erfA9  = -2.10102402082508e-06
+	erfA11 = 2.77068142495902e-08
+	erfA13 = -2.72614225801306e-10
+	erfB0  = -1.42647390514189e-02
+	erfB2  = -7.37332916720468e-03
+	erfB4  = -1.68282697438203e-03
+	erfB6  = -2.13374055278905e-04
+	erfB8  = -1.45660718464996e-05
+)
 
 // multiplyGeneric multiplies x by the factor by.
 func multiplyGeneric(x []float32, by float32) {

@@ -35,6 +35,11 @@ func expScaleSumAVX2(x *float32, n int, scale, shift float32) float32
 //go:noescape
 func geluTanhAVX2(x *float32, n int)
 
+// geluErfAVX2 applies gelu (erf form) to x in place.
+//
+//go:noescape
+func geluErfAVX2(x *float32, n int)
+
 // multiplyAVX2 multiplies x by by in place.
 //
 //go:noescape
@@ -183,6 +188,14 @@ func geluTanhAVX(x []float32) {
 		geluTanhAVX2(&x[0], n)
 	}
 	geluTanhGeneric(x[n:])
+}
+
+func geluErfAVX(x []float32) {
+	n := whole(len(x))
+	if n > 0 {
+		geluErfAVX2(&x[0], n)
+	}
+	geluErfGeneric(x[n:])
 }
 
 func multiplyAVX(x []float32, by float32) {

@@ -147,6 +147,26 @@ GLOBL bias127<>(SB), RODATA|NOPTR, $32
 	VPERMILPS $0xb1, X0, X1 \
 	VADDPS X1, X0, X0
 
+// erf32's constants (vector.go), one float32 each: P's a1 … a13 at 0–24,
+// Q's b0 … b8 at 28–44, then 1/√2, 4, -4 and 0.5.
+DATA erfC<>+0(SB)/4, $0xbc83dbd4 // a1
+DATA erfC<>+4(SB)/4, $0xbb41a1f6 // a3
+DATA erfC<>+8(SB)/4, $0xba40ac63 // a5
+DATA erfC<>+12(SB)/4, $0xb86ec2d2 // a7
+DATA erfC<>+16(SB)/4, $0xb60cff51 // a9
+DATA erfC<>+20(SB)/4, $0x32edffee // a11
+DATA erfC<>+24(SB)/4, $0xaf95df0b // a13
+DATA erfC<>+28(SB)/4, $0xbc69b6a7 // b0
+DATA erfC<>+32(SB)/4, $0xbbf19bf8 // b2
+DATA erfC<>+36(SB)/4, $0xbadc924e // b4
+DATA erfC<>+40(SB)/4, $0xb95fbd29 // b6
+DATA erfC<>+44(SB)/4, $0xb77460cd // b8
+DATA erfC<>+48(SB)/4, $0x3f3504f3 // 1/√2
+DATA erfC<>+52(SB)/4, $0x40800000 // 4
+DATA erfC<>+56(SB)/4, $0xc0800000 // -4
+DATA erfC<>+60(SB)/4, $0x3f000000 // 0.5
+GLOBL erfC<>(SB), RODATA|NOPTR, $64
+
 // func maxAbsAVX2(x *float32, n int) float32
 TEXT ·maxAbsAVX2(SB), NOSPLIT, $0-20
 	MOVQ x+0(FP), SI
@@ -265,6 +285,56 @@ gelu_loop:
 	ADDQ $32, SI
 	SUBQ $8, CX
 	JNZ gelu_loop
+	VZEROUPPER
+	RET
+
+// func geluErfAVX2(x *float32, n int)
+// u = clamp(x·(1/√2), -4, 4); x[i] = 0.5·x·(1 + u·P(u²)/Q(u²)), erf32's
+// rational function, P and Q by Horner's rule on u².
+TEXT ·geluErfAVX2(SB), NOSPLIT, $0-16
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS erfC<>+0(SB), Y6   // a1
+	VBROADCASTSS erfC<>+4(SB), Y7   // a3
+	VBROADCASTSS erfC<>+8(SB), Y8   // a5
+	VBROADCASTSS erfC<>+12(SB), Y9  // a7
+	VBROADCASTSS erfC<>+16(SB), Y10 // a9
+	VBROADCASTSS erfC<>+20(SB), Y11 // a11
+	VBROADCASTSS erfC<>+24(SB), Y12 // a13
+	VBROADCASTSS erfC<>+56(SB), Y13 // -4
+	VBROADCASTSS erfC<>+52(SB), Y14 // 4
+	VBROADCASTSS erfC<>+48(SB), Y15 // 1/√2
+gelu_erf_loop:
+	VMOVUPS (SI), Y0
+	VMULPS Y15, Y0, Y1      // u = x/√2
+	VMAXPS Y13, Y1, Y1      // u = max(u, -4)
+	VMINPS Y14, Y1, Y1      // u = min(u, 4)
+	VMULPS Y1, Y1, Y2       // u²
+	VMOVAPS Y12, Y3         // p = a13
+	VFMADD213PS Y11, Y2, Y3 // p = p·u² + a11
+	VFMADD213PS Y10, Y2, Y3 // … + a9
+	VFMADD213PS Y9, Y2, Y3  // … + a7
+	VFMADD213PS Y8, Y2, Y3  // … + a5
+	VFMADD213PS Y7, Y2, Y3  // … + a3
+	VFMADD213PS Y6, Y2, Y3  // … + a1
+	VBROADCASTSS erfC<>+44(SB), Y4 // q = b8
+	VBROADCASTSS erfC<>+40(SB), Y5
+	VFMADD213PS Y5, Y2, Y4  // q = q·u² + b6
+	VBROADCASTSS erfC<>+36(SB), Y5
+	VFMADD213PS Y5, Y2, Y4  // … + b4
+	VBROADCASTSS erfC<>+32(SB), Y5
+	VFMADD213PS Y5, Y2, Y4  // … + b2
+	VBROADCASTSS erfC<>+28(SB), Y5
+	VFMADD213PS Y5, Y2, Y4  // … + b0
+	VMULPS Y1, Y3, Y3       // u·p
+	VDIVPS Y4, Y3, Y3       // erf = u·p/q
+	VBROADCASTSS erfC<>+60(SB), Y5
+	VMULPS Y5, Y0, Y0       // h = x/2
+	VFMADD213PS Y0, Y0, Y3  // h·erf + h
+	VMOVUPS Y3, (SI)
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JNZ gelu_erf_loop
 	VZEROUPPER
 	RET
 

@@ -336,3 +336,37 @@ func TestRowSumsMatchGeneric(t *testing.T) {
 		}
 	})
 }
+
+func TestErf32(t *testing.T) {
+	for x := float32(-6); x < 6; x += 0.00093 {
+		if e := math.Abs(float64(erf32(x)) - math.Erf(float64(x))); e > 1e-6 {
+			t.Fatalf("erf32(%v) error %g", x, e)
+		}
+	}
+}
+
+func TestGELUErf(t *testing.T) {
+	forEachSet(t, func(t *testing.T, s *Set) {
+		rng := rand.New(rand.NewPCG(5, 6))
+		for n := range 41 {
+			x := randomRow(rng, n, 12)
+			want := make([]float64, n)
+			for i, v := range x[:n] {
+				f := float64(v)
+				want[i] = 0.5 * f * (1 + math.Erf(f/math.Sqrt2))
+			}
+			twin := append([]float32(nil), x...)
+			s.GELUErf(x[:n])
+			genericSet().GELUErf(twin[:n])
+			checkGuard(t, x, n)
+			for i := range n {
+				if e := math.Abs(float64(x[i]) - want[i]); e > 1e-6*max(math.Abs(want[i]), 1) {
+					t.Fatalf("n=%d: gelu(%v) = %v, want %v", n, twin[i], x[i], want[i])
+				}
+				if e := math.Abs(float64(x[i] - twin[i])); e > 1e-6*max(math.Abs(float64(twin[i])), 1) {
+					t.Fatalf("n=%d: %v, generic %v", n, x[i], twin[i])
+				}
+			}
+		}
+	})
+}

@@ -28,7 +28,7 @@ import (
 	"github.com/albertq/albertq/quant"
 )
 
-const benchUsage = `[--model PATH | --config base|large|xlarge|xxlarge|tiny] [--seq 16,64,128,256]
+const benchUsage = `[--model PATH | --config NAME] [--seq 16,64,128,256]
        [--batch 1,8] [--threads 1,N] [--dtypes int8,fp16,fp32] [--kernels NAME] [--time 2s]
        [--json] [--svg FILE]
    or: albertq bench --gemm [--time 500ms] [--json]
@@ -38,8 +38,10 @@ combination: after a warm-up it repeats the batch for --time (at least 5
 runs) and reports latency percentiles, tokens/s (batch*seq / p50), the
 speed-up over fp32 measured in the same run, the kernel, the size of the
 stored weights and the peak RSS. Without --model it builds random weights of
-a standard ALBERT size; with --model it converts the model's weights to each
-dtype in memory (a file's own dtype is timed as stored).
+a standard size (--config): ALBERT's base, large, xlarge, xxlarge or tiny,
+or the BERT family's bert-base, minilm-l6, tinybert-4l, distilbert-base or
+mobilebert; with --model it converts the model's weights to each dtype in
+memory (a file's own dtype is timed as stored).
 
 --gemm times the GEMM kernels alone instead, every one this CPU can run,
 single-threaded, at the
@@ -162,7 +164,7 @@ func parseBenchFlags(args []string, stdout io.Writer) (*benchOptions, error) {
 	fs := newFlags("bench", benchUsage, stdout)
 	o := &benchOptions{}
 	fs.StringVar(&o.model, "model", "", "an .albq file or a Hugging Face ALBERT checkpoint directory (default: random weights)")
-	fs.StringVar(&o.config, "config", "base", "the ALBERT size to build with random weights: tiny, base, large, xlarge or xxlarge")
+	fs.StringVar(&o.config, "config", "base", "the size to build with random weights: ALBERT's tiny, base, large, xlarge or xxlarge; bert-base, minilm-l6, tinybert-4l, distilbert-base or mobilebert")
 	seqs := fs.String("seq", "16,64,128,256", "comma-separated sequence lengths (tokens)")
 	batches := fs.String("batch", "1,8", "comma-separated batch sizes (sequences per run)")
 	threads := fs.String("threads", fmt.Sprintf("1,%d", runtime.NumCPU()), "comma-separated thread counts")
@@ -280,8 +282,12 @@ func openBenchSource(o *benchOptions) (*benchSource, error) {
 		if err != nil {
 			return nil, err
 		}
+		name := o.config
+		if cfg.ModelType == modelfile.ALBERT {
+			name = "albert-" + name
+		}
 		return &benchSource{
-			name: "albert-" + o.config + " (random weights)", cfg: cfg, stored: modelfile.F32,
+			name: name + " (random weights)", cfg: cfg, stored: modelfile.F32,
 			load: func() (*modelfile.Model, error) { return convert.Random(cfg, 1), nil },
 		}, nil
 	}
