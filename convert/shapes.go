@@ -149,37 +149,36 @@ func (s shapes) albert(c *modelfile.Config) {
 }
 
 func (s shapes) bert(c *modelfile.Config) {
-	h, i := c.HiddenSize, c.IntermediateSize
-	s.embeddings(c, h, h)
-	for l := range c.NumHiddenLayers {
-		p := fmt.Sprintf("encoder.layer.%d.", l)
-		for _, m := range []string{"self.query", "self.key", "self.value", "output.dense"} {
-			s.linear(p+"attention."+m, h, h, true)
-		}
-		s.norm(p+"attention.output.LayerNorm", h, true)
-		s.linear(p+"intermediate.dense", i, h, true)
-		s.linear(p+"output.dense", h, i, true)
-		s.norm(p+"output.LayerNorm", h, true)
-	}
+	s.embeddings(c, c.HiddenSize, c.HiddenSize)
+	s.postLNLayers(c, "encoder.layer.%d.", [...]string{"attention.self.query", "attention.self.key", "attention.self.value",
+		"attention.output.dense", "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm"})
 	s.heads(c, headNames{pooler: "pooler.dense", mlmDense: "cls.predictions.transform.dense",
-		mlmNorm: "cls.predictions.transform.LayerNorm", mlmDecoder: "cls.predictions.decoder", mlmBias: "cls.predictions.bias"}, h)
+		mlmNorm: "cls.predictions.transform.LayerNorm", mlmDecoder: "cls.predictions.decoder", mlmBias: "cls.predictions.bias"}, c.HiddenSize)
 }
 
 func (s shapes) distilBERT(c *modelfile.Config) {
-	h, i := c.HiddenSize, c.IntermediateSize
-	s.embeddings(c, h, h)
-	for l := range c.NumHiddenLayers {
-		p := fmt.Sprintf("transformer.layer.%d.", l)
-		for _, m := range []string{"q_lin", "k_lin", "v_lin", "out_lin"} {
-			s.linear(p+"attention."+m, h, h, true)
-		}
-		s.norm(p+"sa_layer_norm", h, true)
-		s.linear(p+"ffn.lin1", i, h, true)
-		s.linear(p+"ffn.lin2", h, i, true)
-		s.norm(p+"output_layer_norm", h, true)
-	}
+	s.embeddings(c, c.HiddenSize, c.HiddenSize)
+	s.postLNLayers(c, "transformer.layer.%d.", [...]string{"attention.q_lin", "attention.k_lin", "attention.v_lin",
+		"attention.out_lin", "sa_layer_norm", "ffn.lin1", "ffn.lin2", "output_layer_norm"})
 	s.heads(c, headNames{preClassifier: "pre_classifier", mlmDense: "vocab_transform", mlmNorm: "vocab_layer_norm",
-		mlmDecoder: "vocab_projector", mlmBias: "vocab_projector.bias"}, h)
+		mlmDecoder: "vocab_projector", mlmBias: "vocab_projector.bias"}, c.HiddenSize)
+}
+
+// postLNLayers adds BERT's or DistilBERT's unshared layers, layer l's
+// weights under fmt.Sprintf(prefix, l); n names its query, key, value,
+// attention output, attention norm, FFN in, FFN out and output norm.
+func (s shapes) postLNLayers(c *modelfile.Config, prefix string, n [8]string) {
+	h, i := c.HiddenSize, c.IntermediateSize
+	for l := range c.NumHiddenLayers {
+		p := fmt.Sprintf(prefix, l)
+		for _, m := range []string{n[0], n[1], n[2], n[3]} {
+			s.linear(p+m, h, h, true)
+		}
+		s.norm(p+n[4], h, true)
+		s.linear(p+n[5], i, h, true)
+		s.linear(p+n[6], h, i, true)
+		s.norm(p+n[7], h, true)
+	}
 }
 
 func (s shapes) mobileBERT(c *modelfile.Config) {

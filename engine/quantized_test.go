@@ -62,8 +62,9 @@ func quantizedModel(t *testing.T, dir string, dtype modelfile.DType, perTensor, 
 }
 
 // TestQuantizedModelsTrackFP32 holds each stored type to the bounds
-// on every fixture case: fp32 .albq within 1e-5 of the checkpoint, fp16
-// cosine ≥ 0.9999, int8 cosine ≥ 0.99 with the same argmax of the logits.
+// on every case of every fixture: fp32 .albq within 1e-5 of the
+// checkpoint, fp16 cosine ≥ 0.9999, int8 with the same argmax of the
+// logits and cosine ≥ 0.99 (ALBERT) or the BERT family's int8MinCosine.
 func TestQuantizedModelsTrackFP32(t *testing.T) {
 	variants := []struct {
 		name                 string
@@ -77,12 +78,19 @@ func TestQuantizedModelsTrackFP32(t *testing.T) {
 		{"int8-per-tensor", modelfile.I8, true, false, 0.99},
 		{"int8-calibrated", modelfile.I8, false, true, 0.99},
 	}
-	for _, dir := range fixtureDirs {
+	for _, dir := range append(fixtureDirs, bertFamilyDirs...) {
 		f := readFixture(t, dir)
 		ref := openCheckpoint(t, dir, Options{Threads: 1})
 		for _, v := range variants {
 			t.Run(filepath.Base(dir)+"/"+v.name, func(t *testing.T) {
 				mod := quantizedModel(t, dir, v.dtype, v.perTensor, v.calibrate, f)
+				if mod.DType() != v.dtype {
+					t.Errorf("runs in %v, converted to %v", mod.DType(), v.dtype)
+				}
+				minCosine := v.minCosine
+				if bound, ok := int8MinCosine[filepath.Base(dir)]; ok && v.name == "int8" {
+					minCosine = bound
+				}
 				for _, c := range f.Cases {
 					want, err := ref.Run(c.sequences())
 					if err != nil {
@@ -98,10 +106,13 @@ func TestQuantizedModelsTrackFP32(t *testing.T) {
 						}
 					}
 					cos := quant.Cosine(want.Hidden, got.Hidden)
-					if cos < v.minCosine-1e-12 {
-						t.Errorf("%s: last_hidden_state cosine %.6f < %g", c.Name, cos, v.minCosine)
+					if cos < minCosine-1e-12 {
+						t.Errorf("%s: last_hidden_state cosine %.6f < %g", c.Name, cos, minCosine)
 					}
 					t.Logf("%s: cosine %.6f", c.Name, cos)
+					if want.LogitsWidth == 0 { // a bare encoder
+						continue
+					}
 					wa, ga := argmaxRows(want.Logits, want.LogitsWidth), argmaxRows(got.Logits, got.LogitsWidth)
 					for i := range wa {
 						if wa[i] != ga[i] {

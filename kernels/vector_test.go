@@ -65,32 +65,51 @@ func TestExp32(t *testing.T) {
 	}
 }
 
-func TestGELUTanh(t *testing.T) {
-	forEachSet(t, func(t *testing.T, s *Set) {
-		rng := rand.New(rand.NewPCG(1, 2))
-		for n := range 41 {
-			x := randomRow(rng, n, 12)
-			want := make([]float64, n)
-			for i, v := range x[:n] {
-				f := float64(v)
-				want[i] = 0.5 * f * (1 + math.Tanh(0.7978845608028654*(f+0.044715*f*f*f)))
-			}
-			twin := append([]float32(nil), x...)
-			s.GELUTanh(x[:n])
-			genericSet().GELUTanh(twin[:n])
-			checkGuard(t, x, n)
-			for i := range n {
-				if e := math.Abs(float64(x[i]) - want[i]); e > 1e-6*max(math.Abs(want[i]), 1e-3) {
-					t.Fatalf("n=%d: gelu(%v) = %v, want %v", n, twin[i], x[i], want[i])
+// TestGELU checks both GELUs of every set against float64 formulas, and
+// against their generic twins.
+func TestGELU(t *testing.T) {
+	gelus := []struct {
+		name  string
+		apply func(s *Set, x []float32)
+		exact func(x float64) float64
+		// The error bounds: against the formula 1e-6 relative to
+		// max(|want|, floor); against the twin twinErr relative to
+		// max(|twin|, twinFloor).
+		floor, twinErr, twinFloor float64
+	}{
+		// The tanh form's twins round the exponent's argument differently
+		// (FMA), and exp amplifies that by the argument's size: a few 1e-6.
+		{"tanh", (*Set).GELUTanh, func(f float64) float64 {
+			return 0.5 * f * (1 + math.Tanh(0.7978845608028654*(f+0.044715*f*f*f)))
+		}, 1e-3, 4e-6, 2.5e-7},
+		// The erf form loses to cancellation in 1 + erf for negative x:
+		// absolute errors.
+		{"erf", (*Set).GELUErf, func(f float64) float64 { return 0.5 * f * (1 + math.Erf(f/math.Sqrt2)) }, 1, 1e-6, 1},
+	}
+	for _, g := range gelus {
+		forEachSet(t, func(t *testing.T, s *Set) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			for n := range 41 {
+				x := randomRow(rng, n, 12)
+				want := make([]float64, n)
+				for i, v := range x[:n] {
+					want[i] = g.exact(float64(v))
 				}
-				// The twins round the exponent's argument differently (FMA), and
-				// exp amplifies that by the argument's size: a few 1e-6.
-				if e := relErr(float64(x[i]), float64(twin[i])); e > 4e-6 && math.Abs(float64(x[i]-twin[i])) > 1e-12 {
-					t.Fatalf("n=%d: %v, generic %v", n, x[i], twin[i])
+				twin := append([]float32(nil), x...)
+				g.apply(s, x[:n])
+				g.apply(genericSet(), twin[:n])
+				checkGuard(t, x, n)
+				for i := range n {
+					if e := math.Abs(float64(x[i]) - want[i]); e > 1e-6*max(math.Abs(want[i]), g.floor) {
+						t.Fatalf("%s n=%d: gelu(%v) = %v, want %v", g.name, n, twin[i], x[i], want[i])
+					}
+					if e := math.Abs(float64(x[i] - twin[i])); e > g.twinErr*max(math.Abs(float64(twin[i])), g.twinFloor) {
+						t.Fatalf("%s n=%d: %v, generic %v", g.name, n, x[i], twin[i])
+					}
 				}
 			}
-		}
-	})
+		})
+	}
 }
 
 func TestSoftmax(t *testing.T) {
@@ -343,30 +362,4 @@ func TestErf32(t *testing.T) {
 			t.Fatalf("erf32(%v) error %g", x, e)
 		}
 	}
-}
-
-func TestGELUErf(t *testing.T) {
-	forEachSet(t, func(t *testing.T, s *Set) {
-		rng := rand.New(rand.NewPCG(5, 6))
-		for n := range 41 {
-			x := randomRow(rng, n, 12)
-			want := make([]float64, n)
-			for i, v := range x[:n] {
-				f := float64(v)
-				want[i] = 0.5 * f * (1 + math.Erf(f/math.Sqrt2))
-			}
-			twin := append([]float32(nil), x...)
-			s.GELUErf(x[:n])
-			genericSet().GELUErf(twin[:n])
-			checkGuard(t, x, n)
-			for i := range n {
-				if e := math.Abs(float64(x[i]) - want[i]); e > 1e-6*max(math.Abs(want[i]), 1) {
-					t.Fatalf("n=%d: gelu(%v) = %v, want %v", n, twin[i], x[i], want[i])
-				}
-				if e := math.Abs(float64(x[i] - twin[i])); e > 1e-6*max(math.Abs(float64(twin[i])), 1) {
-					t.Fatalf("n=%d: %v, generic %v", n, x[i], twin[i])
-				}
-			}
-		}
-	})
 }
