@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
-	"strings"
 
 	"github.com/albertq/albertq/engine"
 	"github.com/albertq/albertq/modelfile"
@@ -63,7 +62,7 @@ func (s *Server) describe() info {
 	kern := s.mod.Kernels()
 	in := info{
 		ModelID: o.ModelName, ModelDType: dtypeNames[s.mod.DType()],
-		ModelFamily: family(s.cfg.Architecture()), Architecture: s.cfg.Architecture(),
+		ModelFamily: s.cfg.ModelType, Architecture: s.cfg.Architecture(),
 		ServedModelName: o.ModelName, Pooling: o.Pooling, Normalize: o.Normalize, EmbeddingSize: s.cfg.HiddenSize,
 		MaxConcurrentRequests: o.MaxConcurrentRequests, MaxInputLength: s.cfg.MaxPositionEmbeddings,
 		MaxBatchTokens: o.MaxBatchTokens, MaxClientBatchSize: o.MaxClientBatchSize, AutoTruncate: o.AutoTruncate,
@@ -97,17 +96,6 @@ func newClassifierInfo(labels []string) *classifierInfo {
 		c.Label2ID[l] = id
 	}
 	return c
-}
-
-// family is the model family an architecture belongs to: the lower-case
-// name before "For" or "Model" (AlbertForMaskedLM → albert).
-func family(arch string) string {
-	for _, sep := range []string{"For", "Model"} {
-		if i := strings.Index(arch, sep); i > 0 {
-			return strings.ToLower(arch[:i])
-		}
-	}
-	return strings.ToLower(arch)
 }
 
 // getInfo answers GET /info.
