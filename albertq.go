@@ -1,4 +1,4 @@
-// Package albertq runs ALBERT encoders on CPUs with int8, fp16 and fp32 SIMD
+// Package albertq runs ALBERT and BERT-family encoders on CPUs with int8, fp16 and fp32 SIMD
 // kernels, in pure Go. Open is the way in: it loads a model from an .albq
 // file or from a Hugging Face checkpoint directory as downloaded, and
 // returns an engine.Model whose methods classify, embed, fill masks and run

@@ -1,7 +1,9 @@
-// Package engine runs ALBERT encoders: it takes a model from an .albq file
-// or from memory (a modelfile.Model, e.g. a checkpoint read by convert),
-// packs the shared block once, and computes hidden states, pooled outputs
-// and the task heads on the kernels the CPU offers, in int8, fp16 or fp32.
+// Package engine runs encoders of the ALBERT and BERT families (ALBERT,
+// BERT, DistilBERT, MobileBERT): it takes a model from an .albq file or from
+// memory (a modelfile.Model, e.g. a checkpoint read by convert), packs each
+// layer's weights once (ALBERT's shared block once for all its layers), and
+// computes hidden states, pooled outputs, sentence embeddings and the task
+// heads on the kernels the CPU offers, in int8, fp16 or fp32.
 package engine
 
 import (

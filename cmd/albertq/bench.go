@@ -163,7 +163,7 @@ func benchCmd(args []string, stdout, stderr io.Writer) error {
 func parseBenchFlags(args []string, stdout io.Writer) (*benchOptions, error) {
 	fs := newFlags("bench", benchUsage, stdout)
 	o := &benchOptions{}
-	fs.StringVar(&o.model, "model", "", "an .albq file or a Hugging Face ALBERT checkpoint directory (default: random weights)")
+	fs.StringVar(&o.model, "model", "", "an .albq file or a Hugging Face checkpoint directory (default: random weights)")
 	fs.StringVar(&o.config, "config", "base", "the size to build with random weights: ALBERT's tiny, base, large, xlarge or xxlarge; bert-base, minilm-l6, tinybert-4l, distilbert-base or mobilebert")
 	seqs := fs.String("seq", "16,64,128,256", "comma-separated sequence lengths (tokens)")
 	batches := fs.String("batch", "1,8", "comma-separated batch sizes (sequences per run)")

@@ -21,8 +21,9 @@ import (
 const convertUsage = `--in DIR --out FILE.albq [--dtype int8|fp16|fp32] [--granularity channel|tensor]
        [--calibrate TEXTFILE] [--report] [--force]
 
-Converts a Hugging Face ALBERT checkpoint directory (config.json, model.safetensors
-or pytorch_model.bin, spiece.model) into one .albq file. int8 quantizes every
+Converts a Hugging Face checkpoint directory of the ALBERT or BERT family
+(config.json, model.safetensors or pytorch_model.bin, spiece.model or vocab.txt;
+a sentence-transformers directory keeps its pooling) into one .albq file. int8 quantizes every
 Linear and the embedding tables the Q8BERT way (symmetric, per output channel by
 default); activations are quantized per token row at run time, or with static
 scales calibrated on TEXTFILE (one text per line), one per application of each

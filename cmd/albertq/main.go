@@ -1,4 +1,4 @@
-// Command albertq runs ALBERT encoders on CPUs: it converts Hugging Face
+// Command albertq runs ALBERT and BERT-family encoders on CPUs: it converts Hugging Face
 // checkpoints into small int8 or fp16 .albq files, runs them (hidden states,
 // classification, embeddings, fill-mask) and benchmarks them.
 package main
@@ -80,7 +80,7 @@ func mainExit(args []string, stdout, stderr io.Writer) int {
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "albertq runs ALBERT encoders on CPUs with int8, fp16 and fp32 SIMD kernels.")
+	fmt.Fprintln(w, "albertq runs ALBERT and BERT-family encoders on CPUs with int8, fp16 and fp32 SIMD kernels.")
 	fmt.Fprintln(w, "\nUsage: albertq <command> [flags] [arguments]\n\nCommands:")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)

@@ -22,7 +22,7 @@ type modelFlags struct {
 // and --kernels.
 func addEngineFlags(fs *flag.FlagSet, fallback defaultModel) *modelFlags {
 	return &modelFlags{
-		path:       fs.String("model", "", "an .albq file or a Hugging Face ALBERT checkpoint directory (default: "+fallback.name+")"),
+		path:       fs.String("model", "", "an .albq file or a Hugging Face checkpoint directory (ALBERT or BERT family) (default: "+fallback.name+")"),
 		threads:    fs.Int("threads", 0, "threads to use (0: all cores)"),
 		kernels:    fs.String("kernels", "", "force a kernel set by name (see 'albertq info'); default: the best this CPU has"),
 		noTruncate: new(bool),
