@@ -28,7 +28,7 @@ import (
 	"github.com/albertq/albertq/quant"
 )
 
-const benchUsage = `[--model PATH | --config NAME] [--seq 16,64,128,256]
+const benchUsage = `[--model PATH | --config NAME[,NAME...]] [--seq 16,64,128,256]
        [--batch 1,8] [--threads 1,N] [--dtypes int8,fp16,fp32] [--kernels NAME] [--time 2s]
        [--json] [--svg FILE]
    or: albertq bench --gemm [--time 500ms] [--json]
@@ -40,8 +40,9 @@ speed-up over fp32 measured in the same run, the kernel, the size of the
 stored weights and the peak RSS. Without --model it builds random weights of
 a standard size (--config): ALBERT's base, large, xlarge, xxlarge or tiny,
 or the BERT family's bert-base, minilm-l6, tinybert-4l, distilbert-base or
-mobilebert; with --model it converts the model's weights to each dtype in
-memory (a file's own dtype is timed as stored).
+mobilebert; several, comma-separated, are timed one after another in the
+same run and drawn side by side; with --model it converts the model's weights
+to each dtype in memory (a file's own dtype is timed as stored).
 
 --gemm times the GEMM kernels alone instead, every one this CPU can run,
 single-threaded, at the
@@ -58,7 +59,8 @@ var benchKernelShapes = [][3]int{{128, 768, 768}, {128, 768, 3072}, {128, 3072, 
 
 // benchOptions is what the flags ask for.
 type benchOptions struct {
-	model, config          string
+	model                  string
+	configs                []string // --config: the standard sizes to time
 	seqs, batches, threads []int
 	dtypes                 []modelfile.DType
 	budget                 time.Duration
@@ -75,6 +77,7 @@ type benchResult struct {
 	Batch        int     `json:"batch"`
 	Threads      int     `json:"threads"`
 	Runs         int     `json:"runs"`
+	Model        string  `json:"model"` // which model, when several are timed
 	P50ms        float64 `json:"p50_ms"`
 	P90ms        float64 `json:"p90_ms"`
 	P99ms        float64 `json:"p99_ms"`
@@ -106,11 +109,11 @@ type benchMachine struct {
 
 // benchDoc is what `albertq bench --json` prints.
 type benchDoc struct {
-	Machine      benchMachine     `json:"machine"`
-	Model        string           `json:"model"`
-	Config       modelfile.Config `json:"config"`
-	TimeBudgetMS float64          `json:"time_budget_ms"`
-	Results      []benchResult    `json:"results"`
+	Machine      benchMachine       `json:"machine"`
+	Model        string             `json:"model"`   // the models timed, ", "-separated
+	Configs      []modelfile.Config `json:"configs"` // their configurations, in that order
+	TimeBudgetMS float64            `json:"time_budget_ms"`
+	Results      []benchResult      `json:"results"`
 }
 
 // benchKernelsDoc is what `albertq bench --gemm --json` prints.
@@ -134,21 +137,30 @@ func benchCmd(args []string, stdout, stderr io.Writer) error {
 	if o.gemm {
 		return benchKernels(o, machine, prog, stdout)
 	}
-	src, err := openBenchSource(o)
+	srcs, err := openBenchSources(o)
 	if err != nil {
 		return err
 	}
-	if err := src.check(o, stderr); err != nil {
-		return err
-	}
-	results, scope, err := runBench(o, src, prog)
-	if err != nil {
-		return err
+	doc := &benchDoc{Machine: machine, TimeBudgetMS: float64(o.budget) / 1e6}
+	var names []string
+	machine.PeakRSS = "configuration"
+	for _, src := range srcs {
+		if err := src.check(o, stderr); err != nil {
+			return err
+		}
+		results, scope, err := runBench(o, src, prog)
+		if err != nil {
+			return err
+		}
+		if scope != "configuration" {
+			machine.PeakRSS = scope
+		}
+		names = append(names, src.name)
+		doc.Configs = append(doc.Configs, src.cfg)
+		doc.Results = append(doc.Results, results...)
 	}
 	prog.done()
-	machine.PeakRSS = scope
-	doc := &benchDoc{Machine: machine, Model: src.name, Config: src.cfg,
-		TimeBudgetMS: float64(o.budget) / 1e6, Results: results}
+	doc.Machine, doc.Model = machine, strings.Join(names, ", ")
 	if o.svg != "" {
 		if err := writeBenchSVG(o.svg, doc); err != nil {
 			return err
@@ -164,7 +176,7 @@ func parseBenchFlags(args []string, stdout io.Writer) (*benchOptions, error) {
 	fs := newFlags("bench", benchUsage, stdout)
 	o := &benchOptions{}
 	fs.StringVar(&o.model, "model", "", "an .albq file or a Hugging Face checkpoint directory (default: random weights)")
-	fs.StringVar(&o.config, "config", "base", "the size to build with random weights: ALBERT's tiny, base, large, xlarge or xxlarge; bert-base, minilm-l6, tinybert-4l, distilbert-base or mobilebert")
+	config := fs.String("config", "base", "the sizes to build with random weights, comma-separated: ALBERT's tiny, base, large, xlarge or xxlarge; bert-base, minilm-l6, tinybert-4l, distilbert-base or mobilebert")
 	seqs := fs.String("seq", "16,64,128,256", "comma-separated sequence lengths (tokens)")
 	batches := fs.String("batch", "1,8", "comma-separated batch sizes (sequences per run)")
 	threads := fs.String("threads", fmt.Sprintf("1,%d", runtime.NumCPU()), "comma-separated thread counts")
@@ -197,8 +209,15 @@ func parseBenchFlags(args []string, stdout io.Writer) (*benchOptions, error) {
 		return nil, usagef("give --model or --config, not both")
 	}
 	if o.model == "" {
-		if _, err := convert.Preset(o.config); err != nil {
-			return nil, usagef("--config: %v", err)
+		for _, name := range strings.Split(*config, ",") {
+			name = strings.TrimSpace(name)
+			if _, err := convert.Preset(name); err != nil {
+				return nil, usagef("--config: %v", err)
+			}
+			if slices.Contains(o.configs, name) {
+				return nil, usagef("--config: %s is named twice", name)
+			}
+			o.configs = append(o.configs, name)
 		}
 	}
 	var err error
@@ -276,30 +295,36 @@ type benchSource struct {
 	load   func() (*modelfile.Model, error)
 }
 
-func openBenchSource(o *benchOptions) (*benchSource, error) {
+// openBenchSources returns the model --model names, or one random model
+// per --config size.
+func openBenchSources(o *benchOptions) ([]*benchSource, error) {
 	if o.model == "" {
-		cfg, err := convert.Preset(o.config)
-		if err != nil {
-			return nil, err
+		var srcs []*benchSource
+		for _, config := range o.configs {
+			cfg, err := convert.Preset(config)
+			if err != nil {
+				return nil, err
+			}
+			name := config
+			if cfg.ModelType == modelfile.ALBERT {
+				name = "albert-" + name
+			}
+			srcs = append(srcs, &benchSource{
+				name: name + " (random weights)", cfg: cfg, stored: modelfile.F32,
+				load: func() (*modelfile.Model, error) { return convert.Random(cfg, 1), nil },
+			})
 		}
-		name := o.config
-		if cfg.ModelType == modelfile.ALBERT {
-			name = "albert-" + name
-		}
-		return &benchSource{
-			name: name + " (random weights)", cfg: cfg, stored: modelfile.F32,
-			load: func() (*modelfile.Model, error) { return convert.Random(cfg, 1), nil },
-		}, nil
+		return srcs, nil
 	}
 	m, err := albertq.Read(o.model)
 	if err != nil {
 		return nil, err
 	}
 	defer m.Close()
-	return &benchSource{
+	return []*benchSource{{
 		name: filepath.Base(filepath.Clean(o.model)), cfg: m.Config, stored: storedDType(m),
 		load: func() (*modelfile.Model, error) { return albertq.Read(o.model) },
-	}, nil
+	}}, nil
 }
 
 // check rejects sequence lengths the model cannot take, and says on stderr
@@ -421,7 +446,7 @@ func benchEngine(o *benchOptions, src *benchSource, dt modelfile.DType, threads 
 				return nil, "", err
 			}
 			r := summarize(times, seq, batch)
-			r.DType, r.Threads, r.Kernel, r.ModelBytes = dtypeName(dt), threads, kernel, size
+			r.DType, r.Threads, r.Kernel, r.ModelBytes, r.Model = dtypeName(dt), threads, kernel, size, src.name
 			if rss, ok := peakRSS(); ok {
 				r.PeakRSSBytes = &rss
 			} else {
@@ -500,16 +525,19 @@ func ms(d time.Duration) float64 { return float64(d) / 1e6 }
 // setSpeedups fills each result's speed-up over fp32 at the same seq,
 // batch and threads, where fp32 was measured.
 func setSpeedups(results []benchResult) {
-	type key struct{ seq, batch, threads int }
+	type key struct {
+		model               string
+		seq, batch, threads int
+	}
 	fp32 := map[key]float64{}
 	for _, r := range results {
 		if r.DType == "fp32" {
-			fp32[key{r.Seq, r.Batch, r.Threads}] = r.P50ms
+			fp32[key{r.Model, r.Seq, r.Batch, r.Threads}] = r.P50ms
 		}
 	}
 	for i := range results {
 		r := &results[i]
-		if base, ok := fp32[key{r.Seq, r.Batch, r.Threads}]; ok {
+		if base, ok := fp32[key{r.Model, r.Seq, r.Batch, r.Threads}]; ok {
 			s := base / r.P50ms
 			r.SpeedupVsFP32 = &s
 		}
@@ -585,8 +613,15 @@ func writeBenchTable(w io.Writer, doc *benchDoc) error {
 	fmt.Fprintf(w, "%v per configuration after warm-up; tokens/s = batch*seq / p50; peak RSS per %s\n\n",
 		time.Duration(doc.TimeBudgetMS*1e6), doc.Machine.PeakRSS)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	several := len(doc.Configs) > 1
+	if several {
+		fmt.Fprint(tw, "model\t")
+	}
 	fmt.Fprintln(tw, "dtype\tseq\tbatch\tthreads\tp50 ms\tp90 ms\tp99 ms\ttokens/s\tvs fp32\tkernel\tmodel MB\tpeak RSS MB\truns\t")
 	for _, r := range doc.Results {
+		if several {
+			fmt.Fprintf(tw, "%s\t", strings.TrimSuffix(r.Model, " (random weights)"))
+		}
 		speedup, rss := "n/a", "n/a"
 		if r.SpeedupVsFP32 != nil {
 			speedup = fmt.Sprintf("%.2fx", *r.SpeedupVsFP32)

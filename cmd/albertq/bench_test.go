@@ -201,3 +201,33 @@ func TestBenchUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// Several --config sizes run in one bench: every result names its model,
+// each model's speed-ups are over its own fp32, the table has a model
+// column, and the chart has a line per model and dtype in each panel.
+func TestBenchSeveralConfigs(t *testing.T) {
+	svg := filepath.Join(t.TempDir(), "chart.svg")
+	args := []string{"--config", "tiny, minilm-l6", "--time", "1ms", "--seq", "8", "--batch", "1", "--threads", "1", "--dtypes", "int8,fp32"}
+	code, out, errOut := runBenchCLI(t, append(args, "--json", "--svg", svg)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc benchDoc
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Configs) != 2 || doc.Configs[1].ModelType != "bert" || len(doc.Results) != 4 {
+		t.Fatalf("configs %d, results %+v", len(doc.Configs), doc.Results)
+	}
+	for i, want := range []string{"albert-tiny", "albert-tiny", "minilm-l6", "minilm-l6"} {
+		r := doc.Results[i]
+		if !strings.HasPrefix(r.Model, want) || r.SpeedupVsFP32 == nil || (r.DType == "fp32") != (*r.SpeedupVsFP32 == 1) {
+			t.Errorf("result %d: %+v, want model %s with its own fp32 speed-up", i, r, want)
+		}
+	}
+	checkSVGFile(t, svg, []string{"int8", "fp32"}, 2)
+	code, out, _ = runBenchCLI(t, args...)
+	if code != 0 || !strings.Contains(out, "model  dtype") || !strings.Contains(out, "minilm-l6   int8") {
+		t.Errorf("table: exit %d\n%s", code, out)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // The chart's geometry, in SVG user units (pixels): one panel per batch
@@ -23,14 +24,48 @@ const (
 	svgMinWidth          = 560
 )
 
-// svgStyle is how one dtype's line looks: a colour, and a dash pattern so
-// the lines stay apart in grey or for colour-blind readers.
+// svgStyle is how one line looks: a colour, and a dash pattern so the
+// lines stay apart in grey or for colour-blind readers. With one model the
+// dtypes have a colour and a dash each; with several, each model has a
+// colour and each dtype a dash.
 type svgStyle struct{ color, dash string }
 
 var svgStyles = map[string]svgStyle{
 	"int8": {"#1f6fb4", ""},
 	"fp16": {"#e0701b", "9 4"},
 	"fp32": {"#2b9a3e", "3 3"},
+}
+
+// svgModelColors are the colours of the models, in the order timed.
+var svgModelColors = []string{"#1f6fb4", "#c0392b", "#2b9a3e", "#8e44ad", "#e0701b", "#555555"}
+
+// svgSeries is one line of the chart: one model's results in one dtype.
+type svgSeries struct {
+	model, dtype, label string
+	style               svgStyle
+}
+
+// seriesOf lists the chart's lines: per dtype, and per model when there
+// are several.
+func seriesOf(results []benchResult, a benchAxes) []svgSeries {
+	var models []string
+	for _, r := range results {
+		if !slices.Contains(models, r.Model) {
+			models = append(models, r.Model)
+		}
+	}
+	var out []svgSeries
+	for m, model := range models {
+		for _, dt := range a.dtypes {
+			sr := svgSeries{model: model, dtype: dt, label: dt, style: svgStyles[dt]}
+			if len(models) > 1 {
+				sr.label = strings.TrimSuffix(model, " (random weights)") + " " + dt
+				sr.style.color = svgModelColors[m%len(svgModelColors)]
+			}
+			out = append(out, sr)
+		}
+	}
+	return out
 }
 
 // writeBenchSVG writes the chart of doc to path, through a temporary file
@@ -86,7 +121,8 @@ func axesOf(results []benchResult) benchAxes {
 // one panel per batch size and thread count.
 func renderBenchSVG(b *bytes.Buffer, doc *benchDoc) {
 	a := axesOf(doc.Results)
-	width := max(svgMinWidth, len(a.threads)*svgPanelW)
+	series := seriesOf(doc.Results, a)
+	width := max(svgMinWidth, len(a.threads)*svgPanelW, int(float64(len(series))*legendItem(series))+40)
 	height := svgHeaderH + max(1, len(a.batches))*svgPanelH
 	fmt.Fprintf(b, `<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="Helvetica, Arial, sans-serif" font-size="12">
@@ -94,31 +130,40 @@ func renderBenchSVG(b *bytes.Buffer, doc *benchDoc) {
 `, width, height, width, height)
 	svgText(b, float64(width)/2, 24, "middle", `font-size="16" font-weight="bold"`, "albertq bench: "+doc.Model+", tokens/s by sequence length")
 	svgText(b, float64(width)/2, 44, "middle", `fill="#555"`, doc.Machine.describe()+"; tokens/s = batch × seq / p50 latency")
-	svgLegend(b, float64(width)/2, 64, a.dtypes)
+	svgLegend(b, float64(width)/2, 64, series)
 	for row, batch := range a.batches {
 		for col, threads := range a.threads {
 			x0, y0 := float64(col*svgPanelW), float64(svgHeaderH+row*svgPanelH)
-			svgPanel(b, x0, y0, doc.Results, a, batch, threads)
+			svgPanel(b, x0, y0, doc.Results, a, series, batch, threads)
 		}
 	}
 	b.WriteString("</svg>\n")
 }
 
-// svgLegend draws a sample of each dtype's line, centred on cx.
-func svgLegend(b *bytes.Buffer, cx, y float64, dtypes []string) {
-	const item = 90
-	x := cx - float64(len(dtypes)*item)/2
-	for _, dt := range dtypes {
-		st := svgStyles[dt]
+// svgLegend draws a sample of each line, centred on cx.
+func svgLegend(b *bytes.Buffer, cx, y float64, series []svgSeries) {
+	item := legendItem(series)
+	x := cx - float64(len(series))*item/2
+	for _, sr := range series {
+		st := sr.style
 		fmt.Fprintf(b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2.5"%s/>`+"\n",
 			x, y-4, x+30, y-4, st.color, dashAttr(st))
-		svgText(b, x+36, y, "start", "", dt)
+		svgText(b, x+36, y, "start", "", sr.label)
 		x += item
 	}
 }
 
+// legendItem is the width of one legend entry: room for a dtype, or for a
+// model's name and a dtype.
+func legendItem(series []svgSeries) float64 {
+	if len(series) > len(svgStyles) {
+		return 150
+	}
+	return 90
+}
+
 // svgPanel draws the panel of one batch size and thread count at (x0, y0).
-func svgPanel(b *bytes.Buffer, x0, y0 float64, results []benchResult, a benchAxes, batch, threads int) {
+func svgPanel(b *bytes.Buffer, x0, y0 float64, results []benchResult, a benchAxes, series []svgSeries, batch, threads int) {
 	left, right := x0+svgPadLeft, x0+svgPanelW-svgPadRight
 	top, bottom := y0+svgPadTop, y0+svgPanelH-svgPadBottom
 	step, ymax := yScale(results)
@@ -144,22 +189,22 @@ func svgPanel(b *bytes.Buffer, x0, y0 float64, results []benchResult, a benchAxe
 	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" transform="rotate(-90 %.1f %.1f)">tokens/s</text>`+"\n",
 		x0+18, cy, x0+18, cy)
 
-	for _, dt := range a.dtypes {
-		st := svgStyles[dt]
+	for _, sr := range series {
+		st := sr.style
 		var points, marks bytes.Buffer
 		for i, seq := range a.seqs {
 			for _, r := range results {
-				if r.DType != dt || r.Seq != seq || r.Batch != batch || r.Threads != threads {
+				if r.Model != sr.model || r.DType != sr.dtype || r.Seq != seq || r.Batch != batch || r.Threads != threads {
 					continue
 				}
 				x, y := xAt(i), yAt(r.TokensPerSec)
 				fmt.Fprintf(&points, "%.1f,%.1f ", x, y)
 				fmt.Fprintf(&marks, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"><title>%s, seq %d: %.0f tokens/s, p50 %s ms</title></circle>`+"\n",
-					x, y, st.color, dt, seq, r.TokensPerSec, fmtMS(r.P50ms))
+					x, y, st.color, escapeXML(sr.label), seq, r.TokensPerSec, fmtMS(r.P50ms))
 			}
 		}
 		fmt.Fprintf(b, `<polyline data-dtype="%s" points="%s" fill="none" stroke="%s" stroke-width="2.5"%s/>`+"\n",
-			escapeXML(dt), bytes.TrimSpace(points.Bytes()), st.color, dashAttr(st))
+			escapeXML(sr.dtype), bytes.TrimSpace(points.Bytes()), st.color, dashAttr(st))
 		b.Write(marks.Bytes())
 	}
 }
