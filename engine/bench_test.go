@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"flag"
 	"fmt"
 	"slices"
 	"testing"
@@ -40,12 +41,19 @@ func benchBatch(shape string, vocab int) []Sequence {
 	return seqs
 }
 
-// BenchmarkForward times albert-base (random weights) per dtype, shape and
-// thread count, reporting tokens/s, the fastest and the median call and the
-// process CPU time per op (less sensitive than the mean to other jobs on a
-// shared machine; the median is what ONNX Runtime's anchors report).
+// benchPreset is the model size BenchmarkForward times.
+var benchPreset = flag.String("preset", "base", "the size BenchmarkForward times (a convert.Preset name: base, bert-base, minilm-l6, ...)")
+
+// BenchmarkForward times a model of -preset's size (albert-base unless
+// told; random weights) per dtype, shape and thread count, reporting
+// tokens/s, the fastest and the median call and the process CPU time per op
+// (less sensitive than the mean to other jobs on a shared machine; the
+// median is what ONNX Runtime's anchors report).
 func BenchmarkForward(b *testing.B) {
-	cfg, _ := convert.Preset("base")
+	cfg, err := convert.Preset(*benchPreset)
+	if err != nil {
+		b.Fatal(err)
+	}
 	src := convert.Random(cfg, 1)
 	for _, dt := range []modelfile.DType{modelfile.I8, modelfile.F16, modelfile.F32} {
 		q, err := quant.QuantizeModel(src, dt, false)
