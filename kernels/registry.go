@@ -66,7 +66,7 @@ type ops struct {
 }
 
 // sets holds every tier of this build, resolved, best first (generic last).
-var sets = resolveAll(append(archTiers(), genericTier))
+var sets = resolveAll(append(archTiers(), portableTier, genericTier))
 
 // A Set is a tier resolved through its fallbacks: an implementation of every
 // op. Its methods are the vector work between the GEMMs; its kernels pack

@@ -1,5 +1,3 @@
-//go:build !purego && (amd64 || arm64)
-
 package kernels
 
 import "sync"

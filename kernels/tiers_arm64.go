@@ -16,7 +16,7 @@ func archTiers() []*tier {
 	return []*tier{
 		{name: "i8mm", available: hasI8MM, fallback: "dotprod", ops: ops{I8: i8mmI8}},
 		{name: "dotprod", available: hasDotProd, fallback: "neon", ops: ops{I8: dotprodI8}},
-		{name: "neon", available: hasASIMD, fallback: "generic", ops: ops{F32: neonF32, F16: neonF16, I8: neonI8}},
+		{name: "neon", available: hasASIMD, fallback: "portable", ops: ops{F32: neonF32, F16: neonF16, I8: neonI8}},
 	}
 }
 

@@ -302,6 +302,12 @@ const (
 func exp32(x float32) float32 {
 	x = max(expLo, min(expHi, x))
 	n := float32(math.RoundToEven(float64(x * log2e)))
+	return expReduced(x, n)
+}
+
+// expReduced is exp32 of a clamped x given n = round(x·log2e): exp(r) for
+// r = x - n·ln2 by the polynomial, times 2ⁿ.
+func expReduced(x, n float32) float32 {
 	r := x - n*ln2Hi
 	r -= n * ln2Lo
 	p := float32(expPoly0)

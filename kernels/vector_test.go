@@ -3,8 +3,11 @@ package kernels
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
+
+	"github.com/albertq/albertq/internal/cputime"
 )
 
 // The vector functions of every available set are checked on every length
@@ -360,6 +363,141 @@ func TestErf32(t *testing.T) {
 	for x := float32(-6); x < 6; x += 0.00093 {
 		if e := math.Abs(float64(erf32(x)) - math.Erf(float64(x))); e > 1e-6 {
 			t.Fatalf("erf32(%v) error %g", x, e)
+		}
+	}
+}
+
+// BenchmarkVector times each vector op of every available set on a row of
+// albert-base's hidden width, reporting ns per element in thread CPU time.
+func BenchmarkVector(b *testing.B) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	const n = 768
+	x, resid, gamma, beta := randomRow(rng, n, 3)[:n], randomRow(rng, n, 3)[:n], randomRow(rng, n, 1)[:n], randomRow(rng, n, 1)[:n]
+	work, q := make([]float32, n), make([]int8, n)
+	inv := make([]float32, n)
+	for i := range inv {
+		inv[i] = 127 / (1 + float32(i%7))
+	}
+	for _, s := range Available() {
+		for _, op := range []struct {
+			name string
+			run  func()
+		}{
+			{"maxAbs", func() { s.ops.MaxAbs(x) }},
+			{"quantize", func() { s.ops.Quantize(q, x, 40) }},
+			{"quantizeScaled", func() { s.ops.QuantizeScaled(q, x, inv) }},
+			{"columnPeaks", func() { s.ops.ColumnPeaks(work, x) }},
+			{"max", func() { s.ops.Max(x) }},
+			{"expScaleSum", func() { copy(work, x); s.ops.ExpScaleSum(work, 0.5, 1) }},
+			{"multiply", func() { s.ops.Multiply(work, 1) }},
+			{"geluTanh", func() { copy(work, x); s.ops.GELUTanh(work) }},
+			{"addSum", func() { copy(work, x); s.ops.AddSum(work, resid) }},
+			{"sqDevSum", func() { s.ops.SqDevSum(x, 0.25) }},
+			{"normalize", func() { copy(work, x); s.ops.Normalize(work, gamma, beta, 0.25, 0.5) }},
+		} {
+			b.Run(op.name+"/"+s.Name, func(b *testing.B) {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				sw := cputime.Start()
+				for b.Loop() {
+					op.run()
+				}
+				b.ReportMetric(float64(sw.Elapsed().Nanoseconds())/float64(b.N)/n, "cpu-ns/elem")
+			})
+		}
+	}
+}
+
+// TestPortableMatchesGeneric checks every vector op the portable tier
+// implements against the generic one bit for bit (a NaN against a NaN) on
+// every length from 0 to 70, on rows that mix ordinary values with zeros of
+// both signs, infinities, NaNs, rounding ties and values past ±127.
+func TestPortableMatchesGeneric(t *testing.T) {
+	p, g := sets[len(sets)-2], genericSet()
+	if p.Name != "portable" {
+		t.Fatalf("the set before generic is %s, want portable", p.Name)
+	}
+	rng := rand.New(rand.NewPCG(15, 16))
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 2.5, -0.5, 127.5, -300, 88.5, -90}
+	row := func(n int, withSpecial bool) []float32 {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = (rng.Float32()*2 - 1) * 20
+			if withSpecial && rng.IntN(4) == 0 {
+				x[i] = special[rng.IntN(len(special))]
+			}
+		}
+		return x
+	}
+	same := func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) || a != a && b != b }
+	sameRows := func(a, b []float32) bool {
+		for i := range a {
+			if !same(a[i], b[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	for n := range 71 {
+		for _, withSpecial := range []bool{false, true} {
+			x, y := row(n, withSpecial), row(n, false)
+			inv := row(n, false)
+			fail := func(op string, got, want any) {
+				t.Fatalf("n=%d special=%v: %s: portable %v, generic %v (x=%v)", n, withSpecial, op, got, want, x)
+			}
+			if a, b := p.ops.MaxAbs(x), g.ops.MaxAbs(x); !same(a, b) {
+				fail("maxAbs", a, b)
+			}
+			if n > 0 {
+				if a, b := p.ops.Max(x), g.ops.Max(x); !same(a, b) {
+					fail("max", a, b)
+				}
+			}
+			q1, q2 := make([]int8, n), make([]int8, n)
+			p.ops.Quantize(q1, x, 3.5)
+			g.ops.Quantize(q2, x, 3.5)
+			if !slices.Equal(q1, q2) {
+				fail("quantize", q1, q2)
+			}
+			p.ops.QuantizeScaled(q1, x, inv)
+			g.ops.QuantizeScaled(q2, x, inv)
+			if !slices.Equal(q1, q2) {
+				fail("quantizeScaled", q1, q2)
+			}
+			pk1, pk2 := slices.Clone(y), slices.Clone(y)
+			for i := range pk1 {
+				pk1[i], pk2[i] = abs32(pk1[i]), abs32(pk2[i])
+			}
+			p.ops.ColumnPeaks(pk1, x)
+			g.ops.ColumnPeaks(pk2, x)
+			if !sameRows(pk1, pk2) {
+				fail("columnPeaks", pk1, pk2)
+			}
+			e1, e2 := slices.Clone(x), slices.Clone(x)
+			if a, b := p.ops.ExpScaleSum(e1, 0.7, 1.5), g.ops.ExpScaleSum(e2, 0.7, 1.5); !same(a, b) || !sameRows(e1, e2) {
+				fail("expScaleSum", e1, e2)
+			}
+			e1, e2 = slices.Clone(x), slices.Clone(x)
+			p.ops.GELUTanh(e1)
+			g.ops.GELUTanh(e2)
+			if !sameRows(e1, e2) {
+				fail("geluTanh", e1, e2)
+			}
+			for _, resid := range [][]float32{nil, y} {
+				e1, e2 = slices.Clone(x), slices.Clone(x)
+				if a, b := p.ops.AddSum(e1, resid), g.ops.AddSum(e2, resid); !same(a, b) || !sameRows(e1, e2) {
+					fail("addSum", a, b)
+				}
+			}
+			if a, b := p.ops.SqDevSum(x, 0.3), g.ops.SqDevSum(x, 0.3); !same(a, b) {
+				fail("sqDevSum", a, b)
+			}
+			e1, e2 = slices.Clone(x), slices.Clone(x)
+			p.ops.Normalize(e1, y, inv, 0.3, 1.7)
+			g.ops.Normalize(e2, y, inv, 0.3, 1.7)
+			if !sameRows(e1, e2) {
+				fail("normalize", e1, e2)
+			}
 		}
 	}
 }
