@@ -194,3 +194,65 @@ loop_peakVFMADD231PSYmm:
 	JNZ  loop_peakVFMADD231PSYmm
 	VZEROUPPER
 	RET
+
+// func peakSSE4Int8Chain(n int): 8 × (movdqa, pmaddubsw, pmaddwd with ones, paddd) xmm per iteration.
+// Legacy SSE overwrites its first operand, so each chain starts from a copy.
+TEXT ·peakSSE4Int8Chain(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	PXOR X0, X0
+	PXOR X1, X1
+	PXOR X2, X2
+	PXOR X3, X3
+	PXOR X4, X4
+	PXOR X5, X5
+	PXOR X6, X6
+	PXOR X7, X7
+	PXOR X12, X12
+	PXOR X13, X13
+	PXOR X14, X14
+loop_peakSSE4Int8Chain:
+	MOVO X12, X8; PMADDUBSW X13, X8; PMADDWL X14, X8; PADDL X8, X0
+	MOVO X12, X9; PMADDUBSW X13, X9; PMADDWL X14, X9; PADDL X9, X1
+	MOVO X12, X10; PMADDUBSW X13, X10; PMADDWL X14, X10; PADDL X10, X2
+	MOVO X12, X11; PMADDUBSW X13, X11; PMADDWL X14, X11; PADDL X11, X3
+	MOVO X12, X8; PMADDUBSW X13, X8; PMADDWL X14, X8; PADDL X8, X4
+	MOVO X12, X9; PMADDUBSW X13, X9; PMADDWL X14, X9; PADDL X9, X5
+	MOVO X12, X10; PMADDUBSW X13, X10; PMADDWL X14, X10; PADDL X10, X6
+	MOVO X12, X11; PMADDUBSW X13, X11; PMADDWL X14, X11; PADDL X11, X7
+	DECQ CX
+	JNZ  loop_peakSSE4Int8Chain
+	RET
+
+// func peakSSEMulAdd(n int): 6 × mulps and 6 × addps xmm per iteration, each
+// into its own accumulator (SSE has no FMA: a multiply-add is one of each).
+TEXT ·peakSSEMulAdd(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	XORPS X0, X0
+	XORPS X1, X1
+	XORPS X2, X2
+	XORPS X3, X3
+	XORPS X4, X4
+	XORPS X5, X5
+	XORPS X6, X6
+	XORPS X7, X7
+	XORPS X8, X8
+	XORPS X9, X9
+	XORPS X10, X10
+	XORPS X11, X11
+	XORPS X12, X12
+loop_peakSSEMulAdd:
+	MULPS X12, X0
+	ADDPS X12, X6
+	MULPS X12, X1
+	ADDPS X12, X7
+	MULPS X12, X2
+	ADDPS X12, X8
+	MULPS X12, X3
+	ADDPS X12, X9
+	MULPS X12, X4
+	ADDPS X12, X10
+	MULPS X12, X5
+	ADDPS X12, X11
+	DECQ CX
+	JNZ  loop_peakSSEMulAdd
+	RET

@@ -4,9 +4,11 @@ package kernels
 
 import "github.com/klauspost/cpuid/v2"
 
-// The amd64 tiers, best first. avx2 is the base of the SIMD ones: the
-// others add their int8 GEMM (avxvnni, avx512vnni) or their 512-bit
-// kernels and vector work (avx512) and leave the rest to it.
+// The amd64 tiers, best first. avx2 is the base of the 256- and 512-bit
+// ones: the others add their int8 GEMM (avxvnni, avx512vnni) or their
+// 512-bit kernels and vector work (avx512) and leave the rest to it. sse4,
+// for the CPUs without AVX2, has 128-bit GEMMs and leaves the vector work
+// to the portable tier.
 func archTiers() []*tier {
 	return []*tier{
 		{name: "avx512vnni", available: hasAVX512VNNI, fallback: "avx512", ops: ops{I8: i8AVX512VNNI}},
@@ -17,7 +19,7 @@ func archTiers() []*tier {
 			GELUTanh: geluTanhZmm,
 		}},
 		{name: "avxvnni", available: hasAVXVNNI, fallback: "avx2", ops: ops{I8: i8AVXVNNI}},
-		{name: "avx2", available: hasAVX2, fallback: "generic", ops: ops{
+		{name: "avx2", available: hasAVX2, fallback: "sse4", ops: ops{
 			F32: f32AVX2, F16: f16AVX2, I8: i8AVX2,
 			MaxAbs: maxAbsAVX, Quantize: quantizeAVX, QuantizeScaled: quantizeScaledAVX, ColumnPeaks: columnPeaksAVX,
 			Max: maxAVX, ExpScaleSum: expScaleSumAVX, Multiply: multiplyAVX,
@@ -26,6 +28,7 @@ func archTiers() []*tier {
 			Transpose8x8: transpose8x8Vec, CopyWords: copyWordsAVX, Interleave4: interleave4Vec, SumI8: sumI8Vec, AddI8: addI8Vec,
 			FoldRecords: foldRecordsAVX,
 		}},
+		{name: "sse4", available: hasSSE4, fallback: "portable", ops: ops{F32: f32SSE, F16: f16SSE, I8: i8SSE4}},
 	}
 }
 
@@ -49,7 +52,7 @@ func hasAVXVNNI() bool { return hasAVX2() && cpuid.CPU.Supports(cpuid.AVXVNNI) }
 // archFeatures lists the CPU features the kernels care about, for `albertq info`.
 func archFeatures() []string {
 	var out []string
-	for _, f := range []cpuid.FeatureID{cpuid.AVX2, cpuid.FMA3, cpuid.F16C, cpuid.AVXVNNI,
+	for _, f := range []cpuid.FeatureID{cpuid.SSSE3, cpuid.SSE4, cpuid.SSE42, cpuid.AVX2, cpuid.FMA3, cpuid.F16C, cpuid.AVXVNNI,
 		cpuid.AVX512F, cpuid.AVX512BW, cpuid.AVX512VL, cpuid.AVX512VNNI, cpuid.AVX512FP16} {
 		if cpuid.CPU.Supports(f) {
 			out = append(out, f.String())
