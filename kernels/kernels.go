@@ -16,8 +16,10 @@
 // # Tiers and sets
 //
 // Implementations are grouped in tiers, one per class of CPU features (amd64:
-// avx512vnni, avx512, avxvnni, avx2; arm64: i8mm, dotprod, neon; everywhere:
-// generic, the readable pure-Go reference of every op). A tier implements
+// avx512vnni, avx512, avxvnni, avx2, sse4; arm64: i8mm, dotprod, neon;
+// everywhere: portable, unrolled pure Go that the SIMD tiers fall back on
+// and the default without assembly, and generic, the readable pure-Go
+// reference of every op). A tier implements
 // any subset of the ops and names the tier it falls back to for the rest;
 // resolving it along that chain gives a Set, an implementation of every op.
 // Select (or ALBERTQ_KERNELS, see Default) picks a set by its tier's name,

@@ -2,7 +2,11 @@
 
 package kernels
 
-import "github.com/klauspost/cpuid/v2"
+import (
+	"unsafe"
+
+	"github.com/klauspost/cpuid/v2"
+)
 
 // The sse4 tier: 128-bit kernels for the x86 CPUs without AVX2 (Atom,
 // Celeron and Pentium Silver up to Jasper Lake, Core 2 to Westmere, VMs
@@ -22,6 +26,11 @@ func f32TileSSEx6(a *float32, lda int, b *float32, k int, c *float32, ldc, rows 
 //
 //go:noescape
 func i8TileSSE4x4(a *int8, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
+
+// broadcastQuads lays out groups k groups of one row of A for i8TileSSE4x4 (see broadcastBlock).
+//
+//go:noescape
+func broadcastQuads(dst *int8, src *int8, groups int)
 
 // widenHalvesSSE widens n (a multiple of 8) half-precision values at src to float32 at dst.
 //
@@ -74,50 +83,88 @@ func gemmF16SSE(c []float32, ldc int, a []float32, lda int, _ []float32, m int, 
 // bytes and adds pairs into saturating int16; with |a| as the unsigned
 // operand and b·sign(a) (psignb) as the signed one, every pair is at most
 // 2·127² = 32258 in magnitude, so the sums stay exact (see DOTI8 in
-// sse4_amd64.s). A is packed per call in blocks of four rows by packQuads,
-// B in panels of Layout{8, 4}; tiles that stick out of C (fewer than four
-// rows or eight columns) go through the scratch tile and are copied out.
+// sse4_amd64.s). Rows go four at a time: each block of A is laid out once,
+// every a and |a| already broadcast (see broadcastBlock), so the tile
+// spends no shuffles on it, then multiplied with every column panel of B
+// (Layout{8, 4}); tiles that stick out of C (fewer than four rows or eight
+// columns) go through the scratch tile and are copied out.
 func gemmI8SSE4(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
 	const mr, nr = 4, 8
 	s := getScratch()
 	defer putScratch(s)
 	kg := (b.K + 3) / 4
-	ap := packQuads(grow(&s.i8, (m+mr-1)/mr*kg*16), a, lda, m, b.K)
-	for j := n0; j < n1; j += nr {
-		cols := min(nr, n1-j)
-		bp, bi := &b.Data[j*kg*4], s.panelBias(bias, j, cols, nr)
-		s.panelScales(b, j, cols, nr, false)
-		for i := 0; i < m; i += mr {
-			rows, at := min(mr, m-i), &ap[i*kg*4]
+	blk := aligned16(grow(&s.i8, 128*kg+15))
+	for i := 0; i < m; i += mr {
+		rows := min(mr, m-i)
+		broadcastBlock(blk, a[i*lda:], lda, rows, b.K)
+		for j := n0; j < n1; j += nr {
+			cols := min(nr, n1-j)
+			bp, bi := &b.Data[j*kg*4], s.panelBias(bias, j, cols, nr)
+			s.panelScales(b, j, cols, nr, false)
 			if rows == mr && cols == nr {
-				i8TileSSE4x4(at, bp, kg, &c[i*ldc+j], ldc, &sa[i], &s.sb[0], bi)
+				i8TileSSE4x4(&blk[0], bp, kg, &c[i*ldc+j], ldc, &sa[i], &s.sb[0], bi)
 				continue
 			}
-			i8TileSSE4x4(at, bp, kg, &s.tile[0], nr, s.rowScales(sa[i:], rows), &s.sb[0], bi)
+			i8TileSSE4x4(&blk[0], bp, kg, &s.tile[0], nr, s.rowScales(sa[i:], rows), &s.sb[0], bi)
 			s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
 		}
 	}
 }
 
-// packQuads packs the m×k A into dst for i8TileSSE4x4 and returns dst:
-// blocks of four rows, in each the k groups of four in turn, in each the
-// four rows' bytes of the group: element (i, kk) at
-// (i/4)·16·kg + (kk/4)·16 + (i%4)·4 + kk%4, kg = ⌈k/4⌉; the padding, of K
-// and of rows past m, is zero.
-func packQuads(dst, a []int8, lda, m, k int) []int8 {
-	clear(dst)
-	kg := (k + 3) / 4
-	for i := range m {
-		blk := dst[i/4*16*kg+i%4*4:]
-		row := a[i*lda : i*lda+k]
-		g := 0
-		for ; len(row) >= 4; g, row = g+1, row[4:] {
-			d := blk[g*16 : g*16+4]
-			d[0], d[1], d[2], d[3] = row[0], row[1], row[2], row[3]
+// aligned16 returns buf from its first 16-byte aligned element on (legacy
+// SSE faults on an unaligned memory operand).
+func aligned16(buf []int8) []int8 {
+	return buf[-uintptr(unsafe.Pointer(unsafe.SliceData(buf)))&15:]
+}
+
+// broadcastBlock lays out rows (≤ 4) rows of the k-deep A (leading
+// dimension lda) for i8TileSSE4x4: per k group of four, per row, the
+// group's four bytes repeated four times, then their absolute values
+// likewise; element (i, kk) and its absolute value sit at
+//
+//	(kk/4)·128 + i·32 + 4l + kk%4 and 16 bytes further, for l = 0..3,
+//
+// K's padding, and rows past rows, zero.
+func broadcastBlock(dst, a []int8, lda, rows, k int) {
+	kg, full := (k+3)/4, k/4
+	for i := range 4 {
+		at := dst[i*32:]
+		if i >= rows {
+			for g := range kg {
+				clear(at[g*128 : g*128+32])
+			}
+			continue
 		}
-		if len(row) > 0 { // K's last, partial group
-			copy(blk[g*16:], row)
+		row := a[i*lda : i*lda+k]
+		if full > 0 {
+			broadcastQuads(&at[0], &row[0], full)
+		}
+		if full < kg { // K's last, partial group
+			var q [4]int8
+			copy(q[:], row[4*full:])
+			broadcastQuadsGeneric(at[full*128:], q[:], 1)
 		}
 	}
-	return dst
+}
+
+// broadcastQuadsGeneric is broadcastQuads in Go: the groups groups of
+// four bytes of src, each repeated four times at dst (128 bytes apart),
+// followed by their absolute values.
+func broadcastQuadsGeneric(dst, src []int8, groups int) {
+	for g := range groups {
+		q, d := src[4*g:4*g+4], dst[128*g:128*g+32]
+		for l := 0; l < 16; l += 4 {
+			for t, v := range q {
+				d[l+t], d[16+l+t] = v, abs8(v)
+			}
+		}
+	}
+}
+
+// abs8 is |v| for v in [-127, 127].
+func abs8(v int8) int8 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }

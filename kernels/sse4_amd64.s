@@ -108,20 +108,20 @@ accumulate:
 done:
 	RET
 
-// DOTI8 adds one row's four k (a in X11, |a| in X12) times a B vector b (four
-// columns × the same four k) to the int32 lanes of acc, exactly: psignb gives
-// b·sign(a) in [-127, 127], pmaddubsw multiplies it by |a| ≤ 127 as u8 and
-// adds pairs into int16 (|pair| ≤ 2·127² = 32258, no saturation), pmaddwd by
-// ones (X15) adds the two pairs of each column into int32.
-#define DOTI8(b, acc) \
-	MOVO b, X13; PSIGNB X11, X13; MOVO X12, X14; \
+// DOTI8 adds one row's four k times a B vector b (four columns × the same
+// four k) to the int32 lanes of acc, exactly: from the row's block at
+// SI+sgn (the four a, broadcast, 16-byte aligned) psignb gives b·sign(a) in
+// [-127, 127]; pmaddubsw multiplies it by |a| ≤ 127 (at SI+abs) as u8 and
+// adds pairs into int16 (|pair| ≤ 2·127² = 32258, no saturation); pmaddwd
+// by ones (X15) adds the two pairs of each column into int32.
+#define DOTI8(sgn, abs, b, acc) \
+	MOVO b, X13; PSIGNB sgn(SI), X13; MOVOU abs(SI), X14; \
 	PMADDUBSW X13, X14; PMADDWL X15, X14; PADDL X14, acc
 
-// ROWI8 broadcasts row r's four k of the group (dword sel of X10) into X11,
-// their absolute values into X12, and adds their products with B (X8, X9)
-// to c0, c1.
-#define ROWI8(sel, c0, c1) \
-	PSHUFL sel, X10, X11; PABSB X11, X12; DOTI8(X8, c0); DOTI8(X9, c1)
+// ROWI8 adds row r's products with B (X8, X9) to c0, c1; its broadcast a
+// and |a| are at SI+sgn and SI+abs.
+#define ROWI8(sgn, abs, c0, c1) \
+	DOTI8(sgn, abs, X8, c0); DOTI8(sgn, abs, X9, c1)
 
 // STOREI8 stores a row's sums c0, c1 as sa[r]·sb[j]·float32(sum) + bias[j]
 // at DX (sb in X8, X9, bias in X10, X11; sa[r] at R9).
@@ -135,13 +135,13 @@ done:
 //
 //	for i := range 4 { for j := range 8 {
 //		var sum int32
-//		for kk := range 4 * kg { sum += int32(a[(kk/4)*16+i*4+kk%4]) * int32(b[(kk/4)*32+j*4+kk%4]) }
+//		for kk := range 4 * kg { sum += int32(a[(kk/4)*128+i*32+kk%4]) * int32(b[(kk/4)*32+j*4+kk%4]) }
 //		c[i*ldc+j] = sa[i]*sb[j]*float32(sum) + bias[j]
 //	}}
 //
-// A is a block of four rows packed by packQuads (per k group, each row's four
-// bytes in turn), B one panel of Layout{8, 4}. Row i accumulates in X(2i),
-// X(2i+1) (columns 0–3 and 4–7).
+// A is a block of four rows laid out by broadcastBlock (16-byte aligned),
+// B one panel of Layout{8, 4}. Row i accumulates in X(2i), X(2i+1)
+// (columns 0–3 and 4–7).
 TEXT ·i8TileSSE4x4(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), SI
 	MOVQ b+8(FP), DI
@@ -159,12 +159,11 @@ TEXT ·i8TileSSE4x4(SB), NOSPLIT, $0-64
 loopi8:
 	MOVOU 0(DI), X8
 	MOVOU 16(DI), X9
-	MOVOU 0(SI), X10
-	ROWI8($0x00, X0, X1)
-	ROWI8($0x55, X2, X3)
-	ROWI8($0xaa, X4, X5)
-	ROWI8($0xff, X6, X7)
-	ADDQ $16, SI
+	ROWI8(0, 16, X0, X1)
+	ROWI8(32, 48, X2, X3)
+	ROWI8(64, 80, X4, X5)
+	ROWI8(96, 112, X6, X7)
+	ADDQ $128, SI
 	ADDQ $32, DI
 	DECQ CX
 	JNZ  loopi8
@@ -182,6 +181,30 @@ loopi8:
 	STOREI8(X2, X3)
 	STOREI8(X4, X5)
 	STOREI8(X6, X7)
+	RET
+
+// func broadcastQuads(dst *int8, src *int8, groups int)
+//
+//	for g := range groups { for l := range 4 { for t := range 4 {
+//		dst[128*g+4*l+t] = src[4*g+t]; dst[128*g+16+4*l+t] = abs(src[4*g+t])
+//	}}}
+TEXT ·broadcastQuads(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ groups+16(FP), CX
+	TESTQ CX, CX
+	JZ   donequads
+loopquads:
+	MOVL (SI), X0
+	PSHUFL $0x00, X0, X0
+	PABSB X0, X1
+	MOVOU X0, 0(DI)
+	MOVOU X1, 16(DI)
+	ADDQ $4, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ  loopquads
+donequads:
 	RET
 
 // WIDENH widens four halves, one per uint32 lane of x, to float32 in x (see

@@ -59,36 +59,43 @@ func TestWidenHalvesSSE(t *testing.T) {
 	}
 }
 
-// TestPackQuads checks the sse4 int8 A packing against its layout's
-// formula, padding included, with a guard after it.
-func TestPackQuads(t *testing.T) {
-	for _, m := range []int{1, 3, 4, 5, 9} {
-		for _, k := range []int{1, 3, 4, 5, 16, 67} {
+// TestBroadcastBlock checks the sse4 int8 A layout (broadcastQuads and
+// its Go twin for K's tail) against its formula on every int8 value in
+// [-127, 127], short blocks and K tails included, with a guard after it.
+func TestBroadcastBlock(t *testing.T) {
+	if !hasSSE4() {
+		t.Skip("no SSE4.1 here")
+	}
+	for rows := 1; rows <= 4; rows++ {
+		for _, k := range []int{1, 3, 4, 5, 16, 67, 255} {
 			lda := k + 3
-			a := make([]int8, m*lda)
+			a := make([]int8, rows*lda)
 			for i := range a {
-				a[i] = int8(i*29 + 3)
+				a[i] = int8(i*29%255 - 127)
 			}
-			kg, blocks := (k+3)/4, (m+3)/4
-			dst := make([]int8, blocks*16*kg+16)
+			kg := (k + 3) / 4
+			dst := make([]int8, 128*kg+16)
 			for i := range dst {
 				dst[i] = 0x55
 			}
-			packQuads(dst[:blocks*16*kg], a, lda, m, k)
-			for i := range blocks * 4 {
-				for kk := range kg * 4 {
+			broadcastBlock(dst[:128*kg], a, lda, rows, k)
+			for i := range 4 {
+				for kk := range 4 * kg {
 					want := int8(0)
-					if i < m && kk < k {
+					if i < rows && kk < k {
 						want = a[i*lda+kk]
 					}
-					if got := dst[i/4*16*kg+kk/4*16+i%4*4+kk%4]; got != want {
-						t.Fatalf("m=%d k=%d: row %d k %d packed %d, want %d", m, k, i, kk, got, want)
+					for l := range 4 {
+						at := kk/4*128 + i*32 + 4*l + kk%4
+						if dst[at] != want || dst[at+16] != abs8(want) {
+							t.Fatalf("rows=%d k=%d: row %d k %d copy %d laid out as %d, %d; want %d, %d", rows, k, i, kk, l, dst[at], dst[at+16], want, abs8(want))
+						}
 					}
 				}
 			}
-			for _, g := range dst[blocks*16*kg:] {
+			for _, g := range dst[128*kg:] {
 				if g != 0x55 {
-					t.Fatalf("m=%d k=%d: wrote past the blocks", m, k)
+					t.Fatalf("rows=%d k=%d: wrote past the block", rows, k)
 				}
 			}
 		}

@@ -10,8 +10,8 @@ import (
 // The arm64 tiers, best first: neon is the base, dotprod adds the SDOT int8
 // GEMM and i8mm the SMMLA one. The GEMMs' assembly is in gemm_arm64.s, the
 // Go drivers that pack A and walk the tiles in gemm_arm64.go. There is no
-// NEON vector work yet: every set takes it, and the pack movers, from
-// generic (Set.Impls shows it).
+// NEON vector work yet: every set takes it from the portable tier, and the
+// pack movers from generic (Set.Impls shows it).
 func archTiers() []*tier {
 	return []*tier{
 		{name: "i8mm", available: hasI8MM, fallback: "dotprod", ops: ops{I8: i8mmI8}},
