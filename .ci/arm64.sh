@@ -12,24 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-run() {
-  printf '+ %s\n' "$*"
-  "$@"
-}
-
-# timed runs a command and prints how long it took.
-timed() {
-  local start=$SECONDS
-  run "$@"
-  printf '  (%ds)\n' $((SECONDS - start))
-}
-
-if ! command -v qemu-aarch64-static >/dev/null; then
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  run $sudo apt-get update
-  run $sudo apt-get install -y qemu-user-static
-fi
+. .ci/lib.sh
+need_qemu qemu-aarch64-static
 
 run qemu-aarch64-static --version
 models=$(qemu-aarch64-static -cpu help || true) # exits non-zero after listing
