@@ -9,14 +9,33 @@ import (
 
 // The arm64 tiers, best first: neon is the base, dotprod adds the SDOT int8
 // GEMM and i8mm the SMMLA one. The GEMMs' assembly is in gemm_arm64.s, the
-// Go drivers that pack A and walk the tiles in gemm_arm64.go. There is no
-// NEON vector work yet: every set takes it from the portable tier, and the
-// pack movers from generic (Set.Impls shows it).
+// Go drivers that pack A and walk the tiles in gemm_arm64.go; the vector
+// work is in vector_arm64.s, with its Go tails in vector_arm64.go; what
+// neon lacks comes from the portable tier (Set.Impls shows it).
 func archTiers() []*tier {
 	return []*tier{
 		{name: "i8mm", available: hasI8MM, fallback: "dotprod", ops: ops{I8: i8mmI8}},
 		{name: "dotprod", available: hasDotProd, fallback: "neon", ops: ops{I8: dotprodI8}},
-		{name: "neon", available: hasASIMD, fallback: "portable", ops: ops{F32: neonF32, F16: neonF16, I8: neonI8}},
+		{name: "neon", available: hasASIMD, fallback: "portable", ops: ops{
+			F32: neonF32, F16: neonF16, I8: neonI8,
+
+			MaxAbs:         maxAbsVec,
+			Quantize:       quantizeVec,
+			QuantizeRows:   quantizeRowsVec,
+			QuantizeScaled: quantizeScaledVec,
+			ColumnPeaks:    columnPeaksVec,
+
+			Max:             maxVec,
+			ExpScaleSum:     expScaleSumVec,
+			Multiply:        multiplyVec,
+			SoftmaxQuantize: softmaxQuantizeVec,
+
+			GELUTanh: geluTanhVec,
+
+			AddSum:    addSumVec,
+			SqDevSum:  sqDevSumVec,
+			Normalize: normalizeVec,
+		}},
 	}
 }
 
