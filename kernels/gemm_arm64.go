@@ -2,6 +2,8 @@
 
 package kernels
 
+import "unsafe"
+
 // The Go side of the arm64 kernels: pack A for the call, walk the column
 // panels and row blocks, and hand each register tile to assembly. A tile
 // that sticks out of C (the last rows or the last panel) is computed into
@@ -54,15 +56,31 @@ func f16Tile(a *float32, b *uint16, k int, c *float32, ldc int, bias *float32)
 // packA writes rows [0, m) and columns [0, k) of the row-major A into dst in
 // layout l, with l.NR playing the row tile: row i, column kk lands where
 // l.index(kk, i, kp) says, and padding (rows past m, columns past k) is zero.
-// Only the first k columns of each row are read.
-func packA[T any](dst []T, a []T, lda, m, k int, l Layout) {
-	clear(dst)
+// Only the first k columns of each row are read. Whole row blocks go through
+// move four rows and one chunk (chunk columns, 16 bytes) at a time; the
+// columns past the last whole chunk and a last, partial row block are
+// written here.
+func packA[T int8 | float32](dst, a []T, lda, m, k int, l Layout, move mover[T]) {
 	kp := l.paddedK(k)
-	for i := range m {
-		row := a[i*lda : i*lda+k]
-		base := (i/l.NR)*kp*l.NR + (i%l.NR)*l.KG
-		for g := 0; g < k; g += l.KG {
-			copy(dst[base+g*l.NR:base+g*l.NR+l.KG], row[g:])
+	chunk := 16 / int(unsafe.Sizeof(a[0]))
+	full := k / chunk * chunk
+	for i0 := 0; i0 < m; i0 += l.NR {
+		blk := dst[i0*kp : (i0+l.NR)*kp]
+		rows, k0 := min(l.NR, m-i0), 0
+		if rows == l.NR && full > 0 {
+			for s := 0; s < l.NR; s += 4 {
+				move(&blk[s*l.KG], &a[(i0+s)*lda], lda, l.NR*l.KG, full/chunk)
+			}
+			k0 = full
+		}
+		for r := range l.NR {
+			for kk := k0; kk < kp; kk++ {
+				var v T
+				if r < rows && kk < k {
+					v = a[(i0+r)*lda+kk]
+				}
+				blk[(kk/l.KG)*l.NR*l.KG+r*l.KG+kk%l.KG] = v
+			}
 		}
 	}
 }
@@ -90,7 +108,7 @@ func gemmI8(tile i8Tile, mr int, c []float32, ldc int, a []int8, lda int, sa []f
 	s := getScratch()
 	defer putScratch(s)
 	pa := grow(&s.i8, al.size(b.K, m))
-	packA(pa, a, lda, m, b.K, al)
+	packA(pa, a, lda, m, b.K, al, i8Mover(kg))
 	kp := al.paddedK(b.K)
 	for j := n0; j < n1; j += nr {
 		pb := &b.Data[j*kp]
@@ -129,7 +147,7 @@ func gemmF[T float32 | uint16](tile func(a *float32, b *T, k int, c *float32, ld
 	s := getScratch()
 	defer putScratch(s)
 	pa := grow(&s.f32, al.size(k, m))
-	packA(pa, a, lda, m, k, al)
+	packA(pa, a, lda, m, k, al, packFloatsNEON)
 	for j := n0; j < n1; j += fNR {
 		pb := &bdata[j*k]
 		cols := min(fNR, n-j)

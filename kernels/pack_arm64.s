@@ -1,0 +1,122 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// The packers' NEON movers: each takes four rows of a row-major source
+// (row r at src + r·lds) in chunks of 16 bytes and writes them in a packed
+// layout's order (see Layout: a group of KG consecutive k of R rows or
+// columns, R = NR, sits at group·R·KG), as one quarter of an R-row block:
+// the caller points dst at the quarter's first slot and gives stride, the
+// distance between the quarter's consecutive groups (R·KG bytes). Rows past
+// the chunks and blocks of fewer than four rows are the Go caller's.
+
+// LOAD4(lds) loads 16 bytes of each of the four rows at R1 into V0-V3 and
+// advances R1 by 16: R6-R8 walk the rows 1-3.
+#define LOAD4 \
+	VLD1.P 16(R1), [V0.B16]; \
+	VLD1.P 16(R6), [V1.B16]; \
+	VLD1.P 16(R7), [V2.B16]; \
+	VLD1.P 16(R8), [V3.B16]
+
+// ROWS4 sets R6-R8 to the rows after R1 (row stride R2).
+#define ROWS4 ADD R2, R1, R6; ADD R2, R6, R7; ADD R2, R7, R8
+
+// TRANSPOSE4(a) transposes the 4×4 matrix of a-sized lanes (S: words, of
+// four bytes or one float) in V0-V3 into V4-V7, through V16-V19:
+// V4+j = [V0[j], V1[j], V2[j], V3[j]].
+#define TRANSPOSE4_S \
+	VTRN1 V1.S4, V0.S4, V16.S4; VTRN2 V1.S4, V0.S4, V17.S4; \
+	VTRN1 V3.S4, V2.S4, V18.S4; VTRN2 V3.S4, V2.S4, V19.S4; \
+	VTRN1 V18.D2, V16.D2, V4.D2; VTRN1 V19.D2, V17.D2, V5.D2; \
+	VTRN2 V18.D2, V16.D2, V6.D2; VTRN2 V19.D2, V17.D2, V7.D2
+
+// func packWordsNEON(dst, src *int8, lds, stride, chunks int)
+//
+//	for c := range chunks {  // KG = 4: the chunk's four groups, one word of each row
+//		for g := range 4 { for r := range 4 { dst[(4c+g)·stride + 4r:][:4] = src[r·lds + 16c + 4g:][:4] } }
+//	}
+TEXT ·packWordsNEON(SB), NOSPLIT, $0-40
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD lds+16(FP), R2
+	MOVD stride+24(FP), R3
+	MOVD chunks+32(FP), R4
+	ROWS4
+words_loop:
+	LOAD4
+	TRANSPOSE4_S
+	VST1.P [V4.B16], (R0)(R3)
+	VST1.P [V5.B16], (R0)(R3)
+	VST1.P [V6.B16], (R0)(R3)
+	VST1.P [V7.B16], (R0)(R3)
+	SUBS $1, R4, R4
+	BNE  words_loop
+	RET
+
+// func packPairsNEON(dst, src *int8, lds, stride, chunks int)
+//
+//	for c := range chunks {  // KG = 8: the chunk's two groups, rows in pairs of 8 bytes each
+//		for g := range 2 { for r := range 4 { dst[(2c+g)·stride + 8r:][:8] = src[r·lds + 16c + 8g:][:8] } }
+//	}
+TEXT ·packPairsNEON(SB), NOSPLIT, $0-40
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD lds+16(FP), R2
+	MOVD stride+24(FP), R3
+	MOVD chunks+32(FP), R4
+	ROWS4
+pairs_loop:
+	LOAD4
+	VTRN1 V1.D2, V0.D2, V4.D2
+	VTRN1 V3.D2, V2.D2, V5.D2
+	VTRN2 V1.D2, V0.D2, V6.D2
+	VTRN2 V3.D2, V2.D2, V7.D2
+	VST1.P [V4.B16, V5.B16], (R0)(R3)
+	VST1.P [V6.B16, V7.B16], (R0)(R3)
+	SUBS $1, R4, R4
+	BNE  pairs_loop
+	RET
+
+// func packRows16NEON(dst, src *int8, lds, stride, chunks int)
+//
+//	for c := range chunks {  // KG = 16: the chunk is one group, rows one after another
+//		for r := range 4 { dst[c·stride + 16r:][:16] = src[r·lds + 16c:][:16] }
+//	}
+TEXT ·packRows16NEON(SB), NOSPLIT, $0-40
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD lds+16(FP), R2
+	MOVD stride+24(FP), R3
+	MOVD chunks+32(FP), R4
+	ROWS4
+rows16_loop:
+	LOAD4
+	VST1.P [V0.B16, V1.B16, V2.B16, V3.B16], (R0)(R3)
+	SUBS $1, R4, R4
+	BNE  rows16_loop
+	RET
+
+// func packFloatsNEON(dst, src *float32, lds, stride, chunks int)
+//
+//	for c := range chunks {  // KG = 1 (fp32): four k of four rows, transposed; lds and stride in floats
+//		for k := range 4 { for r := range 4 { dst[(4c+k)·stride + r] = src[r·lds + 4c + k] } }
+//	}
+TEXT ·packFloatsNEON(SB), NOSPLIT, $0-40
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD lds+16(FP), R2
+	MOVD stride+24(FP), R3
+	MOVD chunks+32(FP), R4
+	LSL  $2, R2, R2
+	LSL  $2, R3, R3
+	ROWS4
+floats_loop:
+	LOAD4
+	TRANSPOSE4_S
+	VST1.P [V4.S4], (R0)(R3)
+	VST1.P [V5.S4], (R0)(R3)
+	VST1.P [V6.S4], (R0)(R3)
+	VST1.P [V7.S4], (R0)(R3)
+	SUBS $1, R4, R4
+	BNE  floats_loop
+	RET
