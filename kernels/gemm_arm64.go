@@ -2,13 +2,17 @@
 
 package kernels
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/albertq/albertq/internal/half"
+)
 
 // The Go side of the arm64 kernels: pack A for the call, walk the column
-// panels and row blocks, and hand each register tile to assembly. A tile
-// that sticks out of C (the last rows or the last panel) is computed into
-// scratch's tile buffer and copied out, so the assembly never writes outside
-// the m×n corner of C and always runs on whole, zero-padded tiles.
+// panels, and hand each panel's whole row blocks to assembly in one call. A
+// tile that sticks out of C (the last rows or the last panel) is computed
+// into scratch's tile buffer and copied out, so the assembly never writes
+// outside the m×n corner of C and always runs on whole, zero-padded tiles.
 
 // fMR×fNR is the register tile of the fp32 and fp16 kernels.
 const (
@@ -22,44 +26,44 @@ const (
 	maxNR = 12
 )
 
-// The assembly micro-kernels (gemm_arm64.s). Each computes one whole tile:
-// mr rows of packed A (groups k groups, or k steps) against one packed B
-// panel, then writes C[r][j] = scale·sum + bias[j] at c with row stride ldc
-// (in elements). The int8 ones take the row scales sa (mr of them) and the
+// The assembly micro-kernels (gemm_arm64.s). Each computes one column panel
+// of C for blocks whole row blocks: mr rows of packed A at a time (steps k
+// groups, or k steps; the blocks one after another) against the packed B
+// panel, then C[r][j] = scale·sum + bias[j] at c with row stride ldc (in
+// elements). The int8 ones take the row scales sa (mr per block) and the
 // column scales sb; sb and bias have nr each.
 
-// i8TileNEON computes a 4×4 int8 tile with SMULL/SMLAL2/SADALP, 16 k per group.
+// i8PanelNEON runs the 4×4 SMULL/SMLAL2/SADALP tile over blocks row blocks, 16 k per step.
 //
 //go:noescape
-func i8TileNEON(a, b *int8, groups int, c *float32, ldc int, sa, sb, bias *float32)
+func i8PanelNEON(a, b *int8, steps int, c *float32, ldc int, sa, sb, bias *float32, blocks int)
 
-// i8TileDotProd computes an 8×12 int8 tile with SDOT by element, 4 k per group.
+// i8PanelDotProd runs the 8×12 SDOT tile over blocks row blocks, 4 k per step.
 //
 //go:noescape
-func i8TileDotProd(a, b *int8, groups int, c *float32, ldc int, sa, sb, bias *float32)
+func i8PanelDotProd(a, b *int8, steps int, c *float32, ldc int, sa, sb, bias *float32, blocks int)
 
-// i8TileI8MM computes an 8×8 int8 tile of SMMLA 2×2 blocks, 8 k per group.
+// i8PanelI8MM runs the 8×8 SMMLA tile over blocks row blocks, 8 k per step.
 //
 //go:noescape
-func i8TileI8MM(a, b *int8, groups int, c *float32, ldc int, sa, sb, bias *float32)
+func i8PanelI8MM(a, b *int8, steps int, c *float32, ldc int, sa, sb, bias *float32, blocks int)
 
-// f32Tile computes an 8×12 fp32 tile with FMLA by element over k steps.
+// f32Panel runs the 8×12 FMLA tile over blocks row blocks, the accumulators starting from bias.
 //
 //go:noescape
-func f32Tile(a, b *float32, k int, c *float32, ldc int, bias *float32)
+func f32Panel(a, b *float32, k int, c *float32, ldc int, bias *float32, blocks int)
 
-// f16Tile is f32Tile with B in half precision, widened by FCVTL/FCVTL2.
+// widenHalf converts n half-precision values (n a positive multiple of 16) to fp32.
 //
 //go:noescape
-func f16Tile(a *float32, b *uint16, k int, c *float32, ldc int, bias *float32)
+func widenHalf(dst *float32, src *uint16, n int)
 
 // packA writes rows [0, m) and columns [0, k) of the row-major A into dst in
 // layout l, with l.NR playing the row tile: row i, column kk lands where
 // l.index(kk, i, kp) says, and padding (rows past m, columns past k) is zero.
 // Only the first k columns of each row are read. Whole row blocks go through
-// move four rows and one chunk (chunk columns, 16 bytes) at a time; the
-// columns past the last whole chunk and a last, partial row block are
-// written here.
+// move four rows and one chunk (16 bytes) at a time; the columns past the
+// last whole chunk and a last, partial row block are written here.
 func packA[T int8 | float32](dst, a []T, lda, m, k int, l Layout, move mover[T]) {
 	kp := l.paddedK(k)
 	chunk := 16 / int(unsafe.Sizeof(a[0]))
@@ -85,24 +89,25 @@ func packA[T int8 | float32](dst, a []T, lda, m, k int, l Layout, move mover[T])
 	}
 }
 
-// i8Tile is the signature of the arm64 int8 micro-kernels.
-type i8Tile func(a, b *int8, groups int, c *float32, ldc int, sa, sb, bias *float32)
+// i8Panel is the signature of the arm64 int8 micro-kernels.
+type i8Panel func(a, b *int8, steps int, c *float32, ldc int, sa, sb, bias *float32, blocks int)
 
 func gemmI8NEON(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
-	gemmI8(i8TileNEON, 4, c, ldc, a, lda, sa, m, b, bias, n0, n1)
+	gemmI8(i8PanelNEON, 4, c, ldc, a, lda, sa, m, b, bias, n0, n1)
 }
 
 func gemmI8DotProd(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
-	gemmI8(i8TileDotProd, 8, c, ldc, a, lda, sa, m, b, bias, n0, n1)
+	gemmI8(i8PanelDotProd, 8, c, ldc, a, lda, sa, m, b, bias, n0, n1)
 }
 
 func gemmI8MM(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
-	gemmI8(i8TileI8MM, 8, c, ldc, a, lda, sa, m, b, bias, n0, n1)
+	gemmI8(i8PanelI8MM, 8, c, ldc, a, lda, sa, m, b, bias, n0, n1)
 }
 
-// gemmI8 packs A in row blocks of mr with B's k grouping, then runs tile
-// over every mr×NR block of columns [n0, n1).
-func gemmI8(tile i8Tile, mr int, c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
+// gemmI8 packs A in row blocks of mr with B's k grouping, then runs panel
+// over columns [n0, n1): each whole panel's whole row blocks in one call,
+// the rest one block at a time through the tile buffer.
+func gemmI8(panel i8Panel, mr int, c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
 	nr, kg := b.Layout.NR, b.Layout.KG
 	al := Layout{NR: mr, KG: kg}
 	s := getScratch()
@@ -110,55 +115,69 @@ func gemmI8(tile i8Tile, mr int, c []float32, ldc int, a []int8, lda int, sa []f
 	pa := grow(&s.i8, al.size(b.K, m))
 	packA(pa, a, lda, m, b.K, al, i8Mover(kg))
 	kp := al.paddedK(b.K)
+	steps, full := kp/kg, m/mr*mr
 	for j := n0; j < n1; j += nr {
 		pb := &b.Data[j*kp]
 		cols := min(nr, b.N-j)
 		bi := s.panelBias(bias, j, cols, nr)
 		s.panelScales(b, j, cols, nr, false)
-		for i := 0; i < m; i += mr {
-			rows, ra := min(mr, m-i), &sa[i]
-			if rows < mr {
-				ra = s.rowScales(sa[i:], rows)
-			}
-			if rows == mr && cols == nr {
-				tile(&pa[i*kp], pb, kp/kg, &c[i*ldc+j], ldc, ra, &s.sb[0], bi)
-				continue
-			}
-			tile(&pa[i*kp], pb, kp/kg, &s.tile[0], nr, ra, &s.sb[0], bi)
+		i0 := 0
+		if cols == nr && full > 0 {
+			panel(&pa[0], pb, steps, &c[j], ldc, &sa[0], &s.sb[0], bi, full/mr)
+			i0 = full
+		}
+		for i := i0; i < m; i += mr {
+			rows := min(mr, m-i)
+			panel(&pa[i*kp], pb, steps, &s.tile[0], nr, s.rowScales(sa[i:], rows), &s.sb[0], bi, 1)
 			s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
 		}
 	}
 }
 
 func gemmF32NEON(c []float32, ldc int, a []float32, lda int, _ []float32, m int, b *PackedF32, bias []float32, n0, n1 int) {
-	gemmF(f32Tile, c, ldc, a, lda, m, b.K, b.N, b.Data, bias, n0, n1)
+	gemmF(c, ldc, a, lda, m, b.K, b.N, bias, n0, n1, func(_ *scratch, j int) *float32 { return &b.Data[j*b.K] })
 }
 
+// gemmF16NEON widens each B panel to fp32 once and runs the fp32 kernel on
+// it: the FMLA loop then converts nothing, and a panel's widening is shared
+// by all its row blocks.
 func gemmF16NEON(c []float32, ldc int, a []float32, lda int, _ []float32, m int, b *PackedF16, bias []float32, n0, n1 int) {
-	gemmF(f16Tile, c, ldc, a, lda, m, b.K, b.N, b.Data, bias, n0, n1)
+	gemmF(c, ldc, a, lda, m, b.K, b.N, bias, n0, n1, func(s *scratch, j int) *float32 {
+		src := b.Data[j*b.K : (j+fNR)*b.K]
+		dst := grow(&s.wide, len(src))
+		n := len(src) &^ 15
+		if n > 0 {
+			widenHalf(&dst[0], &src[0], n)
+		}
+		for i := n; i < len(src); i++ {
+			dst[i] = half.ToFloat32(src[i])
+		}
+		return &dst[0]
+	})
 }
 
 // gemmF packs A in row blocks of fMR (k-major, fMR values per k) and runs
-// tile over every fMR×fNR block of columns [n0, n1) of the K×N matrix whose
-// panels are bdata (Layout{fNR, 1}, elements of type T).
-func gemmF[T float32 | uint16](tile func(a *float32, b *T, k int, c *float32, ldc int, bias *float32),
-	c []float32, ldc int, a []float32, lda, m, k, n int, bdata []T, bias []float32, n0, n1 int) {
+// f32Panel over columns [n0, n1) of the K×N B (Layout{fNR, 1}) whose panel
+// at column j panel returns in fp32.
+func gemmF(c []float32, ldc int, a []float32, lda, m, k, n int, bias []float32, n0, n1 int, panel func(s *scratch, j int) *float32) {
 	al := Layout{NR: fMR, KG: 1}
 	s := getScratch()
 	defer putScratch(s)
 	pa := grow(&s.f32, al.size(k, m))
 	packA(pa, a, lda, m, k, al, packFloatsNEON)
+	full := m / fMR * fMR
 	for j := n0; j < n1; j += fNR {
-		pb := &bdata[j*k]
+		pb := panel(s, j)
 		cols := min(fNR, n-j)
 		bi := s.panelBias(bias, j, cols, fNR)
-		for i := 0; i < m; i += fMR {
+		i0 := 0
+		if cols == fNR && full > 0 {
+			f32Panel(&pa[0], pb, k, &c[j], ldc, bi, full/fMR)
+			i0 = full
+		}
+		for i := i0; i < m; i += fMR {
 			rows := min(fMR, m-i)
-			if rows == fMR && cols == fNR {
-				tile(&pa[i*k], pb, k, &c[i*ldc+j], ldc, bi)
-				continue
-			}
-			tile(&pa[i*k], pb, k, &s.tile[0], fNR, bi)
+			f32Panel(&pa[i*k], pb, k, &s.tile[0], fNR, bi, 1)
 			s.copyTile(c[i*ldc+j:], ldc, rows, cols, fNR)
 		}
 	}

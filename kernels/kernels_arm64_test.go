@@ -29,14 +29,14 @@ func TestArm64Selection(t *testing.T) {
 }
 
 // TestArm64Select: neon forces every kind, dotprod and i8mm the int8 one on
-// top of neon; the vector work is the portable tier's in every set.
+// top of neon; the vector work is neon's in every set.
 func TestArm64Select(t *testing.T) {
 	for _, name := range []string{"neon", "dotprod", "i8mm"} {
 		s, err := Select(name)
 		switch {
 		case err != nil:
 			t.Logf("Select(%s): %v", name, err)
-		case s.I8.Name != name || s.F32.Name != "neon" || s.F16.Name != "neon" || s.source("geluTanh") != "portable":
+		case s.I8.Name != name || s.F32.Name != "neon" || s.F16.Name != "neon" || s.source("geluTanh") != "neon":
 			t.Fatalf("Select(%s) = int8 %s, f32 %s, f16 %s, gelu %s", name, s.I8.Name, s.F32.Name, s.F16.Name, s.source("geluTanh"))
 		}
 	}

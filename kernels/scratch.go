@@ -13,6 +13,7 @@ import "sync"
 // register tile, is per architecture.
 type scratch struct {
 	f32  []float32
+	wide []float32 // arm64: a panel of fp16 B widened to fp32
 	i8   []int8
 	u8   []byte
 	i32  []int32

@@ -85,7 +85,7 @@ EOF
 }
 
 mca() {
-  "$tools/arm64-mca/mca.py" --out "$out/mca" --cpus cortex-a53,cortex-a55,cortex-a510,neoverse-n1,neoverse-v1,neoverse-v2 --funcs 'kernels\.(i8\w*(NEON|DotProd|I8MM)|f32\w*|f16\w*)\.abi0$' ./kernels >"$out/mca.txt"
+  "$tools/arm64-mca/mca.py" --out "$out/mca" --cpus cortex-a53,cortex-a55,cortex-a510,neoverse-n1,neoverse-v1,neoverse-v2 --funcs 'kernels\.(i8Panel\w*|f32Panel)\.abi0$' ./kernels >"$out/mca.txt"
   echo
   echo "GEMM inner loops under llvm-mca: multiply-accumulates per cycle (% of the core's modeled peak):"
   python3 - "$out/mca.txt" <<'EOF'
