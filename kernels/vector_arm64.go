@@ -7,14 +7,23 @@ package kernels
 // (tiers_arm64.go), run the rest of a slice through the Go twins.
 
 // expTable holds exp32's constants (and GELU's) in the lane order the
-// assembly's EXP_CONSTS loads them.
-var expTable = [20]float32{
-	log2e, ln2Hi, ln2Lo, expPoly0,
-	expPoly1, expPoly2, expPoly3, expPoly4,
-	expPoly5, 127, geluA, geluB,
-	expHi, expLo, 1, -expLo,
-	-expHi, 0, 0, 0,
-}
+// assembly's EXP_CONSTS loads them; expQuads the Horner coefficients (and
+// geluA), each repeated in four lanes for VLD4R to broadcast.
+var (
+	expTable = [12]float32{
+		log2e, ln2Hi, ln2Lo, expPoly0,
+		-expHi, 127, -expLo, geluB,
+		expHi, expLo, 1, 0,
+	}
+	expQuads = [24]float32{
+		geluA, geluA, geluA, geluA,
+		expPoly1, expPoly1, expPoly1, expPoly1,
+		expPoly2, expPoly2, expPoly2, expPoly2,
+		expPoly3, expPoly3, expPoly3, expPoly3,
+		expPoly4, expPoly4, expPoly4, expPoly4,
+		expPoly5, expPoly5, expPoly5, expPoly5,
+	}
+)
 
 // maxAbsNEON returns max |x[i]| over n elements.
 //

@@ -38,32 +38,40 @@
 #define QUANT16(inv) \
 	X4M(FMUL_4S, 0, 0, inv); X4(FCVTNS_4S, 0, 0); NARROW16(6); SMAX_16B(6, 6, 30)
 
-// EXP_CONSTS loads expTable (vector_arm64.go; the constants of exp32) into
-// V27-V31, and sets V24 = expHi, V25 = expLo, V26 = 1 in every lane:
+// EXP_CONSTS loads the lane constants of expTable (vector_arm64.go: the
+// constants of exp32) into V28-V30, sets V24 = expHi, V25 = expLo,
+// V26 = 1 in every lane, and points R8 at expQuads, the Horner
+// coefficients (and geluA) each four times over, which VLD4R.P broadcasts
+// into four registers with one instruction:
 //
-//	V28 = [log2e, ln2Hi, ln2Lo, c0]   V29 = [c1, c2, c3, c4]
-//	V30 = [c5, 127, geluA, geluB]     V31 = [expHi, expLo, 1, -expLo]
-//	V27 = [-expHi, 0, 0, 0]
+//	V28 = [log2e, ln2Hi, ln2Lo, c0]   V29 = [-expHi, 127, -expLo, geluB]
+//	V30 = [expHi, expLo, 1, 0]        (R8) = geluA, c1, c2, c3, c4, c5
 #define EXP_CONSTS \
 	MOVD $·expTable(SB), R9; \
-	VLD1.P 64(R9), [V28.S4, V29.S4, V30.S4, V31.S4]; \
-	VLD1 (R9), [V27.S4]; \
-	VDUP V31.S[0], V24.S4; VDUP V31.S[1], V25.S4; VDUP V31.S[2], V26.S4
+	VLD1 (R9), [V28.S4, V29.S4, V30.S4]; \
+	VDUP V30.S[0], V24.S4; VDUP V30.S[1], V25.S4; VDUP V30.S[2], V26.S4; \
+	MOVD $·expQuads(SB), R8
 
-// DUP4(c, i) sets V12-V15 (DUP4T: V16-V19) to the constant Vc.S[i].
-#define DUP4(c, i) VDUP c.S[i], V12.S4; VDUP c.S[i], V13.S4; VDUP c.S[i], V14.S4; VDUP c.S[i], V15.S4
-#define DUP4T(c, i) VDUP c.S[i], V16.S4; VDUP c.S[i], V17.S4; VDUP c.S[i], V18.S4; VDUP c.S[i], V19.S4
+// QUAD_A, QUAD_B and QUAD_0 load the next constant of (R9) into V12-V15,
+// V16-V19 or V0-V3, every lane.
+#define QUAD_A VLD4R.P 16(R9), [V12.S4, V13.S4, V14.S4, V15.S4]
+#define QUAD_B VLD4R.P 16(R9), [V16.S4, V17.S4, V18.S4, V19.S4]
+#define QUAD_0 VLD4R.P 16(R9), [V0.S4, V1.S4, V2.S4, V3.S4]
 
-// HORNER(op) runs the last four Horner steps of exp32's polynomial with op
-// (VFMLA or VFMLS), p in V12-V15 and V16-V19 alternately, r in V4-V7.
-#define HORNER(op) \
-	DUP4T(V29, 1); op V12.S4, V4.S4, V16.S4; op V13.S4, V5.S4, V17.S4; op V14.S4, V6.S4, V18.S4; op V15.S4, V7.S4, V19.S4; \
-	DUP4(V29, 2); op V16.S4, V4.S4, V12.S4; op V17.S4, V5.S4, V13.S4; op V18.S4, V6.S4, V14.S4; op V19.S4, V7.S4, V15.S4; \
-	DUP4T(V29, 3); op V12.S4, V4.S4, V16.S4; op V13.S4, V5.S4, V17.S4; op V14.S4, V6.S4, V18.S4; op V15.S4, V7.S4, V19.S4; \
-	DUP4(V30, 0); op V16.S4, V4.S4, V12.S4; op V17.S4, V5.S4, V13.S4; op V18.S4, V6.S4, V14.S4; op V19.S4, V7.S4, V15.S4
+// HORNER(op) runs exp32's polynomial with op (VFMLA; VFMLS for NEXP), r in
+// V4-V7, each step's result the next one's multiplicand, in V12-V15,
+// V16-V19, V0-V3 in turn (each set to its coefficient first, R9 walking
+// c1..c5), leaving p in V16-V19.
+#define HORNER(op, first) \
+	QUAD_A; QUAD_B; QUAD_0; \
+	X4E(first, 12, 4, 28, 3); \
+	op V12.S4, V4.S4, V16.S4; op V13.S4, V5.S4, V17.S4; op V14.S4, V6.S4, V18.S4; op V15.S4, V7.S4, V19.S4; QUAD_A; \
+	op V16.S4, V4.S4, V0.S4; op V17.S4, V5.S4, V1.S4; op V18.S4, V6.S4, V2.S4; op V19.S4, V7.S4, V3.S4; QUAD_B; \
+	op V0.S4, V4.S4, V12.S4; op V1.S4, V5.S4, V13.S4; op V2.S4, V6.S4, V14.S4; op V3.S4, V7.S4, V15.S4; \
+	op V12.S4, V4.S4, V16.S4; op V13.S4, V5.S4, V17.S4; op V14.S4, V6.S4, V18.S4; op V15.S4, V7.S4, V19.S4
 
-// EXP sets V4-V7 = exp32(V4-V7), step for step as exp32 does (V8-V19 are
-// scratch; constants as EXP_CONSTS leaves them):
+// EXP sets V4-V7 = exp32(V4-V7), step for step as exp32 does (V0-V3 and
+// V8-V19 are scratch; EXP_CONSTS's constants, R9 at c1 in expQuads):
 //
 //	w = max(expLo, min(expHi, w)); n = roundEven(w·log2e)
 //	r = w - n·ln2Hi - n·ln2Lo                            // each step fused
@@ -77,10 +85,9 @@
 	X4M(FMIN_4S, 4, 4, 24); X4M(FMAX_4S, 4, 4, 25); \
 	X4E(FMUL_ELEM, 8, 4, 28, 0); X4(FRINTN_4S, 8, 8); \
 	X4E(FMLS_ELEM, 4, 8, 28, 1); X4E(FMLS_ELEM, 4, 8, 28, 2); \
-	DUP4(V29, 0); X4E(FMLA_ELEM, 12, 4, 28, 3); \
-	HORNER(VFMLA); \
-	X4V(FMUL_4S, 16, 12, 4); \
-	VFMLA V16.S4, V4.S4, V4.S4; VFMLA V17.S4, V5.S4, V5.S4; VFMLA V18.S4, V6.S4, V6.S4; VFMLA V19.S4, V7.S4, V7.S4; \
+	HORNER(VFMLA, FMLA_ELEM); \
+	X4V(FMUL_4S, 12, 16, 4); \
+	VFMLA V12.S4, V4.S4, V4.S4; VFMLA V13.S4, V5.S4, V5.S4; VFMLA V14.S4, V6.S4, V6.S4; VFMLA V15.S4, V7.S4, V7.S4; \
 	X4M(FADD_4S, 4, 4, 26); \
 	X4(FCVTZS_4S, 8, 8); \
 	VSHL $23, V8.S4, V8.S4; VSHL $23, V9.S4, V9.S4; VSHL $23, V10.S4, V10.S4; VSHL $23, V11.S4, V11.S4; \
@@ -103,10 +110,9 @@
 #define NEXP \
 	X4E(FMUL_ELEM, 8, 4, 28, 0); X4(FRINTN_4S, 8, 8); \
 	X4E(FMLS_ELEM, 4, 8, 28, 1); X4E(FMLS_ELEM, 4, 8, 28, 2); \
-	DUP4(V29, 0); X4E(FMLS_ELEM, 12, 4, 28, 3); \
-	HORNER(VFMLS); \
-	X4V(FMUL_4S, 16, 12, 4); \
-	VFMLS V16.S4, V4.S4, V4.S4; VFMLS V17.S4, V5.S4, V5.S4; VFMLS V18.S4, V6.S4, V6.S4; VFMLS V19.S4, V7.S4, V7.S4; \
+	HORNER(VFMLS, FMLS_ELEM); \
+	X4V(FMUL_4S, 12, 16, 4); \
+	VFMLS V12.S4, V4.S4, V4.S4; VFMLS V13.S4, V5.S4, V5.S4; VFMLS V14.S4, V6.S4, V6.S4; VFMLS V15.S4, V7.S4, V7.S4; \
 	FSUB_4S(4, 26, 4); FSUB_4S(5, 26, 5); FSUB_4S(6, 26, 6); FSUB_4S(7, 26, 7); \
 	X4(FCVTZS_4S, 8, 8); \
 	VSHL $23, V8.S4, V8.S4; VSHL $23, V9.S4, V9.S4; VSHL $23, V10.S4, V10.S4; VSHL $23, V11.S4, V11.S4; \
@@ -224,10 +230,11 @@ TEXT ·expScaleSumNEON(SB), NOSPLIT, $0-28
 	EXP_CONSTS
 	VDUP  V23.S[0], V23.S4
 	VDUP  V22.S[0], V22.S4
-	VDUP  V27.S[0], V24.S4 // -expHi
-	VDUP  V31.S[3], V25.S4 // -expLo
+	VDUP  V29.S[0], V24.S4 // -expHi
+	VDUP  V29.S[2], V25.S4 // -expLo
 	VEOR  V21.B16, V21.B16, V21.B16
 expsum_loop:
+	ADD  $16, R8, R9 // c1
 	VLD1 (R0), [V0.S4, V1.S4, V2.S4, V3.S4]
 	VMOV V22.B16, V4.B16
 	VMOV V22.B16, V5.B16
@@ -272,7 +279,7 @@ TEXT ·softmaxQuantizeNEON(SB), NOSPLIT, $0-44
 	FMOVS scale+40(FP), F23
 	EXP_CONSTS
 	VDUP  V23.S[0], V23.S4
-	VDUP  V31.S[3], V25.S4 // -expLo
+	VDUP  V29.S[2], V25.S4 // -expLo
 	CBZ   R3, smq_done
 smq_row:
 	MOVD R2, R5
@@ -295,6 +302,7 @@ smq_maxed:
 	VEOR  V21.B16, V21.B16, V21.B16
 	MOVD  R4, R6
 smq_exp:
+	ADD $16, R8, R9 // c1
 	LOAD16(R2)
 	VMOV V22.B16, V4.B16
 	VMOV V22.B16, V5.B16
@@ -310,7 +318,7 @@ smq_exp:
 	FADD_4S(21, 21, 5)
 	FADD_4S(21, 21, 6)
 	FADD_4S(21, 21, 7)
-	X4E(FMUL_ELEM, 0, 4, 30, 1) // 127·e
+	X4E(FMUL_ELEM, 0, 4, 29, 1) // 127·e
 	X4(FCVTNS_4S, 0, 0)
 	NARROW16(6)
 	VST1.P [V6.B16], 16(R0)
@@ -334,18 +342,19 @@ TEXT ·geluTanhNEON(SB), NOSPLIT, $0-16
 	MOVD n+8(FP), R1
 	EXP_CONSTS
 gelu_loop:
-	VLD1 (R0), [V0.S4, V1.S4, V2.S4, V3.S4]
-	X4E(FMUL_ELEM, 16, 0, 30, 3) // geluB·v
-	DUP4(V30, 2)                 // geluA
-	VFMLA V16.S4, V0.S4, V12.S4
-	VFMLA V17.S4, V1.S4, V13.S4
-	VFMLA V18.S4, V2.S4, V14.S4
-	VFMLA V19.S4, V3.S4, V15.S4
-	X4V(FMUL_4S, 4, 12, 0)
+	MOVD R8, R9
+	QUAD_A // geluA
+	VLD1 (R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	X4E(FMUL_ELEM, 16, 20, 29, 3) // geluB·v
+	VFMLA V16.S4, V20.S4, V12.S4
+	VFMLA V17.S4, V21.S4, V13.S4
+	VFMLA V18.S4, V22.S4, V14.S4
+	VFMLA V19.S4, V23.S4, V15.S4
+	X4V(FMUL_4S, 4, 12, 20)
 	EXP
 	X4M(FADD_4S, 4, 4, 26)
-	X4V(FDIV_4S, 0, 0, 4)
-	STORE16(R0)
+	X4V(FDIV_4S, 20, 20, 4)
+	VST1.P [V20.S4, V21.S4, V22.S4, V23.S4], 64(R0)
 	SUBS $16, R1, R1
 	BNE  gelu_loop
 	RET
