@@ -8,12 +8,15 @@
 # kernel tests with -test.short; the generic kernels are skipped here (they
 # are plain Go, tested natively by .ci/run). On an idle 2-core machine the
 # whole script took 5.5 minutes (kernels 33-58 s and engine about 60 s per model).
-# Every model checks that its expected int8 kernel is the one chosen.
+# Every model checks that its expected int8 kernel is the one chosen. Before
+# the runs, every WORD-encoded instruction is checked against GNU as and the
+# built kernels are disassembled (scripts/check-arm64-encodings.py, a few
+# seconds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 . .ci/lib.sh
-need_qemu qemu-aarch64-static
+need qemu-aarch64-static:qemu-user-static aarch64-linux-gnu-as:binutils-aarch64-linux-gnu python3:python3
 
 run qemu-aarch64-static --version
 models=$(qemu-aarch64-static -cpu help || true) # exits non-zero after listing
@@ -34,6 +37,7 @@ trap 'rm -rf "$bin"' EXIT
 
 echo "--- kernels under qemu"
 run env CGO_ENABLED=0 GOARCH=arm64 go test -c -o "$bin/kernels.test" ./kernels
+run python3 scripts/check-arm64-encodings.py --binary "$bin/kernels.test" | tail -n 3
 # qemu <cpu> <int8 kernel it must choose> <test binary args...>, run in the
 # package directory as go test would.
 qemu() {

@@ -13,15 +13,16 @@ timed() {
   printf '  (%ds)\n' $((SECONDS - start))
 }
 
-# need_qemu installs qemu-user-static unless every emulator named is there.
-need_qemu() {
-  local q
-  for q in "$@"; do
-    command -v "$q" >/dev/null && continue
-    local sudo=""
-    [ "$(id -u)" = 0 ] || sudo=sudo
-    run $sudo apt-get update
-    run $sudo apt-get install -y qemu-user-static
-    return
+# need installs the Debian packages of the commands that are missing; each
+# argument is COMMAND:PACKAGE.
+need() {
+  local pair missing=()
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
   done
+  [ ${#missing[@]} -eq 0 ] && return
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  run $sudo apt-get update
+  run $sudo apt-get install -y "${missing[@]}"
 }

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 . .ci/lib.sh
-need_qemu qemu-x86_64-static qemu-riscv64-static
+need qemu-x86_64-static:qemu-user-static qemu-riscv64-static:qemu-user-static
 
 echo "--- cross builds (CGO_ENABLED=0)"
 for target in linux/riscv64 wasip1/wasm; do

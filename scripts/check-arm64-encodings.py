@@ -17,7 +17,8 @@ aarch64-linux-gnu-as; the words must be equal.
 With --binary, it also disassembles the kernels package's functions in a
 built arm64 binary (`CGO_ENABLED=0 GOARCH=arm64 go test -c ./kernels`) with
 aarch64-linux-gnu-objdump and fails if any word in them does not decode as an
-instruction (objdump prints `.inst` or `undefined` for those).
+instruction (objdump prints `.inst`, `udf` or `undefined` for those; the
+zero words that pad a function's end are skipped).
 """
 import os
 import random
@@ -114,7 +115,9 @@ def check_binary(binary):
         dump = subprocess.run([OBJDUMP, "-d", f"--start-address={start:#x}", f"--stop-address={start + size:#x}",
                                binary], check=True, capture_output=True, text=True).stdout
         funcs += 1
-        for m in re.finditer(r"^\s*([0-9a-f]+):\s+[0-9a-f]{8}\s+(\.inst|udf|undefined).*$", dump, re.M):
+        for m in re.finditer(r"^\s*([0-9a-f]+):\s+([0-9a-f]{8})\s+(\.inst|udf|undefined).*$", dump, re.M):
+            if m.group(2) == "00000000":
+                continue  # the zero padding after a function's last instruction
             bad += 1
             print(f"{v[3]}: {m.group(0).strip()}")
     print(f"{funcs} assembly functions disassembled, {bad} undecodable words")
