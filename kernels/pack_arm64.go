@@ -41,3 +41,13 @@ func i8Mover(kg int) mover[int8] {
 	}
 	return packRows16NEON
 }
+
+// transpose8x8NEON writes dst[i*ldd+j] = src[j*lds+i] for i, j < 8.
+//
+//go:noescape
+func transpose8x8NEON(dst *float32, ldd int, src *float32, lds int)
+
+func transpose8x8Vec(dst []float32, ldd int, src []float32, lds int) {
+	_, _ = dst[7*ldd+7], src[7*lds+7]
+	transpose8x8NEON(&dst[0], ldd, &src[0], lds)
+}

@@ -21,14 +21,16 @@
 // ROWS4 sets R6-R8 to the rows after R1 (row stride R2).
 #define ROWS4 ADD R2, R1, R6; ADD R2, R6, R7; ADD R2, R7, R8
 
-// TRANSPOSE4(a) transposes the 4×4 matrix of a-sized lanes (S: words, of
-// four bytes or one float) in V0-V3 into V4-V7, through V16-V19:
-// V4+j = [V0[j], V1[j], V2[j], V3[j]].
-#define TRANSPOSE4_S \
-	VTRN1 V1.S4, V0.S4, V16.S4; VTRN2 V1.S4, V0.S4, V17.S4; \
-	VTRN1 V3.S4, V2.S4, V18.S4; VTRN2 V3.S4, V2.S4, V19.S4; \
-	VTRN1 V18.D2, V16.D2, V4.D2; VTRN1 V19.D2, V17.D2, V5.D2; \
-	VTRN2 V18.D2, V16.D2, V6.D2; VTRN2 V19.D2, V17.D2, V7.D2
+// TRANSPOSE4(a, b, c, d, o0, o1, o2, o3, t0, t1, t2, t3) transposes the
+// 4×4 matrix of 32-bit lanes (words of four bytes, or floats) whose rows
+// are a, b, c, d into o0-o3 (oj = [a[j], b[j], c[j], d[j]]) through the
+// temporaries t0-t3. TRANSPOSE4_S is V0-V3 into V4-V7.
+#define TRANSPOSE4(a, b, c, d, o0, o1, o2, o3, t0, t1, t2, t3) \
+	VTRN1 b.S4, a.S4, t0.S4; VTRN2 b.S4, a.S4, t1.S4; \
+	VTRN1 d.S4, c.S4, t2.S4; VTRN2 d.S4, c.S4, t3.S4; \
+	VTRN1 t2.D2, t0.D2, o0.D2; VTRN1 t3.D2, t1.D2, o1.D2; \
+	VTRN2 t2.D2, t0.D2, o2.D2; VTRN2 t3.D2, t1.D2, o3.D2
+#define TRANSPOSE4_S TRANSPOSE4(V0, V1, V2, V3, V4, V5, V6, V7, V16, V17, V18, V19)
 
 // func packWordsNEON(dst, src *int8, lds, stride, chunks int)
 //
@@ -119,4 +121,41 @@ floats_loop:
 	VST1.P [V7.S4], (R0)(R3)
 	SUBS $1, R4, R4
 	BNE  floats_loop
+	RET
+
+// func transpose8x8NEON(dst *float32, ldd int, src *float32, lds int)
+//
+//	for i := range 8 { for j := range 8 { dst[i*ldd+j] = src[j*lds+i] } }   // ldd and lds in floats
+//
+// Source row j in V(2j) (columns 0-3) and V(2j+1) (columns 4-7); each
+// quarter of the matrix is a 4×4 transpose, destination row i landing in
+// V(16+2i), V(17+2i), the quarters' temporaries among the registers still
+// free.
+TEXT ·transpose8x8NEON(SB), NOSPLIT, $0-32
+	MOVD dst+0(FP), R0
+	MOVD ldd+8(FP), R3
+	MOVD src+16(FP), R1
+	MOVD lds+24(FP), R2
+	LSL  $2, R2, R2
+	LSL  $2, R3, R3
+	VLD1.P (R1)(R2), [V0.S4, V1.S4]
+	VLD1.P (R1)(R2), [V2.S4, V3.S4]
+	VLD1.P (R1)(R2), [V4.S4, V5.S4]
+	VLD1.P (R1)(R2), [V6.S4, V7.S4]
+	VLD1.P (R1)(R2), [V8.S4, V9.S4]
+	VLD1.P (R1)(R2), [V10.S4, V11.S4]
+	VLD1.P (R1)(R2), [V12.S4, V13.S4]
+	VLD1   (R1), [V14.S4, V15.S4]
+	TRANSPOSE4(V0, V2, V4, V6, V16, V18, V20, V22, V25, V27, V29, V31)   // rows 0-3, columns 0-3
+	TRANSPOSE4(V8, V10, V12, V14, V17, V19, V21, V23, V25, V27, V29, V31) // rows 4-7, columns 0-3
+	TRANSPOSE4(V1, V3, V5, V7, V24, V26, V28, V30, V25, V27, V29, V31)    // rows 0-3, columns 4-7
+	TRANSPOSE4(V9, V11, V13, V15, V25, V27, V29, V31, V0, V1, V2, V3)     // rows 4-7, columns 4-7
+	VST1.P [V16.S4, V17.S4], (R0)(R3)
+	VST1.P [V18.S4, V19.S4], (R0)(R3)
+	VST1.P [V20.S4, V21.S4], (R0)(R3)
+	VST1.P [V22.S4, V23.S4], (R0)(R3)
+	VST1.P [V24.S4, V25.S4], (R0)(R3)
+	VST1.P [V26.S4, V27.S4], (R0)(R3)
+	VST1.P [V28.S4, V29.S4], (R0)(R3)
+	VST1   [V30.S4, V31.S4], (R0)
 	RET

@@ -35,6 +35,8 @@ func archTiers() []*tier {
 			AddSum:    addSumVec,
 			SqDevSum:  sqDevSumVec,
 			Normalize: normalizeVec,
+
+			Transpose8x8: transpose8x8Vec,
 		}},
 	}
 }
