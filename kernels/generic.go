@@ -31,12 +31,14 @@ var genericTier = &tier{
 		SqDevSum:  sqDevSumGeneric,
 		Normalize: normalizeGeneric,
 
-		Transpose8x8: transpose8x8Generic,
-		CopyWords:    copyWordsGeneric,
-		Interleave4:  interleave4Generic,
-		SumI8:        sumI8Generic,
-		AddI8:        addI8Generic,
-		FoldRecords:  foldRecordsGeneric,
+		Transpose8x8:  transpose8x8Generic,
+		PackColumnsI8: packColumnsI8,
+		PackRowsI8:    packRowsI8,
+		CopyWords:     copyWordsGeneric,
+		Interleave4:   interleave4Generic,
+		SumI8:         sumI8Generic,
+		AddI8:         addI8Generic,
+		FoldRecords:   foldRecordsGeneric,
 	},
 }
 

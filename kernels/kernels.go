@@ -109,7 +109,8 @@ type PackedF16 struct {
 
 // PackedI8 is an int8 B packed for one kernel, with its per-column scales
 // (sb) and the column sums that unsigned-times-signed kernels subtract
-// (empty for the SignFolded layout, whose kernel needs none).
+// (empty for the SignFolded layout and for a kernel that multiplies signed
+// by signed: neither reads them).
 type PackedI8 struct {
 	K, N    int
 	Layout  Layout
@@ -148,4 +149,7 @@ type I8Kernel struct {
 	Layout      Layout
 	gemm        func(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int)
 	set         *Set // the set it belongs to, whose movers pack its B
+	// signed says the kernel multiplies signed A by signed B (SDOT, SMMLA,
+	// SMULL) and never reads ColSums, which packing then leaves out.
+	signed bool
 }

@@ -159,3 +159,108 @@ TEXT ·transpose8x8NEON(SB), NOSPLIT, $0-32
 	VST1.P [V28.S4, V29.S4], (R0)(R3)
 	VST1   [V30.S4, V31.S4], (R0)
 	RET
+
+// The row-major packers: a panel of a K×N int8 B whose rows are the source's
+// (row kk at src + kk·ld), k group by k group, each group's KG rows × NR
+// columns transposed into NR columns × KG bytes. The group's rows are loaded
+// into V0-V3 (whole or by lanes) and TBL picks each output register's
+// bytes from them with the index vectors at idx (pack_arm64.go).
+
+// func interleave4NEON(dst, src *int8, ld, groups int, idx *[48]byte)
+//
+//	for g := range groups { for c := range 12 { for r := range 4 { dst[48g+4c+r] = src[(4g+r)·ld+c] } } }
+//
+// Row r's 12 bytes go into Vr (8, then 4 by lane); the index of row r,
+// column c in V0-V3 is 16r + c.
+TEXT ·interleave4NEON(SB), NOSPLIT, $0-40
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD ld+16(FP), R3
+	MOVD groups+24(FP), R4
+	MOVD idx+32(FP), R5
+	VLD1 (R5), [V16.B16, V17.B16, V18.B16]
+	ADD  $8, R1, R2
+il4_loop:
+	VLD1.P (R1)(R3), V0.D[0]
+	VLD1.P (R2)(R3), V0.S[2]
+	VLD1.P (R1)(R3), V1.D[0]
+	VLD1.P (R2)(R3), V1.S[2]
+	VLD1.P (R1)(R3), V2.D[0]
+	VLD1.P (R2)(R3), V2.S[2]
+	VLD1.P (R1)(R3), V3.D[0]
+	VLD1.P (R2)(R3), V3.S[2]
+	VTBL   V16.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V4.B16
+	VTBL   V17.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V5.B16
+	VTBL   V18.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V6.B16
+	VST1.P [V4.B16, V5.B16, V6.B16], 48(R0)
+	SUBS   $1, R4, R4
+	BNE    il4_loop
+	RET
+
+// func interleave8NEON(dst, src *int8, ld, groups int, idx *[64]byte)
+//
+//	for g := range groups { for c := range 8 { for r := range 8 { dst[64g+8c+r] = src[(8g+r)·ld+c] } } }
+//
+// Rows 2q and 2q+1 go into the halves of Vq: row r, column c is at 8r + c.
+TEXT ·interleave8NEON(SB), NOSPLIT, $0-40
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD ld+16(FP), R3
+	MOVD groups+24(FP), R4
+	MOVD idx+32(FP), R5
+	VLD1 (R5), [V16.B16, V17.B16, V18.B16, V19.B16]
+il8_loop:
+	VLD1.P (R1)(R3), V0.D[0]
+	VLD1.P (R1)(R3), V0.D[1]
+	VLD1.P (R1)(R3), V1.D[0]
+	VLD1.P (R1)(R3), V1.D[1]
+	VLD1.P (R1)(R3), V2.D[0]
+	VLD1.P (R1)(R3), V2.D[1]
+	VLD1.P (R1)(R3), V3.D[0]
+	VLD1.P (R1)(R3), V3.D[1]
+	VTBL   V16.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V4.B16
+	VTBL   V17.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V5.B16
+	VTBL   V18.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V6.B16
+	VTBL   V19.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V7.B16
+	VST1.P [V4.B16, V5.B16, V6.B16, V7.B16], 64(R0)
+	SUBS   $1, R4, R4
+	BNE    il8_loop
+	RET
+
+// func interleave16NEON(dst, src *int8, ld, groups int, idx *[64]byte)
+//
+//	for g := range groups { for c := range 4 { for r := range 16 { dst[64g+16c+r] = src[(16g+r)·ld+c] } } }
+//
+// Row r's 4 bytes go into lane r%4 of V(r/4): row r, column c is at 4r + c.
+TEXT ·interleave16NEON(SB), NOSPLIT, $0-40
+	MOVD dst+0(FP), R0
+	MOVD src+8(FP), R1
+	MOVD ld+16(FP), R3
+	MOVD groups+24(FP), R4
+	MOVD idx+32(FP), R5
+	VLD1 (R5), [V16.B16, V17.B16, V18.B16, V19.B16]
+il16_loop:
+	VLD1.P (R1)(R3), V0.S[0]
+	VLD1.P (R1)(R3), V0.S[1]
+	VLD1.P (R1)(R3), V0.S[2]
+	VLD1.P (R1)(R3), V0.S[3]
+	VLD1.P (R1)(R3), V1.S[0]
+	VLD1.P (R1)(R3), V1.S[1]
+	VLD1.P (R1)(R3), V1.S[2]
+	VLD1.P (R1)(R3), V1.S[3]
+	VLD1.P (R1)(R3), V2.S[0]
+	VLD1.P (R1)(R3), V2.S[1]
+	VLD1.P (R1)(R3), V2.S[2]
+	VLD1.P (R1)(R3), V2.S[3]
+	VLD1.P (R1)(R3), V3.S[0]
+	VLD1.P (R1)(R3), V3.S[1]
+	VLD1.P (R1)(R3), V3.S[2]
+	VLD1.P (R1)(R3), V3.S[3]
+	VTBL   V16.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V4.B16
+	VTBL   V17.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V5.B16
+	VTBL   V18.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V6.B16
+	VTBL   V19.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V7.B16
+	VST1.P [V4.B16, V5.B16, V6.B16, V7.B16], 64(R0)
+	SUBS   $1, R4, R4
+	BNE    il16_loop
+	RET

@@ -70,26 +70,43 @@ func (kn *I8Kernel) PackInto(p *PackedI8, src []int8, s Strides, k, n int, scale
 	p.K, p.N, p.Layout = k, n, l
 	grow(&p.Data, l.size(k, n))
 	p.Scales = append(p.Scales[:0], scales...)
+	clear(p.Data)
+	p.ColSums = p.ColSums[:0]
 	if l.SignFolded {
-		clear(p.Data)
 		packFolded(p.Data, src, s, k, n, &kn.set.ops)
-		p.ColSums = p.ColSums[:0]
 		return
 	}
-	grow(&p.ColSums, n)
-	clear(p.Data)
-	clear(p.ColSums)
-	switch movers := &kn.set.ops; {
+	switch set := kn.set; {
 	case s.K == 1:
-		packColumnsI8(p, src, s.N, movers)
+		set.ops.PackColumnsI8(set, p.Data, l, src, s.N, k, n)
 	case s.N == 1:
-		packRowsI8(p, src, s.K, movers)
+		set.ops.PackRowsI8(set, p.Data, l, src, s.K, k, n)
 	default:
 		packInto(p.Data, l, src, s, k, n, func(x int8) int8 { return x })
-		for j := range n {
-			for kk := range k {
-				p.ColSums[j] += int32(src[kk*s.K+j*s.N])
-			}
+	}
+	if !kn.signed {
+		columnSums(p, src, s, &kn.set.ops)
+	}
+}
+
+// columnSums sets p.ColSums to the sums of the columns of src (located by
+// s), with the set's movers m.
+func columnSums(p *PackedI8, src []int8, s Strides, m *ops) {
+	sums := grow(&p.ColSums, p.N)
+	if s.K == 1 {
+		for j := range sums {
+			sums[j] = m.SumI8(src[j*s.N : j*s.N+p.K])
+		}
+		return
+	}
+	clear(sums)
+	for kk := range p.K {
+		if s.N == 1 {
+			m.AddI8(sums, src[kk*s.K:kk*s.K+p.N])
+			continue
+		}
+		for j := range sums {
+			sums[j] += int32(src[kk*s.K+j*s.N])
 		}
 	}
 }
@@ -114,34 +131,29 @@ func transpose8x8Generic(dst []float32, ldd int, src []float32, lds int) {
 	}
 }
 
-// packColumnsI8 packs a transposed source (column j is the K bytes at
-// src[j*ld:]) with the set's movers m: each column's k groups are runs of
-// KG bytes in the layout.
-func packColumnsI8(p *PackedI8, src []int8, ld int, m *ops) {
-	l, k := p.Layout, p.K
+// packColumnsI8 is PackColumnsI8 with the set's movers: each column's k
+// groups are runs of KG bytes in the layout.
+func packColumnsI8(set *Set, dst []int8, l Layout, src []int8, ld, k, n int) {
 	kp, full := l.paddedK(k), k/l.KG*l.KG
-	for j := range p.N {
+	for j := range n {
 		col := src[j*ld : j*ld+k]
-		dst := p.Data[(j/l.NR)*kp*l.NR+(j%l.NR)*l.KG:]
+		out := dst[(j/l.NR)*kp*l.NR+(j%l.NR)*l.KG:]
 		if l.KG == 4 {
-			m.CopyWords(dst, l.NR*4, col[:full])
+			set.ops.CopyWords(out, l.NR*4, col[:full])
 		} else {
 			for g := 0; g < full; g += l.KG {
-				copy(dst[g*l.NR:g*l.NR+l.KG], col[g:g+l.KG])
+				copy(out[g*l.NR:g*l.NR+l.KG], col[g:g+l.KG])
 			}
 		}
 		if full < k {
-			copy(dst[full*l.NR:], col[full:])
+			copy(out[full*l.NR:], col[full:])
 		}
-		p.ColSums[j] = m.SumI8(col)
 	}
 }
 
-// packRowsI8 packs a row-major source (row kk is the N bytes at
-// src[kk*ld:]) with the set's movers m: for KG = 4 each k group
+// packRowsI8 is PackRowsI8 with the set's movers: for KG = 4 each k group
 // interleaves four rows, panel by panel; otherwise byte by byte.
-func packRowsI8(p *PackedI8, src []int8, ld int, m *ops) {
-	l, k, n := p.Layout, p.K, p.N
+func packRowsI8(set *Set, dst []int8, l Layout, src []int8, ld, k, n int) {
 	kp, full := l.paddedK(k), 0
 	if l.KG == 4 {
 		full = k / 4 * 4
@@ -150,20 +162,17 @@ func packRowsI8(p *PackedI8, src []int8, ld int, m *ops) {
 	for kk := 0; kk < full; kk += 4 {
 		for j0 := 0; j0 < n; j0 += l.NR {
 			j1 := min(j0+l.NR, n)
-			dst := p.Data[(j0/l.NR)*kp*l.NR+kk*l.NR:]
-			m.Interleave4(dst, row(kk)[j0:j1], row(kk + 1)[j0:j1], row(kk + 2)[j0:j1], row(kk + 3)[j0:j1])
+			out := dst[(j0/l.NR)*kp*l.NR+kk*l.NR:]
+			set.ops.Interleave4(out, row(kk)[j0:j1], row(kk + 1)[j0:j1], row(kk + 2)[j0:j1], row(kk + 3)[j0:j1])
 		}
 	}
 	for kk := full; kk < k; kk++ {
 		for j0 := 0; j0 < n; j0 += l.NR {
-			dst := p.Data[(j0/l.NR)*kp*l.NR+(kk/l.KG)*l.NR*l.KG+kk%l.KG:]
+			out := dst[(j0/l.NR)*kp*l.NR+(kk/l.KG)*l.NR*l.KG+kk%l.KG:]
 			for c, v := range row(kk)[j0:min(j0+l.NR, n)] {
-				dst[c*l.KG] = v
+				out[c*l.KG] = v
 			}
 		}
-	}
-	for kk := range k {
-		m.AddI8(p.ColSums, row(kk))
 	}
 }
 

@@ -58,11 +58,16 @@ type ops struct {
 
 	// The packers' movers: F32Kernel.PackInto and I8Kernel.PackInto.
 	Transpose8x8 func(dst []float32, ldd int, src []float32, lds int) `op:"transpose8x8"`
-	CopyWords    func(dst []int8, stride int, src []int8)             `op:"copyWords"`
-	Interleave4  func(dst, r0, r1, r2, r3 []int8)                     `op:"interleave4"`
-	SumI8        func(x []int8) int32                                 `op:"sumI8"`
-	AddI8        func(sums []int32, x []int8)                         `op:"addI8"`
-	FoldRecords  func(dst, words []int8, panels, stride int)          `op:"foldRecords"`
+	// PackColumnsI8 and PackRowsI8 lay out a K×N int8 matrix in l, from a
+	// transposed source (column j at src[j*ld:]) and from a row-major one
+	// (row kk at src[kk*ld:]); dst is zeroed.
+	PackColumnsI8 func(s *Set, dst []int8, l Layout, src []int8, ld, k, n int) `op:"packColumnsI8"`
+	PackRowsI8    func(s *Set, dst []int8, l Layout, src []int8, ld, k, n int) `op:"packRowsI8"`
+	CopyWords     func(dst []int8, stride int, src []int8)                     `op:"copyWords"`
+	Interleave4   func(dst, r0, r1, r2, r3 []int8)                             `op:"interleave4"`
+	SumI8         func(x []int8) int32                                         `op:"sumI8"`
+	AddI8         func(sums []int32, x []int8)                                 `op:"addI8"`
+	FoldRecords   func(dst, words []int8, panels, stride int)                  `op:"foldRecords"`
 }
 
 // sets holds every tier of this build, resolved, best first (generic last).

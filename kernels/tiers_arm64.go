@@ -36,7 +36,9 @@ func archTiers() []*tier {
 			SqDevSum:  sqDevSumVec,
 			Normalize: normalizeVec,
 
-			Transpose8x8: transpose8x8Vec,
+			Transpose8x8:  transpose8x8Vec,
+			PackColumnsI8: packColumnsNEON,
+			PackRowsI8:    packRowsNEON,
 		}},
 	}
 }
@@ -56,16 +58,19 @@ var (
 		Probe:  probeSMMLA,
 		Layout: Layout{NR: 8, KG: 8},
 		gemm:   gemmI8MM,
+		signed: true,
 	}
 	dotprodI8 = &I8Kernel{
 		Probe:  probeSDOT,
 		Layout: Layout{NR: 12, KG: 4},
 		gemm:   gemmI8DotProd,
+		signed: true,
 	}
 	neonI8 = &I8Kernel{
 		Probe:  probeSMLAL,
 		Layout: Layout{NR: 4, KG: 16},
 		gemm:   gemmI8NEON,
+		signed: true,
 	}
 )
 
