@@ -21,6 +21,12 @@
 // ROWS4 sets R6-R8 to the rows after R1 (row stride R2).
 #define ROWS4 ADD R2, R1, R6; ADD R2, R6, R7; ADD R2, R7, R8
 
+// IL_ARGS loads the arguments of the interleaves (below): dst into R0, src R1, ld R3,
+// groups R4, idx R5.
+#define IL_ARGS \
+	MOVD dst+0(FP), R0; MOVD src+8(FP), R1; MOVD ld+16(FP), R3; \
+	MOVD groups+24(FP), R4; MOVD idx+32(FP), R5
+
 // TRANSPOSE4(a, b, c, d, o0, o1, o2, o3, t0, t1, t2, t3) transposes the
 // 4×4 matrix of 32-bit lanes (words of four bytes, or floats) whose rows
 // are a, b, c, d into o0-o3 (oj = [a[j], b[j], c[j], d[j]]) through the
@@ -166,6 +172,15 @@ TEXT ·transpose8x8NEON(SB), NOSPLIT, $0-32
 // into V0-V3 (whole or by lanes) and TBL picks each output register's
 // bytes from them with the index vectors at idx (pack_arm64.go).
 
+// TBL4_STORE writes the 64 bytes that the indices in V16-V19 pick from
+// V0-V3 to (R0), advancing R0.
+#define TBL4_STORE \
+	VTBL V16.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V4.B16; \
+	VTBL V17.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V5.B16; \
+	VTBL V18.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V6.B16; \
+	VTBL V19.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V7.B16; \
+	VST1.P [V4.B16, V5.B16, V6.B16, V7.B16], 64(R0)
+
 // func interleave4NEON(dst, src *int8, ld, groups int, idx *[48]byte)
 //
 //	for g := range groups { for c := range 12 { for r := range 4 { dst[48g+4c+r] = src[(4g+r)·ld+c] } } }
@@ -173,11 +188,7 @@ TEXT ·transpose8x8NEON(SB), NOSPLIT, $0-32
 // Row r's 12 bytes go into Vr (8, then 4 by lane); the index of row r,
 // column c in V0-V3 is 16r + c.
 TEXT ·interleave4NEON(SB), NOSPLIT, $0-40
-	MOVD dst+0(FP), R0
-	MOVD src+8(FP), R1
-	MOVD ld+16(FP), R3
-	MOVD groups+24(FP), R4
-	MOVD idx+32(FP), R5
+	IL_ARGS
 	VLD1 (R5), [V16.B16, V17.B16, V18.B16]
 	ADD  $8, R1, R2
 il4_loop:
@@ -203,11 +214,7 @@ il4_loop:
 //
 // Rows 2q and 2q+1 go into the halves of Vq: row r, column c is at 8r + c.
 TEXT ·interleave8NEON(SB), NOSPLIT, $0-40
-	MOVD dst+0(FP), R0
-	MOVD src+8(FP), R1
-	MOVD ld+16(FP), R3
-	MOVD groups+24(FP), R4
-	MOVD idx+32(FP), R5
+	IL_ARGS
 	VLD1 (R5), [V16.B16, V17.B16, V18.B16, V19.B16]
 il8_loop:
 	VLD1.P (R1)(R3), V0.D[0]
@@ -218,11 +225,7 @@ il8_loop:
 	VLD1.P (R1)(R3), V2.D[1]
 	VLD1.P (R1)(R3), V3.D[0]
 	VLD1.P (R1)(R3), V3.D[1]
-	VTBL   V16.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V4.B16
-	VTBL   V17.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V5.B16
-	VTBL   V18.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V6.B16
-	VTBL   V19.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V7.B16
-	VST1.P [V4.B16, V5.B16, V6.B16, V7.B16], 64(R0)
+	TBL4_STORE
 	SUBS   $1, R4, R4
 	BNE    il8_loop
 	RET
@@ -233,11 +236,7 @@ il8_loop:
 //
 // Row r's 4 bytes go into lane r%4 of V(r/4): row r, column c is at 4r + c.
 TEXT ·interleave16NEON(SB), NOSPLIT, $0-40
-	MOVD dst+0(FP), R0
-	MOVD src+8(FP), R1
-	MOVD ld+16(FP), R3
-	MOVD groups+24(FP), R4
-	MOVD idx+32(FP), R5
+	IL_ARGS
 	VLD1 (R5), [V16.B16, V17.B16, V18.B16, V19.B16]
 il16_loop:
 	VLD1.P (R1)(R3), V0.S[0]
@@ -256,11 +255,7 @@ il16_loop:
 	VLD1.P (R1)(R3), V3.S[1]
 	VLD1.P (R1)(R3), V3.S[2]
 	VLD1.P (R1)(R3), V3.S[3]
-	VTBL   V16.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V4.B16
-	VTBL   V17.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V5.B16
-	VTBL   V18.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V6.B16
-	VTBL   V19.B16, [V0.B16, V1.B16, V2.B16, V3.B16], V7.B16
-	VST1.P [V4.B16, V5.B16, V6.B16, V7.B16], 64(R0)
+	TBL4_STORE
 	SUBS   $1, R4, R4
 	BNE    il16_loop
 	RET

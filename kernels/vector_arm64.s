@@ -130,6 +130,20 @@
 	VUMAX V17.S4, V16.S4, V16.S4; VUMAX V19.S4, V18.S4, V18.S4; VUMAX V18.S4, V16.S4, V16.S4; \
 	UMAXV_S(0, 16); VUSHR $1, V0.S4, V0.S4
 
+// MAX_ROW(p, n, loop, done) leaves the lane-wise maxima of the n floats at
+// (p) in V16 (n a positive multiple of 16; p and n advance; loop and done
+// are label names).
+#define MAX_ROW(p, n, loop, done) \
+	VLD1.P 64(p), [V16.S4, V17.S4, V18.S4, V19.S4]; \
+	SUBS $16, n, n; \
+	BEQ done; \
+loop: \
+	LOAD16(p); X4V(FMAX_4S, 16, 16, 0); \
+	SUBS $16, n, n; \
+	BNE loop; \
+done: \
+	FMAX_4S(16, 16, 17); FMAX_4S(18, 18, 19); FMAX_4S(16, 16, 18)
+
 // ZERO16_19 and ZERO20_23 clear V16-V19 and V20-V23.
 #define ZERO16_19 VEOR V16.B16, V16.B16, V16.B16; VEOR V17.B16, V17.B16, V17.B16; VEOR V18.B16, V18.B16, V18.B16; VEOR V19.B16, V19.B16, V19.B16
 #define ZERO20_23 VEOR V20.B16, V20.B16, V20.B16; VEOR V21.B16, V21.B16, V21.B16; VEOR V22.B16, V22.B16, V22.B16; VEOR V23.B16, V23.B16, V23.B16
@@ -284,18 +298,7 @@ TEXT ·softmaxQuantizeNEON(SB), NOSPLIT, $0-44
 smq_row:
 	MOVD R2, R5
 	MOVD R4, R6
-	VLD1.P 64(R5), [V16.S4, V17.S4, V18.S4, V19.S4]
-	SUBS $16, R6, R6
-	BEQ  smq_maxed
-smq_max:
-	LOAD16(R5)
-	X4V(FMAX_4S, 16, 16, 0)
-	SUBS $16, R6, R6
-	BNE  smq_max
-smq_maxed:
-	FMAX_4S(16, 16, 17)
-	FMAX_4S(18, 18, 19)
-	FMAX_4S(16, 16, 18)
+	MAX_ROW(R5, R6, smq_max, smq_maxed)
 	FMAXV_S(22, 16)
 	FMULS F23, F22, F22 // shift = max·scale
 	VDUP  V22.S[0], V22.S4
@@ -380,18 +383,7 @@ multiply_loop:
 TEXT ·maxNEON(SB), NOSPLIT, $0-20
 	MOVD x+0(FP), R0
 	MOVD n+8(FP), R1
-	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
-	SUBS $16, R1, R1
-	BEQ  max_done
-max_loop:
-	LOAD16(R0)
-	X4V(FMAX_4S, 16, 16, 0)
-	SUBS $16, R1, R1
-	BNE  max_loop
-max_done:
-	FMAX_4S(16, 16, 17)
-	FMAX_4S(18, 18, 19)
-	FMAX_4S(16, 16, 18)
+	MAX_ROW(R0, R1, max_loop, max_done)
 	FMAXV_S(0, 16)
 	FMOVS F0, ret+16(FP)
 	RET
