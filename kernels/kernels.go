@@ -149,7 +149,7 @@ type I8Kernel struct {
 	Layout      Layout
 	gemm        func(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int)
 	set         *Set // the set it belongs to, whose movers pack its B
-	// signed says the kernel multiplies signed A by signed B (SDOT, SMMLA,
+	// signed says the kernel multiplies signed A by signed B (generic, SDOT, SMMLA,
 	// SMULL) and never reads ColSums, which packing then leaves out.
 	signed bool
 }

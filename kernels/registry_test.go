@@ -134,8 +134,12 @@ func TestSetCallsItsOps(t *testing.T) {
 	w := make([]float32, 9*9)
 	s.F32.PackInto(new(PackedF32), w, Transposed(9), 9, 9)
 	w8 := make([]int8, 8*9)
-	s.I8.PackInto(new(PackedI8), w8, Transposed(8), 8, 9, make([]float32, 9))
-	s.I8.PackInto(new(PackedI8), w8, RowMajor(9), 8, 9, make([]float32, 9))
+	summing := *s.I8 // generic's kernel as one that reads column sums (VNNI's), which SumI8 and AddI8 make
+	summing.signed = false
+	for _, kn := range []*I8Kernel{s.I8, &summing} {
+		kn.PackInto(new(PackedI8), w8, Transposed(8), 8, 9, make([]float32, 9))
+		kn.PackInto(new(PackedI8), w8, RowMajor(9), 8, 9, make([]float32, 9))
+	}
 	packFolded(make([]int8, foldSize(8, 9)), w8, Transposed(8), 8, 9, &s.ops) // the AVX2 int8 kernel's layout
 
 	for _, impl := range s.Impls() {
