@@ -21,6 +21,17 @@
 // ROWS4 sets R6-R8 to the rows after R1 (row stride R2).
 #define ROWS4 ADD R2, R1, R6; ADD R2, R6, R7; ADD R2, R7, R8
 
+// MOVER_ARGS loads the movers' arguments: dst into R0, src R1, lds R2,
+// stride R3, chunks R4.
+#define MOVER_ARGS \
+	MOVD dst+0(FP), R0; MOVD src+8(FP), R1; MOVD lds+16(FP), R2; \
+	MOVD stride+24(FP), R3; MOVD chunks+32(FP), R4
+
+// STORE4_STRIDED writes V4-V7 to (R0), stride R3 apart, advancing R0.
+#define STORE4_STRIDED \
+	VST1.P [V4.B16], (R0)(R3); VST1.P [V5.B16], (R0)(R3); \
+	VST1.P [V6.B16], (R0)(R3); VST1.P [V7.B16], (R0)(R3)
+
 // IL_ARGS loads the arguments of the interleaves (below): dst into R0, src R1, ld R3,
 // groups R4, idx R5.
 #define IL_ARGS \
@@ -44,19 +55,12 @@
 //		for g := range 4 { for r := range 4 { dst[(4c+g)·stride + 4r:][:4] = src[r·lds + 16c + 4g:][:4] } }
 //	}
 TEXT ·packWordsNEON(SB), NOSPLIT, $0-40
-	MOVD dst+0(FP), R0
-	MOVD src+8(FP), R1
-	MOVD lds+16(FP), R2
-	MOVD stride+24(FP), R3
-	MOVD chunks+32(FP), R4
+	MOVER_ARGS
 	ROWS4
 words_loop:
 	LOAD4
 	TRANSPOSE4_S
-	VST1.P [V4.B16], (R0)(R3)
-	VST1.P [V5.B16], (R0)(R3)
-	VST1.P [V6.B16], (R0)(R3)
-	VST1.P [V7.B16], (R0)(R3)
+	STORE4_STRIDED
 	SUBS $1, R4, R4
 	BNE  words_loop
 	RET
@@ -67,11 +71,7 @@ words_loop:
 //		for g := range 2 { for r := range 4 { dst[(2c+g)·stride + 8r:][:8] = src[r·lds + 16c + 8g:][:8] } }
 //	}
 TEXT ·packPairsNEON(SB), NOSPLIT, $0-40
-	MOVD dst+0(FP), R0
-	MOVD src+8(FP), R1
-	MOVD lds+16(FP), R2
-	MOVD stride+24(FP), R3
-	MOVD chunks+32(FP), R4
+	MOVER_ARGS
 	ROWS4
 pairs_loop:
 	LOAD4
@@ -91,11 +91,7 @@ pairs_loop:
 //		for r := range 4 { dst[c·stride + 16r:][:16] = src[r·lds + 16c:][:16] }
 //	}
 TEXT ·packRows16NEON(SB), NOSPLIT, $0-40
-	MOVD dst+0(FP), R0
-	MOVD src+8(FP), R1
-	MOVD lds+16(FP), R2
-	MOVD stride+24(FP), R3
-	MOVD chunks+32(FP), R4
+	MOVER_ARGS
 	ROWS4
 rows16_loop:
 	LOAD4
@@ -110,21 +106,14 @@ rows16_loop:
 //		for k := range 4 { for r := range 4 { dst[(4c+k)·stride + r] = src[r·lds + 4c + k] } }
 //	}
 TEXT ·packFloatsNEON(SB), NOSPLIT, $0-40
-	MOVD dst+0(FP), R0
-	MOVD src+8(FP), R1
-	MOVD lds+16(FP), R2
-	MOVD stride+24(FP), R3
-	MOVD chunks+32(FP), R4
+	MOVER_ARGS
 	LSL  $2, R2, R2
 	LSL  $2, R3, R3
 	ROWS4
 floats_loop:
 	LOAD4
 	TRANSPOSE4_S
-	VST1.P [V4.S4], (R0)(R3)
-	VST1.P [V5.S4], (R0)(R3)
-	VST1.P [V6.S4], (R0)(R3)
-	VST1.P [V7.S4], (R0)(R3)
+	STORE4_STRIDED
 	SUBS $1, R4, R4
 	BNE  floats_loop
 	RET
