@@ -15,8 +15,8 @@
 #     (../shared/tools/arm64-mca): multiply-accumulates per cycle and the
 #     share of the core's modeled peak.
 #
-# Both are counts and models, not timings on hardware. The counts take 15-25
-# minutes on a 2-core x86 machine (qemu emulates every FMLA lane of the
+# Both are counts and models, not timings on hardware. The counts take about
+# 45 minutes on a 2-core x86 machine (qemu emulates every FMLA lane of the
 # fp32 run in software); the model seconds.
 #
 # usage: scripts/arm64-counts.sh [-only mca|counts] [-kernels "neon dotprod i8mm fp32"]
