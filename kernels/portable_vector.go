@@ -3,28 +3,9 @@ package kernels
 import "github.com/albertq/albertq/internal/q8"
 
 // The portable tier's vector work: the generic ops' arithmetic, element for
-// element and bit for bit, without what makes the generic loops slow (the
-// exp's float64 rounding call, NaN-aware min and max on every element,
-// modulo lane indexing, bounds checks).
-
-// roundMagic is 1.5·2²³: for |t| < 2²², (t + roundMagic) - roundMagic is t
-// rounded to an integer, ties to even, as float32 addition rounds (the
-// integers past 2²³ are one apart).
-const roundMagic = 12582912
-
-// expPortable is exp32, bit for bit: the same clamp (NaN passes through
-// both), the same rounding of x·log2e (|x·log2e| < 128) done in float32,
-// and the same polynomial. The explicit conversion keeps the product from
-// being fused into the addition where the compiler fuses (arm64 and others).
-func expPortable(x float32) float32 {
-	if x < expLo {
-		x = expLo
-	} else if x > expHi {
-		x = expHi
-	}
-	t := float32(x * log2e)
-	return expReduced(x, (t+roundMagic)-roundMagic)
-}
+// element and bit for bit, without what makes the generic loops slow
+// (NaN-aware min and max on every element, modulo lane indexing, bounds
+// checks). The exp-based ops need no twin here: exp32 itself is fast.
 
 // roundQ8 is q8.Round(float64(v)) in float32: clamped to ±q8.Max, NaN 0,
 // otherwise rounded to nearest, ties to even.
@@ -38,22 +19,6 @@ func roundQ8(v float32) int8 {
 		return 0
 	}
 	return int8((v + roundMagic) - roundMagic)
-}
-
-func expScaleSumPortable(x []float32, scale, shift float32) float32 {
-	var sum float32
-	for i, v := range x {
-		e := expPortable(v*scale - shift)
-		x[i] = e
-		sum += e
-	}
-	return sum
-}
-
-func geluTanhPortable(x []float32) {
-	for i, v := range x {
-		x[i] = v / (1 + expPortable(v*(geluA+geluB*v*v)))
-	}
 }
 
 func quantizePortable(dst []int8, src []float32, inv float32) {

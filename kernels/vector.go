@@ -298,12 +298,25 @@ const (
 	expPoly5 = 5.0000001201e-1
 )
 
-// exp32 is the float32 exp the SIMD versions compute, step for step.
+// exp32 is the float32 exp the SIMD versions compute, step for step. The
+// clamp lets NaN through; n = x·log2e rounded to an integer, ties to even,
+// by the roundMagic addition (|x·log2e| < 128), which needs no float64 call;
+// the explicit conversion keeps the product from being fused into that
+// addition where the compiler fuses (arm64 and others).
 func exp32(x float32) float32 {
-	x = max(expLo, min(expHi, x))
-	n := float32(math.RoundToEven(float64(x * log2e)))
-	return expReduced(x, n)
+	if x < expLo {
+		x = expLo
+	} else if x > expHi {
+		x = expHi
+	}
+	t := float32(x * log2e)
+	return expReduced(x, (t+roundMagic)-roundMagic)
 }
+
+// roundMagic is 1.5·2²³: for |t| < 2²², (t + roundMagic) - roundMagic is t
+// rounded to an integer, ties to even, as float32 addition rounds (the
+// integers past 2²³ are one apart).
+const roundMagic = 12582912
 
 // expReduced is exp32 of a clamped x given n = round(x·log2e): exp(r) for
 // r = x - n·ln2 by the polynomial, times 2ⁿ.
