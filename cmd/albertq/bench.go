@@ -45,9 +45,9 @@ same run and drawn side by side; with --model it converts the model's weights
 to each dtype in memory (a file's own dtype is timed as stored).
 
 --gemm times the GEMM kernels alone instead, every one this CPU can run,
-single-threaded, at the
-shapes of albert-base's Linears over 128 tokens (M*K*N = 128*768*768,
-128*768*3072, 128*3072*768), in GOPS and % of the peak measured in the run.`
+single-threaded, at the shapes of albert-base's Linears over 128 tokens
+(M*K*N = 128*768*768, 128*768*3072, 128*3072*768), in GOPS and % of the
+peak measured in the run.`
 
 // benchMinRuns is the fewest timed runs of a configuration, whatever --time says.
 const benchMinRuns = 5
