@@ -12,22 +12,6 @@ import (
 	"github.com/albertq/albertq/modelfile"
 )
 
-// int8MinCosine is what the BERT-family fixtures are held to in int8
-// (per-channel, dynamic) by TestQuantizedModelsTrackFP32.
-//
-// Only bert-tiny meets the 0.999 for int8 (0.99921 at worst).
-// The others are held to what they measure, with a little room:
-// distilbert-tiny 0.99832, minilm-tiny-st 0.99588, mobilebert-tiny
-// 0.99841. Their query and key weights are scaled up 10-16×, so softmax is
-// sharp and the int8 rounding of every Linear's input moves it: the
-// attention output's SNR is 31-32 dB in layer 1 against 45 dB at the QKV
-// GEMM's input, whether attention itself runs in int8 or fp32. Keeping one
-// kind of Linear in fp32 (embeddings, QKV, attention output or either FFN
-// matrix) still leaves minilm-tiny-st under 0.9984.
-var int8MinCosine = map[string]float64{
-	"bert-tiny": 0.999, "distilbert-tiny": 0.998, "minilm-tiny-st": 0.995, "mobilebert-tiny": 0.998,
-}
-
 // TestBERTFamilyTextsRunAlone classifies and embeds the fixtures' texts
 // through the tokenizer, unpadded, as Classify and Embed do: each text's
 // result is what transformers computes for that text alone. For MobileBERT

@@ -13,6 +13,7 @@ import (
 	"github.com/albertq/albertq/internal/parallel"
 	"github.com/albertq/albertq/kernels"
 	"github.com/albertq/albertq/modelfile"
+	"github.com/albertq/albertq/quant"
 	"github.com/albertq/albertq/tokenizer"
 )
 
@@ -138,7 +139,7 @@ func (mod *Model) load(w *weights, act activation) error {
 			mod.groups[g] = append(mod.groups[g], blk)
 		}
 	}
-	mod.dtype = w.tensors[fam.layerPrefix(0, 0)+fam.layer.query+".weight"].DType
+	mod.dtype = narrowestMatrix(w.tensors)
 	// Masked LM, token classification and QA models have no pooler.
 	if p := fam.heads.pooler; p != "" && w.has(p+".weight") {
 		if mod.pooler, err = w.loadLinear(p, c.HiddenSize, c.HiddenSize); err != nil {
@@ -147,6 +148,19 @@ func (mod *Model) load(w *weights, act activation) error {
 	}
 	mod.head, err = loadHead(w, c, fam.heads, act)
 	return err
+}
+
+// narrowestMatrix is the narrowest type the model's quantizable matrices
+// are stored in: an int8 model that keeps its most sensitive matrices in
+// fp16 (KeepSensitive) still runs, and is batched, as an int8 model.
+func narrowestMatrix(tensors map[string]*modelfile.Tensor) modelfile.DType {
+	narrowest := modelfile.F32
+	for name, t := range tensors {
+		if quant.Quantizable(name, t.Shape) && (t.DType == modelfile.I8 || t.DType == modelfile.F16 && narrowest == modelfile.F32) {
+			narrowest = t.DType
+		}
+	}
+	return narrowest
 }
 
 func loadLayer(w *weights, c *modelfile.Config, prefix string, n layerNames, act activation) (*layer, error) {

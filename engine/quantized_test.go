@@ -49,6 +49,11 @@ func quantizedModel(t *testing.T, dir string, dtype modelfile.DType, perTensor, 
 			t.Fatal(err)
 		}
 	}
+	if dtype == modelfile.I8 {
+		if q, err = keepSensitive(src, q); err != nil {
+			t.Fatal(err)
+		}
+	}
 	path := filepath.Join(t.TempDir(), "model.albq")
 	if err := modelfile.WriteFile(path, q, false); err != nil {
 		t.Fatal(err)
@@ -61,10 +66,30 @@ func quantizedModel(t *testing.T, dir string, dtype modelfile.DType, perTensor, 
 	return mod
 }
 
+// keepSensitive is KeepSensitive as convert runs it by default: on the
+// probe texts, to DefaultMinCosine.
+func keepSensitive(src, q *modelfile.Model) (*modelfile.Model, error) {
+	fp32, err := New(src, Options{Threads: 1})
+	if err != nil {
+		return nil, err
+	}
+	defer fp32.Close()
+	probes, err := fp32.EncodeTexts(ProbeTexts)
+	if err != nil {
+		return nil, err
+	}
+	return KeepSensitive(src, q, probes, DefaultMinCosine)
+}
+
 // TestQuantizedModelsTrackFP32 holds each stored type to the bounds
 // on every case of every fixture: fp32 .albq within 1e-5 of the
 // checkpoint, fp16 cosine ≥ 0.9999, int8 with the same argmax of the
-// logits and cosine ≥ 0.99 (ALBERT) or the BERT family's int8MinCosine.
+// logits and cosine ≥ 0.999 (per channel, dynamic) or 0.99 (per tensor,
+// calibrated). int8 is converted as convert does by default, its most
+// sensitive matrices kept in fp16 for DefaultMinCosine on the probe texts
+// (KeepSensitive): the BERT-family fixtures' query and key weights are
+// scaled up 10-16×, so softmax is sharp and int8 throughout reaches only
+// 0.9959-0.9992 on them. The ALBERT fixtures stay int8 throughout per channel.
 func TestQuantizedModelsTrackFP32(t *testing.T) {
 	variants := []struct {
 		name                 string
@@ -74,7 +99,7 @@ func TestQuantizedModelsTrackFP32(t *testing.T) {
 	}{
 		{"fp32", modelfile.F32, false, false, 1},
 		{"fp16", modelfile.F16, false, false, 0.9999},
-		{"int8", modelfile.I8, false, false, 0.99},
+		{"int8", modelfile.I8, false, false, 0.999},
 		{"int8-per-tensor", modelfile.I8, true, false, 0.99},
 		{"int8-calibrated", modelfile.I8, false, true, 0.99},
 	}
@@ -88,9 +113,6 @@ func TestQuantizedModelsTrackFP32(t *testing.T) {
 					t.Errorf("runs in %v, converted to %v", mod.DType(), v.dtype)
 				}
 				minCosine := v.minCosine
-				if bound, ok := int8MinCosine[filepath.Base(dir)]; ok && v.name == "int8" {
-					minCosine = bound
-				}
 				for _, c := range f.Cases {
 					want, err := ref.Run(c.sequences())
 					if err != nil {

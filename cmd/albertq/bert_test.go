@@ -72,3 +72,33 @@ func TestBERTFamilyDirectories(t *testing.T) {
 		t.Errorf("info --json --model: exit %d, %q", code, out)
 	}
 }
+
+// convert --dtype int8 keeps minilm-tiny-st's most sensitive matrices in
+// fp16 by default and says so, as info --model does; --min-cosine 0 keeps
+// int8 throughout; a target outside [0, 1] is a usage error.
+func TestConvertKeepsSensitive(t *testing.T) {
+	dir := t.TempDir()
+	mixed, plain := filepath.Join(dir, "mixed.albq"), filepath.Join(dir, "plain.albq")
+	code, out, errOut := runCLI(t, "convert", "--in", "../../testdata/minilm-tiny-st", "--out", mixed)
+	if code != 0 || !strings.Contains(out, "matrices kept in fp16, so that 8 probe texts keep cosine ≥ 0.9995 with fp32") {
+		t.Fatalf("convert: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "info", "--json", "--model", mixed)
+	var doc modelDoc
+	if code != 0 || json.Unmarshal([]byte(out), &doc) != nil || doc.Precision == nil || doc.Precision.Cosine < 0.9995 || doc.FP16Matrices == 0 || doc.Weights["i8"] == 0 {
+		t.Errorf("info --json --model: exit %d, %q", code, out)
+	}
+	if code, out, _ = runCLI(t, "info", "--model", mixed); code != 0 || !strings.Contains(out, "precision:  int8 with") {
+		t.Errorf("info --model: exit %d, %q", code, out)
+	}
+	code, out, errOut = runCLI(t, "convert", "--in", "../../testdata/minilm-tiny-st", "--out", plain, "--min-cosine", "0")
+	if code != 0 || strings.Contains(out, "fp16") {
+		t.Fatalf("convert --min-cosine 0: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if code, out, _ = runCLI(t, "info", "--model", plain); code != 0 || strings.Contains(out, "precision:") || strings.Contains(out, "f16") {
+		t.Errorf("info --model of an int8 file: exit %d, %q", code, out)
+	}
+	if code, _, errOut = runCLI(t, "convert", "--in", "../../testdata/minilm-tiny-st", "--out", filepath.Join(dir, "x.albq"), "--min-cosine", "2"); code != 2 || !strings.Contains(errOut, "--min-cosine must be between 0 and 1") {
+		t.Errorf("--min-cosine 2: exit %d, stderr %q", code, errOut)
+	}
+}

@@ -19,7 +19,7 @@ import (
 )
 
 const convertUsage = `--in DIR --out FILE.albq [--dtype int8|fp16|fp32] [--granularity channel|tensor]
-       [--calibrate TEXTFILE] [--report] [--force]
+       [--calibrate TEXTFILE] [--min-cosine C] [--report] [--force]
 
 Converts a Hugging Face checkpoint directory of the ALBERT or BERT family
 (config.json, model.safetensors or pytorch_model.bin, spiece.model or vocab.txt;
@@ -27,13 +27,18 @@ a sentence-transformers directory keeps its pooling) into one .albq file. int8 q
 Linear and the embedding tables the Q8BERT way (symmetric, per output channel by
 default); activations are quantized per token row at run time, or with static
 scales calibrated on TEXTFILE (one text per line), one per application of each
-shared Linear. The input is never modified; the output appears only when complete
-and an existing one is kept unless --force.`
+shared Linear. int8 is then checked against fp32 on probe texts (TEXTFILE's, or
+eight built-in ones): while the last hidden state of one of them has a cosine
+under C (default 0.9995) with fp32's, the matrices that cost least speed for the
+error they add are kept in fp16 (--min-cosine 0: int8 throughout). The input is
+never modified; the output appears only when complete and an existing one is
+kept unless --force.`
 
 // convertOptions are the parsed flags of convert.
 type convertOptions struct {
 	in, out, calibrate string
 	dtype              modelfile.DType
+	minCosine          float64
 	perTensor          bool
 	report, force      bool
 }
@@ -70,6 +75,20 @@ func convertCmd(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if opts.dtype == modelfile.I8 && opts.minCosine > 0 {
+		probes := texts
+		if len(probes) == 0 {
+			probes = engine.ProbeTexts
+		}
+		if len(src.Tokenizer) == 0 {
+			fmt.Fprintln(stderr, "convert: the checkpoint has no tokenizer to encode probe texts with: int8 throughout, unchecked against fp32")
+		} else {
+			progress.say("checking int8 against fp32 on %d texts", len(probes))
+			if q, err = keepSensitive(src, q, probes, opts.minCosine); err != nil {
+				return err
+			}
+		}
+	}
 	if ctx.Err() != nil {
 		return errInterrupted
 	}
@@ -81,12 +100,15 @@ func convertCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	progress.done()
+	if p := q.Config.Precision; p != nil {
+		fmt.Fprintln(stdout, precisionNote(p, fp16Matrices(q)))
+	}
 	outSize, inSize := fileSize(opts.out), checkpointSize(opts.in)
 	fmt.Fprintf(stdout, "wrote %s: %s, %s (checkpoint weights %s, %.1f×), in %.1f s\n",
 		opts.out, dtypeName(opts.dtype), megabytes(outSize), megabytes(inSize), float64(inSize)/float64(max(outSize, 1)), time.Since(start).Seconds())
 	if opts.report {
 		if len(texts) == 0 {
-			texts = reportTexts
+			texts = engine.ProbeTexts
 		}
 		return writeReport(stdout, src, q, texts)
 	}
@@ -103,6 +125,7 @@ func parseConvertFlags(args []string, stdout io.Writer) (*convertOptions, error)
 	dtype := fs.String("dtype", "int8", "weight type: int8, fp16 or fp32")
 	granularity := fs.String("granularity", "channel", "int8 weight scales: one per output channel, or one per tensor (Q8BERT exactly)")
 	fs.StringVar(&o.calibrate, "calibrate", "", "a text file (one text per line) to calibrate static int8 activation scales on")
+	fs.Float64Var(&o.minCosine, "min-cosine", engine.DefaultMinCosine, "int8: keep the most sensitive matrices in fp16 until every probe text's cosine with fp32 reaches this (0: int8 throughout)")
 	fs.BoolVar(&o.report, "report", false, "print the int8/fp16 error against fp32 at every Linear application")
 	fs.BoolVar(&o.force, "force", false, "overwrite an existing output file")
 	if err := parseNoArgs(fs, args); err != nil {
@@ -121,6 +144,9 @@ func parseConvertFlags(args []string, stdout io.Writer) (*convertOptions, error)
 		o.perTensor = true
 	default:
 		return nil, usagef("--granularity must be channel or tensor, not %q", *granularity)
+	}
+	if !(o.minCosine >= 0 && o.minCosine <= 1) {
+		return nil, usagef("--min-cosine must be between 0 and 1, not %v", o.minCosine)
 	}
 	if o.calibrate != "" && o.dtype != modelfile.I8 {
 		return nil, usagef("--calibrate needs --dtype int8")
@@ -167,24 +193,27 @@ func calibrate(src *modelfile.Model, texts []string) (map[string][]float32, erro
 		return nil, err
 	}
 	defer fp32.Close()
-	seqs, err := encodeAll(fp32, texts)
+	seqs, err := fp32.EncodeTexts(texts)
 	if err != nil {
 		return nil, err
 	}
 	return fp32.Calibrate(seqs)
 }
 
-// encodeAll tokenizes each text as one model input.
-func encodeAll(mod *engine.Model, texts []string) ([]engine.Sequence, error) {
-	seqs := make([]engine.Sequence, len(texts))
-	for i, text := range texts {
-		enc, err := mod.Encode(text, "")
-		if err != nil {
-			return nil, err
-		}
-		seqs[i] = engine.Sequence{IDs: enc.IDs, TypeIDs: enc.TypeIDs}
+// keepSensitive keeps q's most sensitive matrices in fp16 until every
+// probe text's last hidden state has a cosine of at least minCosine with
+// the fp32 model's (engine.KeepSensitive).
+func keepSensitive(src, q *modelfile.Model, probes []string, minCosine float64) (*modelfile.Model, error) {
+	fp32, err := engine.New(src, engine.Options{})
+	if err != nil {
+		return nil, err
 	}
-	return seqs, nil
+	defer fp32.Close()
+	seqs, err := fp32.EncodeTexts(probes)
+	if err != nil {
+		return nil, err
+	}
+	return engine.KeepSensitive(src, q, seqs, minCosine)
 }
 
 // readLines reads the non-empty lines of a text file.

@@ -10,15 +10,6 @@ import (
 	"github.com/albertq/albertq/quant"
 )
 
-// reportTexts are what --report measures on when no calibration text is given.
-var reportTexts = []string{
-	"ALBERT shares one set of layer weights across the whole encoder.",
-	"a multiplayer first-person shooter with network play",
-	"Perl module to parse configuration files",
-	"The café on 5th Avenue charges $1,250 for a 3-course dinner.",
-	"library for reading and writing audio files in many formats",
-}
-
 // trace is the input of every Linear application over a set of texts.
 type trace struct {
 	order []string // "name#app", in the order of the forward pass
@@ -58,7 +49,7 @@ func writeReport(w io.Writer, src, converted *modelfile.Model, texts []string) e
 		return err
 	}
 	defer conv.Close()
-	seqs, err := encodeAll(fp32, texts)
+	seqs, err := fp32.EncodeTexts(texts)
 	if err != nil {
 		return err
 	}
