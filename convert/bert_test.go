@@ -25,7 +25,7 @@ func TestParseConfigFamilies(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := modelfile.MobileBERTConfig{TrueHiddenSize: 32, IntraBottleneckSize: 32, UseBottleneck: true, KeyQuerySharedBottleneck: true,
-		NumFeedforwardNetworks: 3, NormalizationType: "no_norm", TrigramInput: true, ClassifierActivation: true}
+		NumFeedforwardNetworks: 3, NormalizationType: "no_norm", TrigramInput: true, ClassifierActivation: true, LayerNormEps: 1e-12}
 	if m.MobileBERT == nil || *m.MobileBERT != want || m.EmbeddingSize != 32 || m.LayerNormEps != 1e-5 {
 		t.Errorf("mobilebert: %+v %+v", m, m.MobileBERT)
 	}

@@ -197,7 +197,8 @@ func readOptional(path string) ([]byte, error) {
 // drops the tensors the engine does not need: position_ids, and decoder
 // weights that merely repeat the word embeddings and the output bias. A
 // DistilBERT with sinusoidal_pos_embds whose file lacks the position table
-// gets the one transformers computes.
+// gets the one transformers computes; a MobileBERT masked LM's decoder is
+// stored joined (joinMobileBERTDecoder).
 func normalizeNames(in map[string]*modelfile.Tensor, c *modelfile.Config) (map[string]*modelfile.Tensor, error) {
 	prefix := c.ModelType + "."
 	out := make(map[string]*modelfile.Tensor, len(in))
@@ -221,7 +222,43 @@ func normalizeNames(in map[string]*modelfile.Tensor, c *modelfile.Config) (map[s
 	if c.ModelType == modelfile.DistilBERT && out["embeddings.position_embeddings.weight"] == nil && c.SinusoidalPosEmbds {
 		out["embeddings.position_embeddings.weight"] = sinusoidalPositions(c.MaxPositionEmbeddings, c.HiddenSize)
 	}
+	if c.ModelType == modelfile.MobileBERT && c.Architecture() == "MobileBertForMaskedLM" {
+		return out, joinMobileBERTDecoder(out, c)
+	}
 	return out, nil
+}
+
+// joinMobileBERTDecoder stores MobileBERT's masked-LM decoder as one
+// [vocab][hidden] Linear, cls.predictions.decoder.weight. transformers
+// multiplies the transformed hidden states (H wide) by
+// cat([decoder.weightᵀ, dense.weight]): the decoder (the word embeddings,
+// [vocab][E], when tied) for the first E columns and cls.predictions.dense
+// ([H−E][vocab]) for the other H−E; row v of the joined weight is
+// decoder[v] followed by column v of dense. One matrix makes the head one
+// GEMM, quantized per vocabulary row like every other Linear.
+func joinMobileBERTDecoder(tensors map[string]*modelfile.Tensor, c *modelfile.Config) error {
+	v, e, h := c.VocabSize, c.EmbeddingSize, c.HiddenSize
+	decoder := tensors["cls.predictions.decoder.weight"]
+	if decoder == nil {
+		decoder = tensors["embeddings.word_embeddings.weight"]
+	}
+	if decoder == nil || !sameShape(decoder.Shape, []int{v, e}) {
+		return fmt.Errorf("the masked LM's decoder (or the word embeddings it is tied to) is not [%d][%d]", v, e)
+	}
+	extra := tensors["cls.predictions.dense.weight"]
+	if h > e && (extra == nil || !sameShape(extra.Shape, []int{h - e, v})) {
+		return fmt.Errorf("tensor %q must be [%d][%d] (hidden_size − embedding_size by vocab_size)", "cls.predictions.dense.weight", h-e, v)
+	}
+	joined := make([]float32, v*h)
+	for r := range v {
+		copy(joined[r*h:r*h+e], decoder.F32[r*e:(r+1)*e])
+		for k := range h - e {
+			joined[r*h+e+k] = extra.F32[k*v+r]
+		}
+	}
+	tensors["cls.predictions.decoder.weight"] = &modelfile.Tensor{DType: modelfile.F32, Shape: []int{v, h}, F32: joined}
+	delete(tensors, "cls.predictions.dense.weight")
+	return nil
 }
 
 // sinusoidalPositions is DistilBERT's fixed position table,

@@ -156,6 +156,10 @@ func mobileBERTConfig(raw rawConfig) *modelfile.MobileBERTConfig {
 		NormalizationType:        orString(raw.NormalizationType, "no_norm"),
 		TrigramInput:             orBool(raw.TrigramInput, true),
 		ClassifierActivation:     orBool(raw.ClassifierActivation, true),
+		LayerNormEps:             1e-12,
+	}
+	if raw.LayerNormEps != nil {
+		m.LayerNormEps = *raw.LayerNormEps
 	}
 	m.TrueHiddenSize = orInt(raw.HiddenSize, 512)
 	if m.UseBottleneck {

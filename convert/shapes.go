@@ -82,7 +82,7 @@ func (s shapes) embeddings(c *modelfile.Config, e, h int) {
 }
 
 // heads adds the pooler and task head of c's architecture, under the
-// family's names.
+// family's names; e is the masked LM's width.
 func (s shapes) heads(c *modelfile.Config, n headNames, e int) {
 	h, v, arch := c.HiddenSize, c.VocabSize, c.Architecture()
 	task := strings.TrimPrefix(arch, archPrefix[c.ModelType])
@@ -225,5 +225,8 @@ func (s shapes) mobileBERT(c *modelfile.Config) {
 	if m.ClassifierActivation {
 		pooler = "pooler.dense"
 	}
-	s.heads(c, headNames{pooler: pooler}, e)
+	// The masked LM is H wide: its decoder is the word embeddings joined
+	// with cls.predictions.dense (see joinMobileBERTDecoder).
+	s.heads(c, headNames{pooler: pooler, mlmDense: "cls.predictions.transform.dense",
+		mlmNorm: "cls.predictions.transform.LayerNorm", mlmDecoder: "cls.predictions.decoder", mlmBias: "cls.predictions.bias"}, h)
 }

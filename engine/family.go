@@ -72,7 +72,11 @@ var families = map[string]*family{
 	modelfile.MobileBERT: {
 		layerPrefix: func(g, _ int) string { return fmt.Sprintf("encoder.layer.%d.", g) },
 		layer:       bertLayerNames,
-		heads:       headNames{pooler: "pooler.dense"},
+		// The masked LM's decoder is stored joined (convert's
+		// joinMobileBERTDecoder), so the head is BERT's, H wide.
+		heads: headNames{pooler: "pooler.dense", mlmDense: "cls.predictions.transform.dense",
+			mlmNorm: "cls.predictions.transform.LayerNorm", mlmDecoder: "cls.predictions.decoder",
+			mlmBias: "cls.predictions.bias"},
 	},
 }
 

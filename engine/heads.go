@@ -104,17 +104,27 @@ func (h *spanHead) apply(r *runner, b *batch, out *Output) {
 type maskedLMHead struct {
 	dense, decoder *linear
 	norm           norm
+	eps            float32 // the LayerNorm's epsilon
 	activation     activation
 	sentenceOrder  *linear // nil when the checkpoint has none
 }
 
+// loadMaskedLM loads the masked LM, E wide (the embedding size): ALBERT's
+// and BERT's, whose decoder is tied to the word embeddings, or H wide
+// (MobileBERT's, whose decoder convert joins from the word embeddings and
+// a dense of the other H−E columns, and whose LayerNorm alone uses the
+// config's epsilon).
 func loadMaskedLM(w *weights, c *modelfile.Config, n headNames, act activation) (head, error) {
 	e, h, v := c.EmbeddingSize, c.HiddenSize, c.VocabSize
+	eps := c.LayerNormEps
+	if m := c.MobileBERT; m != nil {
+		e, eps = h, m.LayerNormEps
+	}
 	dense, err := w.loadLinear(n.mlmDense, h, e)
 	if err != nil {
 		return nil, err
 	}
-	hd := &maskedLMHead{dense: dense, activation: act}
+	hd := &maskedLMHead{dense: dense, activation: act, eps: float32(eps)}
 	if hd.norm, err = w.norm(n.mlmNorm, e, false); err != nil {
 		return nil, err
 	}
@@ -145,7 +155,7 @@ func (h *maskedLMHead) apply(r *runner, b *batch, out *Output) {
 	x := make([]float32, b.tokens*e)
 	h.dense.apply(r, x, out.Hidden, b.tokens, 0)
 	r.activate(x, e, h.activation)
-	r.layerNorm(x, nil, e, h.norm)
+	r.eachRow(x, e, func(_ int, row []float32) { r.kern.LayerNorm(row, nil, h.norm.gamma, h.norm.beta, h.eps) })
 	out.Logits = make([]float32, b.tokens*h.decoder.out)
 	out.LogitsWidth = h.decoder.out
 	h.decoder.apply(r, out.Logits, x, b.tokens, 0)

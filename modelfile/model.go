@@ -98,6 +98,9 @@ type MobileBERTConfig struct {
 	NormalizationType        string `json:"normalization_type"`
 	TrigramInput             bool   `json:"trigram_input"`
 	ClassifierActivation     bool   `json:"classifier_activation"`
+	// LayerNormEps is config.json's layer_norm_eps, which only the masked
+	// LM's LayerNorm uses (the encoder's norms are built without it).
+	LayerNormEps float64 `json:"layer_norm_eps,omitempty"`
 }
 
 // MaxTokens is the most tokens a text is encoded to: max_position_embeddings,

@@ -105,7 +105,7 @@ var architectures = map[string][]string{
 		"BertForTokenClassification", "BertForQuestionAnswering", "BertForMultipleChoice"},
 	DistilBERT: {"DistilBertModel", "DistilBertForMaskedLM", "DistilBertForSequenceClassification",
 		"DistilBertForTokenClassification", "DistilBertForQuestionAnswering"},
-	MobileBERT: {"MobileBertModel", "MobileBertForSequenceClassification",
+	MobileBERT: {"MobileBertModel", "MobileBertForMaskedLM", "MobileBertForSequenceClassification",
 		"MobileBertForTokenClassification", "MobileBertForQuestionAnswering"},
 }
 
