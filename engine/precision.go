@@ -47,9 +47,10 @@ func (mod *Model) EncodeTexts(texts []string) ([]Sequence, error) {
 
 // KeepSensitive makes an int8 model meet an accuracy target: it returns q
 // with its most sensitive int8 matrices stored in fp16 instead, as few as
-// it takes for the last hidden state of every probe sequence to keep a
-// cosine of at least minCosine with the fp32 model src's. q is src
-// quantized (quant.QuantizeModel, with or without calibrated scales).
+// it takes for the last hidden state of every probe text to keep a cosine
+// of at least minCosine with the fp32 model src's. q is src quantized
+// (quant.QuantizeModel, with or without calibrated scales); src must have
+// a tokenizer.
 //
 // Sensitivity is measured, not guessed: each matrix (a layer's query, key
 // and value count as one, since they run as one GEMM) is run alone in int8
@@ -61,9 +62,9 @@ func (mod *Model) EncodeTexts(texts []string) ([]Sequence, error) {
 //
 // The returned model's Config.Precision states the target, the cosine
 // reached and the number of probes.
-func KeepSensitive(src, q *modelfile.Model, probes []Sequence, minCosine float64) (*modelfile.Model, error) {
-	if len(probes) == 0 {
-		return nil, errors.New("keep sensitive: no probe sequences")
+func KeepSensitive(src, q *modelfile.Model, probeTexts []string, minCosine float64) (*modelfile.Model, error) {
+	if len(probeTexts) == 0 {
+		return nil, errors.New("keep sensitive: no probe texts")
 	}
 	if !(minCosine > 0 && minCosine <= 1) {
 		return nil, fmt.Errorf("keep sensitive: target cosine %v is not in (0, 1]", minCosine)
@@ -72,8 +73,16 @@ func KeepSensitive(src, q *modelfile.Model, probes []Sequence, minCosine float64
 	if err != nil {
 		return nil, err
 	}
-	p := &precisionSearch{q: q, fp16: fp16, probes: probes}
-	if p.want, err = runEach(src, probes); err != nil {
+	fp32, err := New(src, Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer fp32.workers.Close() // not Close: src stays the caller's
+	p := &precisionSearch{q: q, fp16: fp16}
+	if p.probes, err = fp32.EncodeTexts(probeTexts); err != nil {
+		return nil, fmt.Errorf("keep sensitive: probe %w", err)
+	}
+	if p.want, err = runEach(fp32, p.probes); err != nil {
 		return nil, err
 	}
 	p.units = matrixUnits(q)
@@ -212,7 +221,12 @@ func (p *precisionSearch) with(fp16Units []string) *modelfile.Model {
 // cosine is the smallest cosine over the probes between the fp32 model's
 // last hidden state and that of q with fp16Units in fp16.
 func (p *precisionSearch) cosine(fp16Units []string) (float64, error) {
-	got, err := runEach(p.with(fp16Units), p.probes)
+	mod, err := New(p.with(fp16Units), Options{})
+	if err != nil {
+		return 0, err
+	}
+	defer mod.workers.Close() // not Close: the tensors are p.q's and p.fp16's
+	got, err := runEach(mod, p.probes)
 	if err != nil {
 		return 0, err
 	}
@@ -223,15 +237,11 @@ func (p *precisionSearch) cosine(fp16Units []string) (float64, error) {
 	return worst, nil
 }
 
-// runEach runs each sequence alone on a model built from m.
-func runEach(m *modelfile.Model, seqs []Sequence) ([]*Output, error) {
-	mod, err := New(m, Options{})
-	if err != nil {
-		return nil, err
-	}
-	defer mod.workers.Close()
+// runEach runs each sequence alone.
+func runEach(mod *Model, seqs []Sequence) ([]*Output, error) {
 	outs := make([]*Output, len(seqs))
 	for i, s := range seqs {
+		var err error
 		if outs[i], err = mod.Run([]Sequence{s}); err != nil {
 			return nil, fmt.Errorf("probe %d: %w", i, err)
 		}

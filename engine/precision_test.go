@@ -30,7 +30,7 @@ func TestKeepSensitive(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := keepSensitive(src, q)
+		got, err := KeepSensitive(src, q, ProbeTexts, DefaultMinCosine)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,11 +73,15 @@ func TestKeepSensitive(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := runEach(src, probes)
+		gotModel, err := New(got, Options{Threads: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		outs, err := runEach(got, probes)
+		want, err := runEach(fp32, probes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs, err := runEach(gotModel, probes)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,16 +104,16 @@ func TestKeepSensitiveErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	probe := []Sequence{{IDs: []int{10, 20, 11}}}
+	probe := []string{"a text"}
 	for _, c := range []struct {
-		probes []Sequence
+		probes []string
 		target float64
 		want   string
 	}{
-		{nil, 0.999, "keep sensitive: no probe sequences"},
+		{nil, 0.999, "keep sensitive: no probe texts"},
 		{probe, 0, "keep sensitive: target cosine 0 is not in (0, 1]"},
 		{probe, 1.5, "keep sensitive: target cosine 1.5 is not in (0, 1]"},
-		{[]Sequence{{IDs: []int{10, 99999}}}, 0.999, "probe 0: "},
+		{[]string{"fine", "\xff"}, 0.999, "keep sensitive: probe text 2: "},
 	} {
 		_, err := KeepSensitive(src, q, c.probes, c.target)
 		if err == nil || len(err.Error()) < len(c.want) || err.Error()[:len(c.want)] != c.want {

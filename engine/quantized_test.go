@@ -50,7 +50,7 @@ func quantizedModel(t *testing.T, dir string, dtype modelfile.DType, perTensor, 
 		}
 	}
 	if dtype == modelfile.I8 {
-		if q, err = keepSensitive(src, q); err != nil {
+		if q, err = KeepSensitive(src, q, ProbeTexts, DefaultMinCosine); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -64,21 +64,6 @@ func quantizedModel(t *testing.T, dir string, dtype modelfile.DType, perTensor, 
 	}
 	t.Cleanup(func() { mod.Close() })
 	return mod
-}
-
-// keepSensitive is KeepSensitive as convert runs it by default: on the
-// probe texts, to DefaultMinCosine.
-func keepSensitive(src, q *modelfile.Model) (*modelfile.Model, error) {
-	fp32, err := New(src, Options{Threads: 1})
-	if err != nil {
-		return nil, err
-	}
-	defer fp32.Close()
-	probes, err := fp32.EncodeTexts(ProbeTexts)
-	if err != nil {
-		return nil, err
-	}
-	return KeepSensitive(src, q, probes, DefaultMinCosine)
 }
 
 // TestQuantizedModelsTrackFP32 holds each stored type to the bounds

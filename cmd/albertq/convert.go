@@ -84,7 +84,7 @@ func convertCmd(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintln(stderr, "convert: the checkpoint has no tokenizer to encode probe texts with: int8 throughout, unchecked against fp32")
 		} else {
 			progress.say("checking int8 against fp32 on %d texts", len(probes))
-			if q, err = keepSensitive(src, q, probes, opts.minCosine); err != nil {
+			if q, err = engine.KeepSensitive(src, q, probes, opts.minCosine); err != nil {
 				return err
 			}
 		}
@@ -198,22 +198,6 @@ func calibrate(src *modelfile.Model, texts []string) (map[string][]float32, erro
 		return nil, err
 	}
 	return fp32.Calibrate(seqs)
-}
-
-// keepSensitive keeps q's most sensitive matrices in fp16 until every
-// probe text's last hidden state has a cosine of at least minCosine with
-// the fp32 model's (engine.KeepSensitive).
-func keepSensitive(src, q *modelfile.Model, probes []string, minCosine float64) (*modelfile.Model, error) {
-	fp32, err := engine.New(src, engine.Options{})
-	if err != nil {
-		return nil, err
-	}
-	defer fp32.Close()
-	seqs, err := fp32.EncodeTexts(probes)
-	if err != nil {
-		return nil, err
-	}
-	return engine.KeepSensitive(src, q, seqs, minCosine)
 }
 
 // readLines reads the non-empty lines of a text file.
