@@ -243,7 +243,7 @@ func runEach(mod *Model, seqs []Sequence) ([]*Output, error) {
 	for i, s := range seqs {
 		var err error
 		if outs[i], err = mod.Run([]Sequence{s}); err != nil {
-			return nil, fmt.Errorf("probe %d: %w", i, err)
+			return nil, fmt.Errorf("probe text %d: %w", i+1, err)
 		}
 	}
 	return outs, nil

@@ -75,7 +75,8 @@ func TestBERTFamilyDirectories(t *testing.T) {
 
 // convert --dtype int8 keeps minilm-tiny-st's most sensitive matrices in
 // fp16 by default and says so, as info --model does; --min-cosine 0 keeps
-// int8 throughout; a target outside [0, 1] is a usage error.
+// int8 throughout; a target outside [0, 1], or one for another dtype, is a
+// usage error.
 func TestConvertKeepsSensitive(t *testing.T) {
 	dir := t.TempDir()
 	mixed, plain := filepath.Join(dir, "mixed.albq"), filepath.Join(dir, "plain.albq")
@@ -100,5 +101,8 @@ func TestConvertKeepsSensitive(t *testing.T) {
 	}
 	if code, _, errOut = runCLI(t, "convert", "--in", "../../testdata/minilm-tiny-st", "--out", filepath.Join(dir, "x.albq"), "--min-cosine", "2"); code != 2 || !strings.Contains(errOut, "--min-cosine must be between 0 and 1") {
 		t.Errorf("--min-cosine 2: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, errOut = runCLI(t, "convert", "--in", "../../testdata/minilm-tiny-st", "--out", filepath.Join(dir, "x.albq"), "--dtype", "fp16", "--min-cosine", "0.999"); code != 2 || !strings.Contains(errOut, "--min-cosine needs --dtype int8") {
+		t.Errorf("--dtype fp16 --min-cosine 0.999: exit %d, stderr %q", code, errOut)
 	}
 }

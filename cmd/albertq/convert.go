@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,8 +28,8 @@ a sentence-transformers directory keeps its pooling) into one .albq file. int8 q
 Linear and the embedding tables the Q8BERT way (symmetric, per output channel by
 default); activations are quantized per token row at run time, or with static
 scales calibrated on TEXTFILE (one text per line), one per application of each
-shared Linear. int8 is then checked against fp32 on probe texts (TEXTFILE's, or
-eight built-in ones): while the last hidden state of one of them has a cosine
+shared Linear. int8 is then checked against fp32 on probe texts (TEXTFILE's first 64,
+or eight built-in ones): while the last hidden state of one of them has a cosine
 under C (default 0.9995) with fp32's, the matrices that cost least speed for the
 error they add are kept in fp16 (--min-cosine 0: int8 throughout). The input is
 never modified; the output appears only when complete and an existing one is
@@ -76,7 +77,7 @@ func convertCmd(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if opts.dtype == modelfile.I8 && opts.minCosine > 0 {
-		probes := texts
+		probes := texts[:min(len(texts), maxProbes)]
 		if len(probes) == 0 {
 			probes = engine.ProbeTexts
 		}
@@ -117,6 +118,10 @@ func convertCmd(args []string, stdout, stderr io.Writer) error {
 
 var errInterrupted = errors.New("interrupted: no output was written")
 
+// maxProbes is how many of the --calibrate texts int8 is checked on: every
+// step of the check runs them all.
+const maxProbes = 64
+
 func parseConvertFlags(args []string, stdout io.Writer) (*convertOptions, error) {
 	fs := newFlags("convert", convertUsage, stdout)
 	o := &convertOptions{}
@@ -147,6 +152,11 @@ func parseConvertFlags(args []string, stdout io.Writer) (*convertOptions, error)
 	}
 	if !(o.minCosine >= 0 && o.minCosine <= 1) {
 		return nil, usagef("--min-cosine must be between 0 and 1, not %v", o.minCosine)
+	}
+	minCosineSet := false
+	fs.Visit(func(f *flag.Flag) { minCosineSet = minCosineSet || f.Name == "min-cosine" })
+	if minCosineSet && o.dtype != modelfile.I8 {
+		return nil, usagef("--min-cosine needs --dtype int8")
 	}
 	if o.calibrate != "" && o.dtype != modelfile.I8 {
 		return nil, usagef("--calibrate needs --dtype int8")
