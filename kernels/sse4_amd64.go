@@ -10,7 +10,7 @@ import (
 
 // The sse4 tier: 128-bit kernels for the x86 CPUs without AVX2 (Atom,
 // Celeron and Pentium Silver up to Jasper Lake, Core 2 to Westmere, VMs
-// that hide AVX). Its GEMMs use SSE2 and SSSE3 (pmaddubsw, psignb, pabsb);
+// that hide AVX). Its GEMMs use SSE2 and SSSE3 (pmaddubsw, psignb);
 // the tier asks for SSE4.1 too, as the class it is named for has it. Its
 // vector work is the portable tier's.
 
@@ -22,15 +22,15 @@ func hasSSE4() bool { return cpuid.CPU.Supports(cpuid.SSSE3, cpuid.SSE4) }
 //go:noescape
 func f32TileSSEx6(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
-// i8TileSSE4x4 computes a 4×8 int8 tile of C with pmaddubsw of |a| and b·sign(a).
+// foldChunkSSE adds the tiles of regs·4 rows (at most 16) by 6 columns of panels panels over one chunk of kc groups to acc.
 //
 //go:noescape
-func i8TileSSE4x4(a *int8, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
+func foldChunkSSE(v *int8, b *int8, kc, panels int, acc *int32, accumulate bool, regs int)
 
-// broadcastQuads lays out groups k groups of one row of A for i8TileSSE4x4 (see broadcastBlock).
+// foldVariantsSSE writes the sixteen sign variants of regs 4-row blocks of packed A.
 //
 //go:noescape
-func broadcastQuads(dst *int8, src *int8, groups int)
+func foldVariantsSSE(dst *int8, a *byte, stride, regs, groups int, signs *int8)
 
 // widenHalvesSSE widens n (a multiple of 8) half-precision values at src to float32 at dst.
 //
@@ -55,7 +55,7 @@ var (
 	}
 	i8SSE4 = &I8Kernel{
 		Probe:  probeSSE4I8,
-		Layout: Layout{NR: 8, KG: 4},
+		Layout: Layout{NR: foldNR, KG: 4, SignFolded: true},
 		gemm:   gemmI8SSE4,
 	}
 )
@@ -79,34 +79,42 @@ func gemmF16SSE(c []float32, ldc int, a []float32, lda int, _ []float32, m int, 
 	}
 }
 
-// gemmI8SSE4 is the sse4 int8 GEMM. pmaddubsw multiplies unsigned by signed
-// bytes and adds pairs into saturating int16; with |a| as the unsigned
-// operand and b·sign(a) (psignb) as the signed one, every pair is at most
-// 2·127² = 32258 in magnitude, so the sums stay exact (see DOTI8 in
-// sse4_amd64.s). Rows go four at a time: each block of A is laid out once,
-// every a and |a| already broadcast (see broadcastBlock), so the tile
-// spends no shuffles on it, then multiplied with every column panel of B
-// (Layout{8, 4}); tiles that stick out of C (fewer than four rows or eight
-// columns) go through the scratch tile and are copied out.
+// gemmI8SSE4 is the sse4 int8 GEMM: the AVX2 kernel's scheme (see the top
+// of i8fold_amd64.go) at 128 bits. B is in the same sign-folded layout; A's
+// rows are packed four per register, and each 4-row × 4-k block gets its
+// sixteen sign variants per K chunk (8 KB for eight rows, in L1 while the
+// chunk of every panel runs); the tile is 8 rows (two registers) by the six
+// columns of a panel, a last block of at most four rows runs on one
+// register. The int32 sums carry over in scratch, in the AVX2 kernel's tile
+// of sixteen rows per column, and foldStoreGeneric writes them to C.
 func gemmI8SSE4(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
-	const mr, nr = 4, 8
+	const rowsPerTile = 16
 	s := getScratch()
 	defer putScratch(s)
-	kg := (b.K + 3) / 4
-	blk := aligned16(grow(&s.i8, 128*kg+15))
-	for i := 0; i < m; i += mr {
-		rows := min(mr, m-i)
-		broadcastBlock(blk, a[i*lda:], lda, rows, b.K)
-		for j := n0; j < n1; j += nr {
-			cols := min(nr, n1-j)
-			bp, bi := &b.Data[j*kg*4], s.panelBias(bias, j, cols, nr)
-			s.panelScales(b, j, cols, nr, false)
-			if rows == mr && cols == nr {
-				i8TileSSE4x4(&blk[0], bp, kg, &c[i*ldc+j], ldc, &sa[i], &s.sb[0], bi)
-				continue
-			}
-			i8TileSSE4x4(&blk[0], bp, kg, &s.tile[0], nr, s.rowScales(sa[i:], rows), &s.sb[0], bi)
-			s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
+	groups, panels := (b.K+3)/4, (b.N+foldNR-1)/foldNR
+	p0, p1 := n0/foldNR, (n1+foldNR-1)/foldNR
+	stride := groups * 16 // one packed 4-row block of A
+	ap := grow(&s.u8, 4*stride)
+	v := aligned16(grow(&s.i8, foldKC*4*256+15))
+	acc := grow(&s.i32, (p1-p0)*foldTile)
+	if bias == nil {
+		bias = grow(&s.f32, b.N)
+		clear(bias)
+	}
+	for i0 := 0; i0 < m; i0 += rowsPerTile {
+		rows := min(rowsPerTile, m-i0)
+		regs := (rows + 3) / 4
+		packBlocks(ap, a[i0*lda:], lda, rows, b.K, 4, 0)
+		for g0 := 0; g0 < groups; g0 += foldKC {
+			kc := min(foldKC, groups-g0)
+			foldVariantsSSE(&v[0], &ap[g0*16], stride, regs, kc, &foldSigns[0])
+			bp := &b.Data[foldRecord*(g0*panels+p0*kc)]
+			foldChunkSSE(&v[0], bp, kc, p1-p0, &acc[0], g0 > 0, regs)
+		}
+		full := (n1 - n0) / foldNR
+		foldStoreGeneric(acc, full, foldNR, c[i0*ldc+n0:], ldc, rows, sa[i0:], b.Scales[n0:], bias[n0:])
+		if j := n0 + full*foldNR; j < n1 {
+			foldStoreGeneric(acc[full*foldTile:], 1, n1-j, c[i0*ldc+j:], ldc, rows, sa[i0:], b.Scales[j:], bias[j:])
 		}
 	}
 }
@@ -115,56 +123,4 @@ func gemmI8SSE4(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b 
 // SSE faults on an unaligned memory operand).
 func aligned16(buf []int8) []int8 {
 	return buf[-uintptr(unsafe.Pointer(unsafe.SliceData(buf)))&15:]
-}
-
-// broadcastBlock lays out rows (≤ 4) rows of the k-deep A (leading
-// dimension lda) for i8TileSSE4x4: per k group of four, per row, the
-// group's four bytes repeated four times, then their absolute values
-// likewise; element (i, kk) and its absolute value sit at
-//
-//	(kk/4)·128 + i·32 + 4l + kk%4 and 16 bytes further, for l = 0..3,
-//
-// K's padding, and rows past rows, zero.
-func broadcastBlock(dst, a []int8, lda, rows, k int) {
-	kg, full := (k+3)/4, k/4
-	for i := range 4 {
-		at := dst[i*32:]
-		if i >= rows {
-			for g := range kg {
-				clear(at[g*128 : g*128+32])
-			}
-			continue
-		}
-		row := a[i*lda : i*lda+k]
-		if full > 0 {
-			broadcastQuads(&at[0], &row[0], full)
-		}
-		if full < kg { // K's last, partial group
-			var q [4]int8
-			copy(q[:], row[4*full:])
-			broadcastQuadsGeneric(at[full*128:], q[:], 1)
-		}
-	}
-}
-
-// broadcastQuadsGeneric is broadcastQuads in Go: the groups groups of
-// four bytes of src, each repeated four times at dst (128 bytes apart),
-// followed by their absolute values.
-func broadcastQuadsGeneric(dst, src []int8, groups int) {
-	for g := range groups {
-		q, d := src[4*g:4*g+4], dst[128*g:128*g+32]
-		for l := 0; l < 16; l += 4 {
-			for t, v := range q {
-				d[l+t], d[16+l+t] = v, abs8(v)
-			}
-		}
-	}
-}
-
-// abs8 is |v| for v in [-127, 127].
-func abs8(v int8) int8 {
-	if v < 0 {
-		return -v
-	}
-	return v
 }

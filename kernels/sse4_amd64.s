@@ -3,9 +3,10 @@
 #include "textflag.h"
 
 // The sse4 tier's micro-kernels: 128-bit SSE (SSE2, SSSE3's pmaddubsw,
-// psignb and pabsb), sixteen xmm registers, no FMA, no VEX. Legacy SSE
+// and psignb), sixteen xmm registers, no FMA, no VEX. Legacy SSE
 // instructions fault on a memory operand that is not 16-byte aligned, so
-// every vector comes in through MOVOU/MOVUPS.
+// every vector comes in through MOVOU/MOVUPS, but for the int8 kernel's
+// sign variants of A, which it lays out aligned itself.
 
 // ROWF32 adds a row's a at addr, broadcast into X14, times B (X12, X13) to
 // c0, c1, through X15 (mulps then addps: SSE has no FMA).
@@ -108,103 +109,188 @@ accumulate:
 done:
 	RET
 
-// DOTI8 adds one row's four k times a B vector b (four columns × the same
-// four k) to the int32 lanes of acc, exactly: from the row's block at
-// SI+sgn (the four a, broadcast, 16-byte aligned) psignb gives b·sign(a) in
-// [-127, 127]; pmaddubsw multiplies it by |a| ≤ 127 (at SI+abs) as u8 and
-// adds pairs into int16 (|pair| ≤ 2·127² = 32258, no saturation); pmaddwd
-// by ones (X15) adds the two pairs of each column into int32.
-#define DOTI8(sgn, abs, b, acc) \
-	MOVO b, X13; PSIGNB sgn(SI), X13; MOVOU abs(SI), X14; \
-	PMADDUBSW X13, X14; PMADDWL X15, X14; PADDL X14, acc
+// The int8 GEMM with B's signs folded into A, as the AVX2 one (see
+// i8fold.go for the layout and gemmI8SSE4 for the driver), at 128 bits:
+// pmaddubsw multiplies |b| (unsigned, broadcast: one column's four k in
+// every lane) by a·sign(b) (signed: four rows × four k of A, the sign
+// variant the column's record names), so a pair is at most 2·127² = 32258
+// and never saturates; pmaddwd by ones adds each lane's two pairs into
+// int32 and paddd accumulates. Sixteen variants of 16 bytes per register of
+// four rows: a record's variant byte 4v, scaled by 4, is the variant's offset.
 
-// ROWI8 adds row r's products with B (X8, X9) to c0, c1; its broadcast a
-// and |a| are at SI+sgn and SI+abs.
-#define ROWI8(sgn, abs, c0, c1) \
-	DOTI8(sgn, abs, X8, c0); DOTI8(sgn, abs, X9, c1)
+// FOLD_SSE2 adds column col of the record at BX (|b| in lane sel of X13,
+// its variant offset/4 at 24+col, loaded into idx) times the two A registers'
+// rows (variants at SI and SI+256) to acc0 and acc1; X14 holds the broadcast
+// |b|, X15 a copy, X12 int16 ones.
+#define FOLD_SSE2(col, sel, idx, acc0, acc1) \
+	MOVBQZX 24+col(BX), idx; \
+	PSHUFL sel, X13, X14; \
+	MOVO X14, X15; \
+	PMADDUBSW (SI)(idx*4), X15; PMADDWL X12, X15; PADDL X15, acc0; \
+	PMADDUBSW 256(SI)(idx*4), X14; PMADDWL X12, X14; PADDL X14, acc1
 
-// STOREI8 stores a row's sums c0, c1 as sa[r]·sb[j]·float32(sum) + bias[j]
-// at DX (sb in X8, X9, bias in X10, X11; sa[r] at R9).
-#define STOREI8(c0, c1) \
-	MOVSS (R9), X12; SHUFPS $0x00, X12, X12; \
-	MOVAPS X12, X13; MULPS X8, X13; CVTPL2PS c0, c0; MULPS X13, c0; ADDPS X10, c0; MOVUPS c0, 0(DX); \
-	MOVAPS X12, X13; MULPS X9, X13; CVTPL2PS c1, c1; MULPS X13, c1; ADDPS X11, c1; MOVUPS c1, 16(DX); \
-	ADDQ $4, R9; ADDQ R8, DX
+// FOLD_SSE1 is FOLD_SSE2 for one A register (variants at SI).
+#define FOLD_SSE1(col, sel, idx, acc) \
+	MOVBQZX 24+col(BX), idx; \
+	PSHUFL sel, X13, X14; \
+	PMADDUBSW (SI)(idx*4), X14; PMADDWL X12, X14; PADDL X14, acc
 
-// func i8TileSSE4x4(a *int8, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
+// ZEROI8 clears six accumulators.
+#define ZEROI8(r0, r1, r2, r3, r4, r5) \
+	PXOR r0, r0; PXOR r1, r1; PXOR r2, r2; PXOR r3, r3; PXOR r4, r4; PXOR r5, r5
+
+// ADDI8 adds the sums at off, 64+off, … 320+off (DI) (six columns' rows) to six accumulators.
+#define ADDI8(off, r0, r1, r2, r3, r4, r5) \
+	MOVOU off(DI), X13; PADDL X13, r0; MOVOU 64+off(DI), X13; PADDL X13, r1; \
+	MOVOU 128+off(DI), X13; PADDL X13, r2; MOVOU 192+off(DI), X13; PADDL X13, r3; \
+	MOVOU 256+off(DI), X13; PADDL X13, r4; MOVOU 320+off(DI), X13; PADDL X13, r5
+
+// STOREI8 stores six accumulators where ADDI8 reads them.
+#define STOREI8(off, r0, r1, r2, r3, r4, r5) \
+	MOVOU r0, off(DI); MOVOU r1, 64+off(DI); MOVOU r2, 128+off(DI); \
+	MOVOU r3, 192+off(DI); MOVOU r4, 256+off(DI); MOVOU r5, 320+off(DI)
+
+// ONESI16 sets X12 to eight int16 ones.
+#define ONESI16 \
+	PCMPEQW X12, X12; PSRLW $15, X12
+
+// func foldChunkSSE(v *int8, b *int8, kc, panels int, acc *int32, accumulate bool, regs int)
 //
-//	for i := range 4 { for j := range 8 {
-//		var sum int32
-//		for kk := range 4 * kg { sum += int32(a[(kk/4)*128+i*32+kk%4]) * int32(b[(kk/4)*32+j*4+kk%4]) }
-//		c[i*ldc+j] = sa[i]*sb[j]*float32(sum) + bias[j]
-//	}}
+//	for p := range panels {  // b: kc records of 32 bytes per panel, one panel after another
+//		for c := range 6 { for i := range 4 * regs {  // regs ≤ 4 registers of four rows
+//			sum := Σ_g Σ_t |b|[p][g][c][t] · v[g][i/4][pattern(p, g, c)][i%4][t]
+//			acc[(p*6+c)*16+i] = sum (+ acc[(p*6+c)*16+i] if accumulate)
+//		}}
+//	}
 //
-// A is a block of four rows laid out by broadcastBlock (16-byte aligned),
-// B one panel of Layout{8, 4}. Row i accumulates in X(2i), X(2i+1)
-// (columns 0–3 and 4–7).
-TEXT ·i8TileSSE4x4(SB), NOSPLIT, $0-64
-	MOVQ a+0(FP), SI
-	MOVQ b+8(FP), DI
-	MOVQ kg+16(FP), CX
-	PXOR X0, X0
-	PXOR X1, X1
-	PXOR X2, X2
-	PXOR X3, X3
-	PXOR X4, X4
-	PXOR X5, X5
-	PXOR X6, X6
-	PXOR X7, X7
-	PCMPEQW X15, X15
-	PSRLW $15, X15 // int16 ones
-loopi8:
-	MOVOU 0(DI), X8
-	MOVOU 16(DI), X9
-	ROWI8(0, 16, X0, X1)
-	ROWI8(32, 48, X2, X3)
-	ROWI8(64, 80, X4, X5)
-	ROWI8(96, 112, X6, X7)
-	ADDQ $128, SI
-	ADDQ $32, DI
+// v holds kc k groups of regs·256 bytes (regs registers × sixteen variants ×
+// 16), 16-byte aligned. Each panel's kc records run once per tile of eight
+// rows (two registers: accumulators X0–X11, X(2c) rows 0–3 of column c,
+// X(2c+1) rows 4–7), then once for a last register of four rows (X0–X5),
+// from L1 after the first; the sums start from zero and those of earlier
+// chunks are added at the end. acc keeps the AVX2 kernel's tile of sixteen
+// rows per column. B is prefetched 2 KB ahead: it streams from L3.
+TEXT ·foldChunkSSE(SB), NOSPLIT, $16-56
+	ONESI16
+	MOVQ b+8(FP), DX
+	MOVQ panels+24(FP), R14
+	MOVQ acc+32(FP), DI
+	MOVQ regs+48(FP), AX
+	SHLQ $8, AX // a group's variants
+panel:
+	MOVQ DI, accpanel-16(SP)
+	MOVQ v+0(FP), SI
+	MOVQ regs+48(FP), R15
+	CMPQ R15, $2
+	JLT  tile4
+tile8:
+	MOVQ DX, BX
+	MOVQ kc+16(FP), CX
+	ZEROI8(X0, X2, X4, X6, X8, X10)
+	ZEROI8(X1, X3, X5, X7, X9, X11)
+	MOVQ SI, tile-8(SP)
+group8:
+	PREFETCHT0 2048(BX)
+	MOVOU 0(BX), X13 // |b| of columns 0–3
+	FOLD_SSE2(0, $0x00, R8, X0, X1)
+	FOLD_SSE2(1, $0x55, R9, X2, X3)
+	FOLD_SSE2(2, $0xaa, R10, X4, X5)
+	FOLD_SSE2(3, $0xff, R11, X6, X7)
+	MOVQ 16(BX), X13 // columns 4 and 5
+	FOLD_SSE2(4, $0x00, R12, X8, X9)
+	FOLD_SSE2(5, $0x55, R13, X10, X11)
+	ADDQ AX, SI
+	ADDQ $32, BX
 	DECQ CX
-	JNZ  loopi8
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
-	SHLQ $2, R8
-	MOVQ sa+40(FP), R9
-	MOVQ sb+48(FP), AX
-	MOVUPS 0(AX), X8
-	MOVUPS 16(AX), X9
-	MOVQ bias+56(FP), AX
-	MOVUPS 0(AX), X10
-	MOVUPS 16(AX), X11
-	STOREI8(X0, X1)
-	STOREI8(X2, X3)
-	STOREI8(X4, X5)
-	STOREI8(X6, X7)
+	JNZ  group8
+	MOVQ tile-8(SP), SI
+	CMPB accumulate+40(FP), $0
+	JEQ  store8
+	ADDI8(0, X0, X2, X4, X6, X8, X10)
+	ADDI8(16, X1, X3, X5, X7, X9, X11)
+store8:
+	STOREI8(0, X0, X2, X4, X6, X8, X10)
+	STOREI8(16, X1, X3, X5, X7, X9, X11)
+	ADDQ $512, SI
+	ADDQ $32, DI
+	SUBQ $2, R15
+	CMPQ R15, $2
+	JGE  tile8
+tile4:
+	TESTQ R15, R15
+	JZ   nextpanel
+	MOVQ DX, BX
+	MOVQ kc+16(FP), CX
+	ZEROI8(X0, X1, X2, X3, X4, X5)
+	MOVQ SI, tile-8(SP)
+group4:
+	PREFETCHT0 2048(BX)
+	MOVOU 0(BX), X13
+	FOLD_SSE1(0, $0x00, R8, X0)
+	FOLD_SSE1(1, $0x55, R9, X1)
+	FOLD_SSE1(2, $0xaa, R10, X2)
+	FOLD_SSE1(3, $0xff, R11, X3)
+	MOVQ 16(BX), X13
+	FOLD_SSE1(4, $0x00, R12, X4)
+	FOLD_SSE1(5, $0x55, R13, X5)
+	ADDQ AX, SI
+	ADDQ $32, BX
+	DECQ CX
+	JNZ  group4
+	MOVQ tile-8(SP), SI
+	CMPB accumulate+40(FP), $0
+	JEQ  store4
+	ADDI8(0, X0, X1, X2, X3, X4, X5)
+store4:
+	STOREI8(0, X0, X1, X2, X3, X4, X5)
+nextpanel:
+	MOVQ accpanel-16(SP), DI
+	ADDQ $384, DI
+	MOVQ kc+16(FP), CX
+	SHLQ $5, CX
+	ADDQ CX, DX
+	DECQ R14
+	JNZ  panel
 	RET
 
-// func broadcastQuads(dst *int8, src *int8, groups int)
+// func foldVariantsSSE(dst *int8, a *byte, stride, regs, groups int, signs *int8)
 //
-//	for g := range groups { for l := range 4 { for t := range 4 {
-//		dst[128*g+4*l+t] = src[4*g+t]; dst[128*g+16+4*l+t] = abs(src[4*g+t])
-//	}}}
-TEXT ·broadcastQuads(SB), NOSPLIT, $0-24
+//	for g := range groups { for r := range regs { for v := range 16 { for i := range 16 {
+//		dst[(g*regs+r)*256+v*16+i] = int8(a[r*stride+g*16+i]) * signs[v*32+i]
+//	}}}}
+//
+// a is A packed in blocks of four rows (packBlocks), stride bytes apart;
+// signs is foldSigns (±1). dst is 16-byte aligned.
+TEXT ·foldVariantsSSE(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ groups+16(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ stride+16(FP), DX
+	MOVQ groups+32(FP), CX
 	TESTQ CX, CX
-	JZ   donequads
-loopquads:
-	MOVL (SI), X0
-	PSHUFL $0x00, X0, X0
-	PABSB X0, X1
-	MOVOU X0, 0(DI)
-	MOVOU X1, 16(DI)
-	ADDQ $4, SI
-	ADDQ $128, DI
+	JZ   donevariants
+groupvariants:
+	MOVQ SI, R8
+	MOVQ regs+24(FP), R9
+regvariants:
+	MOVOU (R8), X0
+	MOVQ signs+40(FP), AX
+	MOVQ $16, R10
+variant:
+	MOVOU (AX), X1
+	MOVO X0, X2
+	PSIGNB X1, X2
+	MOVO X2, (DI)
+	ADDQ $32, AX
+	ADDQ $16, DI
+	DECQ R10
+	JNZ  variant
+	ADDQ DX, R8
+	DECQ R9
+	JNZ  regvariants
+	ADDQ $16, SI
 	DECQ CX
-	JNZ  loopquads
-donequads:
+	JNZ  groupvariants
+donevariants:
 	RET
 
 // WIDENH widens four halves, one per uint32 lane of x, to float32 in x (see
