@@ -27,6 +27,11 @@ func f32TileSSEx6(a *float32, lda int, b *float32, k int, c *float32, ldc, rows 
 //go:noescape
 func foldChunkSSE(v *int8, b *int8, kc, panels int, acc *int32, accumulate bool, regs int)
 
+// foldStoreSSE writes full panels of int32 sums to C as sa·sb·sum + bias, for 4·quads rows.
+//
+//go:noescape
+func foldStoreSSE(acc *int32, panels int, c *float32, ldc, quads int, sa, sb, bias *float32)
+
 // foldVariantsSSE writes the sixteen sign variants of regs 4-row blocks of packed A.
 //
 //go:noescape
@@ -97,6 +102,7 @@ func gemmI8SSE4(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b 
 	ap := grow(&s.u8, 4*stride)
 	v := aligned16(grow(&s.i8, foldKC*4*256+15))
 	acc := grow(&s.i32, (p1-p0)*foldTile)
+	full := (n1 - n0) / foldNR // panels stored by the assembly
 	if bias == nil {
 		bias = grow(&s.f32, b.N)
 		clear(bias)
@@ -111,8 +117,12 @@ func gemmI8SSE4(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b 
 			bp := &b.Data[foldRecord*(g0*panels+p0*kc)]
 			foldChunkSSE(&v[0], bp, kc, p1-p0, &acc[0], g0 > 0, regs)
 		}
-		full := (n1 - n0) / foldNR
-		foldStoreGeneric(acc, full, foldNR, c[i0*ldc+n0:], ldc, rows, sa[i0:], b.Scales[n0:], bias[n0:])
+		if quads := rows / 4; full > 0 && quads > 0 {
+			foldStoreSSE(&acc[0], full, &c[i0*ldc+n0], ldc, quads, &sa[i0], &b.Scales[n0], &bias[n0])
+		}
+		if done := rows / 4 * 4; done < rows && full > 0 {
+			foldStoreGeneric(acc[done:], full, foldNR, c[(i0+done)*ldc+n0:], ldc, rows-done, sa[i0+done:], b.Scales[n0:], bias[n0:])
+		}
 		if j := n0 + full*foldNR; j < n1 {
 			foldStoreGeneric(acc[full*foldTile:], 1, n1-j, c[i0*ldc+j:], ldc, rows, sa[i0:], b.Scales[j:], bias[j:])
 		}

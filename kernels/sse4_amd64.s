@@ -253,6 +253,68 @@ nextpanel:
 	JNZ  panel
 	RET
 
+// STORECOL writes column col of a panel for four rows: X0 = float32(sums
+// at col·64(SI)) · (sa (X15) · sb[col]) + bias[col], lane i to C row i (R8,
+// R9, R10, R11 point at the panel's first column of the four rows).
+#define STORECOL(col) \
+	MOVOU (col*64)(SI), X0; CVTPL2PS X0, X0; \
+	MOVSS (col*4)(BX), X1; SHUFPS $0x00, X1, X1; MULPS X15, X1; MULPS X1, X0; \
+	MOVSS (col*4)(DX), X1; SHUFPS $0x00, X1, X1; ADDPS X1, X0; \
+	EXTRACTPS $0, X0, (col*4)(R8); EXTRACTPS $1, X0, (col*4)(R9); \
+	EXTRACTPS $2, X0, (col*4)(R10); EXTRACTPS $3, X0, (col*4)(R11)
+
+// func foldStoreSSE(acc *int32, panels int, c *float32, ldc, quads int, sa, sb, bias *float32)
+//
+//	for i := range 4 * quads { for p := range panels { for j := range 6 {
+//		col := p*6 + j
+//		c[i*ldc+col] = float32(acc[p*96+j*16+i])*(sa[i]*sb[col]) + bias[col]
+//	}}}
+//
+// acc is the chunk kernels' tile of sixteen rows per column; rows go four at
+// a time, the lanes of one column's sums, each stored with extractps.
+TEXT ·foldStoreSSE(SB), NOSPLIT, $0-64
+	MOVQ acc+0(FP), AX
+	MOVQ c+16(FP), DI
+	MOVQ ldc+24(FP), CX
+	SHLQ $2, CX
+	MOVQ quads+32(FP), R12
+	MOVQ sa+40(FP), R13
+	TESTQ R12, R12
+	JZ   donestore
+quad:
+	MOVUPS (R13), X15
+	MOVQ DI, R8
+	LEAQ (R8)(CX*1), R9
+	LEAQ (R9)(CX*1), R10
+	LEAQ (R10)(CX*1), R11
+	MOVQ AX, SI
+	MOVQ sb+48(FP), BX
+	MOVQ bias+56(FP), DX
+	MOVQ panels+8(FP), R14
+panelstore:
+	STORECOL(0)
+	STORECOL(1)
+	STORECOL(2)
+	STORECOL(3)
+	STORECOL(4)
+	STORECOL(5)
+	ADDQ $384, SI
+	ADDQ $24, BX
+	ADDQ $24, DX
+	ADDQ $24, R8
+	ADDQ $24, R9
+	ADDQ $24, R10
+	ADDQ $24, R11
+	DECQ R14
+	JNZ  panelstore
+	ADDQ $16, AX
+	ADDQ $16, R13
+	LEAQ (DI)(CX*4), DI
+	DECQ R12
+	JNZ  quad
+donestore:
+	RET
+
 // func foldVariantsSSE(dst *int8, a *byte, stride, regs, groups int, signs *int8)
 //
 //	for g := range groups { for r := range regs { for v := range 16 { for i := range 16 {
