@@ -134,3 +134,44 @@ func gemmI8SSE4(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b 
 func aligned16(buf []int8) []int8 {
 	return buf[-uintptr(unsafe.Pointer(unsafe.SliceData(buf)))&15:]
 }
+
+// foldVariantsSSEGeneric is foldVariantsSSE in Go: per k group and
+// register of A (four rows × four k, packed stride bytes apart), its
+// sixteen sign variants of 16 bytes.
+func foldVariantsSSEGeneric(dst []int8, a []byte, stride, regs, groups int) {
+	for g := range groups {
+		for r := range regs {
+			for v := range 16 {
+				for i := range 16 {
+					dst[(g*regs+r)*256+v*16+i] = int8(a[r*stride+g*16+i]) * foldSigns[v*32+i]
+				}
+			}
+		}
+	}
+}
+
+// foldChunkSSEGeneric is foldChunkSSE in Go: v holds kc groups of regs×16
+// variants of 16 bytes, b kc records of each of panels panels, and acc a
+// [panel][column][16 rows] tile of sums, of which the first 4·regs rows are
+// written.
+func foldChunkSSEGeneric(v []int8, b []int8, kc, panels int, acc []int32, accumulate bool, regs int) {
+	for p := range panels {
+		tile := acc[p*foldTile:][:foldTile]
+		for c := range foldNR {
+			for i := range 4 * regs {
+				var sum int32
+				for g := range kc {
+					rec := b[(p*kc+g)*foldRecord:][:foldRecord]
+					variant := v[(g*regs+i/4)*256+int(rec[24+c])*4:][:16]
+					for t := range 4 {
+						sum += int32(rec[4*c+t]) * int32(variant[i%4*4+t])
+					}
+				}
+				if accumulate {
+					sum += tile[c*foldRows+i]
+				}
+				tile[c*foldRows+i] = sum
+			}
+		}
+	}
+}
