@@ -17,10 +17,10 @@ import (
 // hasSSE4 is SSSE3 and SSE4.1 (SSE2 is every amd64 CPU's).
 func hasSSE4() bool { return cpuid.CPU.Supports(cpuid.SSSE3, cpuid.SSE4) }
 
-// f32TileSSEx6 computes a 6×8 fp32 tile of C (its first rows rows) with mulps and addps.
+// f32TileSSEx4 computes a 4×8 fp32 tile of C (its first rows rows) with mulps and addps.
 //
 //go:noescape
-func f32TileSSEx6(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+func f32TileSSEx4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 // foldChunkSSE adds the tiles of regs·4 rows (at most 16) by 6 columns of panels panels over one chunk of kc groups to acc.
 //
@@ -42,8 +42,9 @@ func foldVariantsSSE(dst *int8, a *byte, stride, regs, groups int, signs *int8)
 //go:noescape
 func widenHalvesSSE(dst *float32, src *uint16, n int)
 
-// The sse4 kernels. fp32 is one 6×8 tile (twelve accumulators, the two B
-// vectors, the broadcast a and the product fill the sixteen xmm registers);
+// The sse4 kernels. fp32 is one 4×8 tile (eight accumulators, four k of
+// each row's a, the two B vectors and two products fill the sixteen xmm
+// registers);
 // floatGEMM runs it on short row tails too, from a zero-padded copy. fp16
 // widens each B panel to fp32 (integer conversion: no F16C here) and runs
 // the fp32 tile on it.
@@ -51,7 +52,7 @@ var (
 	f32SSE = &F32Kernel{
 		Probe:  probeSSEMulAdd,
 		Layout: Layout{NR: 8, KG: 1},
-		gemm:   f32GEMM(8, []int{6}, []floatTile[float32]{f32TileSSEx6}, nil),
+		gemm:   f32GEMM(8, []int{4}, []floatTile[float32]{f32TileSSEx4}, nil),
 	}
 	f16SSE = &F16Kernel{
 		Probe:  probeSSEMulAdd,
@@ -80,7 +81,7 @@ func gemmF16SSE(c []float32, ldc int, a []float32, lda int, _ []float32, m int, 
 		if bias != nil {
 			bj = bias[j:]
 		}
-		floatGEMM(nr, []int{6}, []floatTile[float32]{f32TileSSEx6}, nil, c[j:], ldc, a, lda, m, k, panel, bj, 0, min(nr, n1-j))
+		floatGEMM(nr, []int{4}, []floatTile[float32]{f32TileSSEx4}, nil, c[j:], ldc, a, lda, m, k, panel, bj, 0, min(nr, n1-j))
 	}
 }
 

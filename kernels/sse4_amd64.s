@@ -8,13 +8,6 @@
 // every vector comes in through MOVOU/MOVUPS, but for the int8 kernel's
 // sign variants of A, which it lays out aligned itself.
 
-// ROWF32 adds a row's a at addr, broadcast into X14, times B (X12, X13) to
-// c0, c1, through X15 (mulps then addps: SSE has no FMA).
-#define ROWF32(addr, c0, c1) \
-	MOVSS addr, X14; SHUFPS $0x00, X14, X14; \
-	MOVAPS X12, X15; MULPS X14, X15; ADDPS X15, c0; \
-	MOVAPS X13, X15; MULPS X14, X15; ADDPS X15, c1
-
 // BIASF32 stores a row c0, c1 plus the bias in X12, X13 at DI.
 #define BIASF32(c0, c1) \
 	ADDPS X12, c0; MOVUPS c0, 0(DI); ADDPS X13, c1; MOVUPS c1, 16(DI)
@@ -24,26 +17,39 @@
 	MOVUPS 0(DI), X12; ADDPS X12, c0; MOVUPS c0, 0(DI); \
 	MOVUPS 16(DI), X13; ADDPS X13, c1; MOVUPS c1, 16(DI)
 
-// NEXTROW jumps to done once the last of rows is stored, else moves DI to the next row of C.
-#define NEXTROW \
-	DECQ CX; JZ done; ADDQ DX, DI
+// ROW4F32 adds row r's a (kk-th lane of xa, selected by sel) times B (X12,
+// X13) to c0, c1, through X14 and X15.
+#define ROW4F32(sel, xa, c0, c1) \
+	PSHUFL sel, xa, X14; MOVAPS X14, X15; \
+	MULPS X12, X14; ADDPS X14, c0; MULPS X13, X15; ADDPS X15, c1
 
-// func f32TileSSEx6(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+// STEP4F32 runs one k (B at off(BX), a in lane sel of X8–X11) of the 4×8 tile.
+#define STEP4F32(off, sel) \
+	MOVUPS off(BX), X12; MOVUPS 16+off(BX), X13; \
+	ROW4F32(sel, X8, X0, X1); ROW4F32(sel, X9, X2, X3); \
+	ROW4F32(sel, X10, X4, X5); ROW4F32(sel, X11, X6, X7)
+
+// NEXTROW4 jumps to done4 once the last of rows is stored, else moves DI to the next row of C.
+#define NEXTROW4 \
+	DECQ CX; JZ done4; ADDQ DX, DI
+
+// func f32TileSSEx4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
-//	for i := range 6 { for j := range 8 {  // only rows i < rows are stored
+//	for i := range 4 { for j := range 8 {  // only rows i < rows are stored
 //		sum := bias[j]  // or c[i*ldc+j] if accumulate
 //		for kk := range k { sum += a[i*lda+kk] * b[kk*8+j] }
 //		c[i*ldc+j] = sum
 //	}}
 //
-// Row i accumulates in X(2i), X(2i+1); A's rows are at SI, SI+DX, SI+2DX,
-// SI+R10 (3DX), DI and DI+DX.
-TEXT ·f32TileSSEx6(SB), NOSPLIT, $0-65
+// Row i accumulates in X(2i), X(2i+1). Four k at a time, each row's four a
+// come in with one load (X8–X11, rows at SI, SI+DX, SI+2DX, SI+R10) and
+// pshufd broadcasts each (one instruction, where movss and shufps take
+// two); the last k%4 go one at a time.
+TEXT ·f32TileSSEx4(SB), NOSPLIT, $0-65
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), DX
 	SHLQ $2, DX
 	LEAQ (DX)(DX*2), R10
-	LEAQ (SI)(DX*4), DI
 	MOVQ b+16(FP), BX
 	MOVQ k+24(FP), CX
 	XORPS X0, X0
@@ -54,59 +60,63 @@ TEXT ·f32TileSSEx6(SB), NOSPLIT, $0-65
 	XORPS X5, X5
 	XORPS X6, X6
 	XORPS X7, X7
-	XORPS X8, X8
-	XORPS X9, X9
-	XORPS X10, X10
-	XORPS X11, X11
-loopf32:
-	MOVUPS 0(BX), X12
-	MOVUPS 16(BX), X13
-	ROWF32((SI), X0, X1)
-	ROWF32((SI)(DX*1), X2, X3)
-	ROWF32((SI)(DX*2), X4, X5)
-	ROWF32((SI)(R10*1), X6, X7)
-	ROWF32((DI), X8, X9)
-	ROWF32((DI)(DX*1), X10, X11)
+	MOVQ CX, AX
+	SHRQ $2, AX
+	JZ   tail4f32
+loop4f32:
+	MOVUPS (SI), X8
+	MOVUPS (SI)(DX*1), X9
+	MOVUPS (SI)(DX*2), X10
+	MOVUPS (SI)(R10*1), X11
+	STEP4F32(0, $0x00)
+	STEP4F32(32, $0x55)
+	STEP4F32(64, $0xaa)
+	STEP4F32(96, $0xff)
+	ADDQ $16, SI
+	ADDQ $128, BX
+	DECQ AX
+	JNZ  loop4f32
+tail4f32:
+	ANDQ $3, CX
+	JZ   store4f32
+onef32:
+	MOVSS (SI), X8
+	MOVSS (SI)(DX*1), X9
+	MOVSS (SI)(DX*2), X10
+	MOVSS (SI)(R10*1), X11
+	STEP4F32(0, $0x00)
 	ADDQ $4, SI
-	ADDQ $4, DI
 	ADDQ $32, BX
 	DECQ CX
-	JNZ  loopf32
+	JNZ  onef32
+store4f32:
 	MOVQ c+32(FP), DI
 	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 	MOVQ rows+48(FP), CX
 	MOVBLZX accumulate+64(FP), AX
 	TESTL AX, AX
-	JNZ  accumulate
+	JNZ  accumulate4
 	MOVQ bias+56(FP), AX
 	MOVUPS 0(AX), X12
 	MOVUPS 16(AX), X13
 	BIASF32(X0, X1)
-	NEXTROW
+	NEXTROW4
 	BIASF32(X2, X3)
-	NEXTROW
+	NEXTROW4
 	BIASF32(X4, X5)
-	NEXTROW
+	NEXTROW4
 	BIASF32(X6, X7)
-	NEXTROW
-	BIASF32(X8, X9)
-	NEXTROW
-	BIASF32(X10, X11)
 	RET
-accumulate:
+accumulate4:
 	ACCF32(X0, X1)
-	NEXTROW
+	NEXTROW4
 	ACCF32(X2, X3)
-	NEXTROW
+	NEXTROW4
 	ACCF32(X4, X5)
-	NEXTROW
+	NEXTROW4
 	ACCF32(X6, X7)
-	NEXTROW
-	ACCF32(X8, X9)
-	NEXTROW
-	ACCF32(X10, X11)
-done:
+done4:
 	RET
 
 // The int8 GEMM with B's signs folded into A, as the AVX2 one (see
