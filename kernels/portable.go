@@ -34,6 +34,7 @@ var portableTier = &tier{
 		ExpScaleSum: expScaleSumGeneric,
 
 		GELUTanh: geluTanhGeneric,
+		GELUErf:  geluErfPortable,
 
 		AddSum:    addSumPortable,
 		SqDevSum:  sqDevSumPortable,

@@ -1,6 +1,10 @@
 package kernels
 
-import "github.com/albertq/albertq/internal/q8"
+import (
+	"math"
+
+	"github.com/albertq/albertq/internal/q8"
+)
 
 // The portable tier's vector work: the generic ops' arithmetic, element for
 // element and bit for bit, without what makes the generic loops slow
@@ -122,5 +126,21 @@ func normalizePortable(x, gamma, beta []float32, mean, inv float32) {
 	gamma, beta = gamma[:len(x)], beta[:len(x)]
 	for i, v := range x {
 		x[i] = (v-mean)*inv*gamma[i] + beta[i]
+	}
+}
+
+// geluErfPortable is geluErfGeneric with erf32's clamp written as two
+// comparisons instead of the NaN-aware max and min, which cost a fifth of
+// the time; a NaN passes both, as it passes max and min, and -0 stays -0,
+// so the result is generic's bit for bit.
+func geluErfPortable(x []float32) {
+	for i, v := range x {
+		t := v * (1 / math.Sqrt2)
+		if t < -4 {
+			t = -4
+		} else if t > 4 {
+			t = 4
+		}
+		x[i] = 0.5 * v * (1 + erfRational(t))
 	}
 }

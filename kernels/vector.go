@@ -233,11 +233,13 @@ func geluErfGeneric(x []float32) {
 }
 
 // erf32 is erf in float32: x clamped to [-4, 4] (erf is ±1 in float32
-// beyond), then x·P(x²)/Q(x²), P of degree 6 and Q of degree 4, the
-// rational approximation Eigen and XLA use for float32 (absolute error
-// below 1e-6, TestErf32).
-func erf32(x float32) float32 {
-	x = min(max(x, -4), 4)
+// beyond), then erfRational.
+func erf32(x float32) float32 { return erfRational(min(max(x, -4), 4)) }
+
+// erfRational is x·P(x²)/Q(x²) for x in [-4, 4], P of degree 6 and Q of
+// degree 4, the rational approximation Eigen and XLA use for float32
+// (absolute error below 1e-6, TestErf32).
+func erfRational(x float32) float32 {
 	x2 := x * x
 	p := x2*erfA13 + erfA11
 	p = p*x2 + erfA9

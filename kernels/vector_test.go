@@ -391,6 +391,7 @@ func BenchmarkVector(b *testing.B) {
 			{"expScaleSum", func() { copy(work, x); s.ops.ExpScaleSum(work, 0.5, 1) }},
 			{"multiply", func() { s.ops.Multiply(work, 1) }},
 			{"geluTanh", func() { copy(work, x); s.ops.GELUTanh(work) }},
+			{"geluErf", func() { copy(work, x); s.ops.GELUErf(work) }},
 			{"addSum", func() { copy(work, x); s.ops.AddSum(work, resid) }},
 			{"sqDevSum", func() { s.ops.SqDevSum(x, 0.25) }},
 			{"normalize", func() { copy(work, x); s.ops.Normalize(work, gamma, beta, 0.25, 0.5) }},
@@ -482,6 +483,12 @@ func TestPortableMatchesGeneric(t *testing.T) {
 			g.ops.GELUTanh(e2)
 			if !sameRows(e1, e2) {
 				fail("geluTanh", e1, e2)
+			}
+			e1, e2 = slices.Clone(x), slices.Clone(x)
+			p.ops.GELUErf(e1)
+			g.ops.GELUErf(e2)
+			if !sameRows(e1, e2) {
+				fail("geluErf", e1, e2)
 			}
 			for _, resid := range [][]float32{nil, y} {
 				e1, e2 = slices.Clone(x), slices.Clone(x)
