@@ -12,7 +12,8 @@ import (
 )
 
 // TestSelectSSE4 checks that ALBERTQ_KERNELS=sse4 runs sse4's three GEMMs
-// and the portable tier's vector work, and that avx2 sits on top of it.
+// and vector work, the portable tier's for the rest, and that avx2 sits on
+// top of it.
 func TestSelectSSE4(t *testing.T) {
 	s, err := Select("sse4")
 	if !hasSSE4() {
@@ -21,8 +22,9 @@ func TestSelectSSE4(t *testing.T) {
 		}
 		t.Skip("no SSE4.1 here")
 	}
-	if err != nil || s.F32.Name != "sse4" || s.F16.Name != "sse4" || s.I8.Name != "sse4" || s.source("geluTanh") != "portable" {
-		t.Fatalf("Select(sse4) = %s/%s/%s, gelu %s, %v; want sse4/sse4/sse4, gelu portable", s.F32.Name, s.F16.Name, s.I8.Name, s.source("geluTanh"), err)
+	if err != nil || s.F32.Name != "sse4" || s.F16.Name != "sse4" || s.I8.Name != "sse4" || s.source("geluTanh") != "sse4" || s.source("addSum") != "portable" {
+		t.Fatalf("Select(sse4) = %s/%s/%s, gelu %s, addSum %s, %v; want sse4/sse4/sse4, gelu sse4, addSum portable",
+			s.F32.Name, s.F16.Name, s.I8.Name, s.source("geluTanh"), s.source("addSum"), err)
 	}
 	if hasAVX2() {
 		avx2, _ := Select("avx2")
@@ -162,4 +164,14 @@ func TestFoldStoreSSE(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSSE4MatchesGeneric checks the sse4 set's vector ops against the
+// generic ones bit for bit, but for the sum expScaleSum returns.
+func TestSSE4MatchesGeneric(t *testing.T) {
+	s, err := Select("sse4")
+	if err != nil {
+		t.Skip("no SSE4.1 here")
+	}
+	matchesGeneric(t, s, false)
 }

@@ -7,7 +7,8 @@ import "github.com/klauspost/cpuid/v2"
 // The amd64 tiers, best first. avx2 is the base of the 256- and 512-bit
 // ones: the others add their int8 GEMM (avxvnni, avx512vnni) or their
 // 512-bit kernels and vector work (avx512) and leave the rest to it. sse4,
-// for the CPUs without AVX2, has 128-bit GEMMs and leaves the vector work
+// for the CPUs without AVX2, has 128-bit GEMMs and vector work and leaves
+// the rest (LayerNorm's sums, max, the column peaks, the packers' movers)
 // to the portable tier.
 func archTiers() []*tier {
 	return []*tier{
@@ -28,7 +29,12 @@ func archTiers() []*tier {
 			Transpose8x8: transpose8x8Vec, CopyWords: copyWordsAVX, Interleave4: interleave4Vec, SumI8: sumI8Vec, AddI8: addI8Vec,
 			FoldRecords: foldRecordsAVX,
 		}},
-		{name: "sse4", available: hasSSE4, fallback: "portable", ops: ops{F32: f32SSE, F16: f16SSE, I8: i8SSE4}},
+		{name: "sse4", available: hasSSE4, fallback: "portable", ops: ops{
+			F32: f32SSE, F16: f16SSE, I8: i8SSE4,
+			MaxAbs: maxAbsVecSSE, Quantize: quantizeVecSSE, QuantizeScaled: quantizeScaledVecSSE,
+			ExpScaleSum: expScaleSumVecSSE, Multiply: multiplyVecSSE,
+			GELUTanh: geluTanhVecSSE, GELUErf: geluErfVecSSE, Normalize: normalizeVecSSE,
+		}},
 	}
 }
 
