@@ -3,7 +3,7 @@
 #   - qemu-x86_64 -cpu Nehalem (SSE4.2, no AVX): albertq info --json must pick
 #     sse4, and the GEMM, selection and layout tests run on the sse4 and
 #     portable sets (the generic subtests are skipped: plain Go, tested
-#     natively by .ci/run; the avx2-only layout tests need AVX2);
+#     natively by .ci/run; the avx2-only kernel tests need AVX2);
 #   - qemu-riscv64: the same tests on the portable set;
 #   - cross builds for riscv64 and wasip1/wasm (pure Go: the portable tier).
 # Natively, .ci/run already runs the kernel and engine tests once per set,
@@ -25,7 +25,7 @@ trap 'rm -rf "$bin"' EXIT
 
 # The kernel tests that exercise a set's GEMMs and vector work, and the
 # sse4 layouts; everything else in the package is checked natively.
-tests='^(TestFloatKernelsMatchReference|TestI8Kernels.*|TestThreadedGEMMMatchesSerial|TestSerialGEMMDoesNotAllocate|TestSelect.*|TestSetsResolve|TestWidenHalvesSSE|TestBroadcastBlock|TestPortableMatchesGeneric|TestSoftmax.*|TestLayerNorm|TestGELUTanh|TestQuantize.*)$'
+tests='^(TestFloatKernelsMatchReference|TestI8Kernels.*|TestThreadedGEMMMatchesSerial|TestSerialGEMMDoesNotAllocate|TestSelect.*|TestSetsResolve|TestWidenHalvesSSE|TestFold.*SSE|TestPackFolded|TestPortableMatchesGeneric|TestSSE4MatchesGeneric|TestSoftmax.*|TestLayerNorm|TestGELU|TestQuantize.*)$'
 
 echo "--- amd64 without AVX: qemu-x86_64 -cpu Nehalem"
 run env CGO_ENABLED=0 go build -o "$bin/albertq" ./cmd/albertq

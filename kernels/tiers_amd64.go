@@ -8,8 +8,8 @@ import "github.com/klauspost/cpuid/v2"
 // ones: the others add their int8 GEMM (avxvnni, avx512vnni) or their
 // 512-bit kernels and vector work (avx512) and leave the rest to it. sse4,
 // for the CPUs without AVX2, has 128-bit GEMMs and vector work and leaves
-// the rest (LayerNorm's sums, max, the column peaks, the packers' movers)
-// to the portable tier.
+// the rest (max, the column peaks, the packers' movers) to the portable
+// tier.
 func archTiers() []*tier {
 	return []*tier{
 		{name: "avx512vnni", available: hasAVX512VNNI, fallback: "avx512", ops: ops{I8: i8AVX512VNNI}},
@@ -33,7 +33,8 @@ func archTiers() []*tier {
 			F32: f32SSE, F16: f16SSE, I8: i8SSE4,
 			MaxAbs: maxAbsVecSSE, Quantize: quantizeVecSSE, QuantizeScaled: quantizeScaledVecSSE,
 			ExpScaleSum: expScaleSumVecSSE, Multiply: multiplyVecSSE,
-			GELUTanh: geluTanhVecSSE, GELUErf: geluErfVecSSE, Normalize: normalizeVecSSE,
+			GELUTanh: geluTanhVecSSE, GELUErf: geluErfVecSSE,
+			AddSum: addSumVecSSE, SqDevSum: sqDevSumVecSSE, Normalize: normalizeVecSSE,
 		}},
 	}
 }

@@ -46,6 +46,16 @@ func multiplySSE(x *float32, n int, by float32)
 //go:noescape
 func normalizeSSE(x, gamma, beta *float32, n int, mean, inv float32)
 
+// addSumLanesSSE adds resid (if not nil) into n (a multiple of 4, > 0) elements of x and writes their 32 partial sums (element i in lanes[i%32]).
+//
+//go:noescape
+func addSumLanesSSE(lanes *[32]float32, x, resid *float32, n int)
+
+// sqDevSumLanesSSE writes the 32 partial sums of (x[i] - mean)² over n (a multiple of 4, > 0) elements.
+//
+//go:noescape
+func sqDevSumLanesSSE(lanes *[32]float32, x *float32, n int, mean float32)
+
 // quads is the part of an n-element slice the SSE assembly takes.
 func quads(n int) int { return n &^ 3 }
 
@@ -116,4 +126,42 @@ func normalizeVecSSE(x, gamma, beta []float32, mean, inv float32) {
 		normalizeSSE(&x[0], &gamma[0], &beta[0], n, mean, inv)
 	}
 	normalizePortable(x[n:], gamma[n:], beta[n:], mean, inv)
+}
+
+// addSumVecSSE is addSumGeneric: the assembly's partial sums, the tail's
+// elements added into their lanes in order, folded by sumLanes32.
+func addSumVecSSE(x, resid []float32) float32 {
+	n := quads(len(x))
+	if n == 0 {
+		return addSumPortable(x, resid)
+	}
+	var r *float32
+	if resid != nil {
+		resid = resid[:len(x)]
+		r = &resid[0]
+	}
+	var lanes [32]float32
+	addSumLanesSSE(&lanes, &x[0], r, n)
+	for i := n; i < len(x); i++ {
+		if resid != nil {
+			x[i] += resid[i]
+		}
+		lanes[i%32] += x[i]
+	}
+	return sumLanes32(&lanes)
+}
+
+// sqDevSumVecSSE is sqDevSumGeneric, as addSumVecSSE.
+func sqDevSumVecSSE(x []float32, mean float32) float32 {
+	n := quads(len(x))
+	if n == 0 {
+		return sqDevSumPortable(x, mean)
+	}
+	var lanes [32]float32
+	sqDevSumLanesSSE(&lanes, &x[0], n, mean)
+	for i := n; i < len(x); i++ {
+		d := x[i] - mean
+		lanes[i%32] += d * d
+	}
+	return sumLanes32(&lanes)
 }

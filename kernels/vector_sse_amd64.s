@@ -379,3 +379,95 @@ normalize:
 	SUBQ $4, CX
 	JNZ  normalize
 	RET
+
+// ADDLANE adds x at off(SI) to the accumulator acc, and leaves for done
+// after the last element, through X8; RESIDLANE first adds resid at off(DX)
+// to x, and writes x back.
+#define ADDLANE(off, acc, done) \
+	MOVUPS off(SI), X8; ADDPS X8, acc; SUBQ $4, CX; JZ done
+#define RESIDLANE(off, acc, done) \
+	MOVUPS off(SI), X8; MOVUPS off(DX), X9; ADDPS X9, X8; MOVUPS X8, off(SI); \
+	ADDPS X8, acc; SUBQ $4, CX; JZ done
+
+// SQLANE adds (x at off(SI) - mean (X10))² to acc, and leaves for done after
+// the last element, through X8.
+#define SQLANE(off, acc, done) \
+	MOVUPS off(SI), X8; SUBPS X10, X8; MULPS X8, X8; ADDPS X8, acc; SUBQ $4, CX; JZ done
+
+// ZERO8 clears the accumulators X0–X7.
+#define ZERO8 \
+	XORPS X0, X0; XORPS X1, X1; XORPS X2, X2; XORPS X3, X3; \
+	XORPS X4, X4; XORPS X5, X5; XORPS X6, X6; XORPS X7, X7
+
+// STORE8 writes the accumulators X0–X7 to lanes at DI.
+#define STORE8 \
+	MOVUPS X0, 0(DI); MOVUPS X1, 16(DI); MOVUPS X2, 32(DI); MOVUPS X3, 48(DI); \
+	MOVUPS X4, 64(DI); MOVUPS X5, 80(DI); MOVUPS X6, 96(DI); MOVUPS X7, 112(DI)
+
+// func addSumLanesSSE(lanes *[32]float32, x, resid *float32, n int)
+//
+//	for i := range n {
+//		if resid != nil { x[i] += resid[i] }
+//		lanes[i%32] = lanes[i%32] + x[i]  // from zero, in the order of i
+//	}
+//
+// The 32 partial sums of addSumGeneric, in eight accumulators of four.
+TEXT ·addSumLanesSSE(SB), NOSPLIT, $0-32
+	MOVQ lanes+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ resid+16(FP), DX
+	MOVQ n+24(FP), CX
+	ZERO8
+	TESTQ DX, DX
+	JZ   addlanes
+residlanes:
+	RESIDLANE(0, X0, addlanesdone)
+	RESIDLANE(16, X1, addlanesdone)
+	RESIDLANE(32, X2, addlanesdone)
+	RESIDLANE(48, X3, addlanesdone)
+	RESIDLANE(64, X4, addlanesdone)
+	RESIDLANE(80, X5, addlanesdone)
+	RESIDLANE(96, X6, addlanesdone)
+	RESIDLANE(112, X7, addlanesdone)
+	ADDQ $128, SI
+	ADDQ $128, DX
+	JMP  residlanes
+addlanes:
+	ADDLANE(0, X0, addlanesdone)
+	ADDLANE(16, X1, addlanesdone)
+	ADDLANE(32, X2, addlanesdone)
+	ADDLANE(48, X3, addlanesdone)
+	ADDLANE(64, X4, addlanesdone)
+	ADDLANE(80, X5, addlanesdone)
+	ADDLANE(96, X6, addlanesdone)
+	ADDLANE(112, X7, addlanesdone)
+	ADDQ $128, SI
+	JMP  addlanes
+addlanesdone:
+	STORE8
+	RET
+
+// func sqDevSumLanesSSE(lanes *[32]float32, x *float32, n int, mean float32)
+//
+//	for i := range n { d := x[i] - mean; lanes[i%32] = lanes[i%32] + d*d }  // from zero
+TEXT ·sqDevSumLanesSSE(SB), NOSPLIT, $0-28
+	MOVQ lanes+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVSS mean+24(FP), X10
+	SHUFPS $0x00, X10, X10
+	ZERO8
+sqlanes:
+	SQLANE(0, X0, sqlanesdone)
+	SQLANE(16, X1, sqlanesdone)
+	SQLANE(32, X2, sqlanesdone)
+	SQLANE(48, X3, sqlanesdone)
+	SQLANE(64, X4, sqlanesdone)
+	SQLANE(80, X5, sqlanesdone)
+	SQLANE(96, X6, sqlanesdone)
+	SQLANE(112, X7, sqlanesdone)
+	ADDQ $128, SI
+	JMP  sqlanes
+sqlanesdone:
+	STORE8
+	RET
