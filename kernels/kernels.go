@@ -51,9 +51,10 @@ package kernels
 // int32 lane of VNNI or SDOT multiplies next to each other; KG = 8 with column
 // pairs gives SMMLA its 2×8 blocks.
 //
-// SignFolded replaces that formula with the AVX2 int8 kernel's own (NR 6,
-// KG 4): each k group of a panel is a 32-byte record of the magnitudes and a
-// sign variant number per column, and K runs in chunks (see i8fold.go).
+// SignFolded replaces that formula with the AVX2 and sse4 int8 kernels' own
+// (NR 6, KG 4): each k group of a panel is a 32-byte record of the
+// magnitudes and a sign variant number per column, and K runs in chunks (see
+// i8fold.go).
 type Layout struct {
 	NR, KG     int
 	SignFolded bool
