@@ -10,9 +10,9 @@ import (
 
 // The sse4 tier: 128-bit kernels for the x86 CPUs without AVX2 (Atom,
 // Celeron and Pentium Silver up to Jasper Lake, Core 2 to Westmere, VMs
-// that hide AVX). Its GEMMs use SSE2 and SSSE3 (pmaddubsw, psignb);
-// the tier asks for SSE4.1 too, as the class it is named for has it. Its
-// vector work is the portable tier's.
+// that hide AVX). Its GEMMs use SSE2, SSSE3 (pmaddubsw, and psignb for
+// A's sign variants) and SSE4.1 (the int8 store's extractps); its vector
+// work is in vector_sse_amd64.s.
 
 // hasSSE4 is SSSE3 and SSE4.1 (SSE2 is every amd64 CPU's).
 func hasSSE4() bool { return cpuid.CPU.Supports(cpuid.SSSE3, cpuid.SSE4) }
@@ -44,10 +44,9 @@ func widenHalvesSSE(dst *float32, src *uint16, n int)
 
 // The sse4 kernels. fp32 is one 4×8 tile (eight accumulators, four k of
 // each row's a, the two B vectors and two products fill the sixteen xmm
-// registers);
-// floatGEMM runs it on short row tails too, from a zero-padded copy. fp16
-// widens each B panel to fp32 (integer conversion: no F16C here) and runs
-// the fp32 tile on it.
+// registers); floatGEMM runs it on short row tails too, from a zero-padded
+// copy. fp16 widens each B panel to fp32 (integer conversion: no F16C
+// here) and runs the fp32 tile on it.
 var (
 	f32SSE = &F32Kernel{
 		Probe:  probeSSEMulAdd,

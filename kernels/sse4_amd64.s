@@ -2,8 +2,8 @@
 
 #include "textflag.h"
 
-// The sse4 tier's micro-kernels: 128-bit SSE (SSE2, SSSE3's pmaddubsw,
-// and psignb), sixteen xmm registers, no FMA, no VEX. Legacy SSE
+// The sse4 tier's micro-kernels: 128-bit SSE (SSE2, SSSE3's pmaddubsw and
+// psignb, SSE4.1's extractps), sixteen xmm registers, no FMA, no VEX. Legacy SSE
 // instructions fault on a memory operand that is not 16-byte aligned, so
 // every vector comes in through MOVOU/MOVUPS, but for the int8 kernel's
 // sign variants of A, which it lays out aligned itself.
