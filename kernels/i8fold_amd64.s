@@ -208,7 +208,7 @@ variants1:
 // panel at SI) to C at DI: the six columns, scaled, are transposed into rows
 // by vunpck{l,h}ps and vshufps; a row's first four values are a 128-bit
 // half, its last two a 64-bit quarter. It jumps to done after the last row.
-#define FOLD_ROWS(roff) \
+#define FOLD_ROWS(roff, done) \
 	FOLD_SCALE(roff, 0, Y0); FOLD_SCALE(64+roff, 1, Y1); FOLD_SCALE(128+roff, 2, Y2); \
 	FOLD_SCALE(192+roff, 3, Y3); FOLD_SCALE(256+roff, 4, Y4); FOLD_SCALE(320+roff, 5, Y5); \
 	VUNPCKLPS Y1, Y0, Y6;  /* c0 c1 of rows 0 1 | 4 5 */ \
@@ -223,18 +223,34 @@ variants1:
 	VSHUFPS $0xEE, Y9, Y7, Y3; /* row 3 | row 7 */ \
 	VEXTRACTF128 $1, Y10, X12; /* c4 c5 of rows 4 5 */ \
 	VEXTRACTF128 $1, Y11, X13; /* rows 6 7 */ \
-	VMOVUPS X0, (DI); VMOVLPS X10, 16(DI); NEXTROW; \
-	VMOVUPS X1, (DI); VMOVHPS X10, 16(DI); NEXTROW; \
-	VMOVUPS X2, (DI); VMOVLPS X11, 16(DI); NEXTROW; \
-	VMOVUPS X3, (DI); VMOVHPS X11, 16(DI); NEXTROW; \
-	VEXTRACTF128 $1, Y0, (DI); VMOVLPS X12, 16(DI); NEXTROW; \
-	VEXTRACTF128 $1, Y1, (DI); VMOVHPS X12, 16(DI); NEXTROW; \
-	VEXTRACTF128 $1, Y2, (DI); VMOVLPS X13, 16(DI); NEXTROW; \
+	VMOVUPS X0, (DI); VMOVLPS X10, 16(DI); NEXTROW(done); \
+	VMOVUPS X1, (DI); VMOVHPS X10, 16(DI); NEXTROW(done); \
+	VMOVUPS X2, (DI); VMOVLPS X11, 16(DI); NEXTROW(done); \
+	VMOVUPS X3, (DI); VMOVHPS X11, 16(DI); NEXTROW(done); \
+	VEXTRACTF128 $1, Y0, (DI); VMOVLPS X12, 16(DI); NEXTROW(done); \
+	VEXTRACTF128 $1, Y1, (DI); VMOVHPS X12, 16(DI); NEXTROW(done); \
+	VEXTRACTF128 $1, Y2, (DI); VMOVLPS X13, 16(DI); NEXTROW(done); \
 	VEXTRACTF128 $1, Y3, (DI); VMOVHPS X13, 16(DI)
 
 // NEXTROW jumps to done once the last of rows is stored, else moves DI to the next row of C.
-#define NEXTROW \
+#define NEXTROW(done) \
 	DECQ CX; JZ done; ADDQ DX, DI
+
+// FOLD_SWEEP stores rows roff/4 to roff/4+AX-1 (AX ≤ 8) of each of R11
+// panels, acc at SI, C at R12, column scales at R9 and bias at R10, all
+// advancing panel by panel.
+#define FOLD_SWEEP(roff, loop, done) \
+loop: \
+	MOVQ R12, DI; \
+	MOVQ AX, CX; \
+	FOLD_ROWS(roff, done); \
+done: \
+	ADDQ $384, SI; \
+	ADDQ $24, R12; \
+	ADDQ $24, R9; \
+	ADDQ $24, R10; \
+	DECQ R11; \
+	JNZ  loop
 
 // func foldStoreAVX2(acc *int32, panels int, c *float32, ldc, rows int, sa, sb, bias *float32)
 //
@@ -242,31 +258,37 @@ variants1:
 //		c[i*ldc+p*6+j] = float32(acc[(p*6+j)*16+i])*(sa[i]*sb[p*6+j]) + bias[p*6+j]
 //	}}}
 //
-// sa holds sixteen row scales whatever rows is.
+// sa holds sixteen row scales whatever rows is. Rows 0–7 go first, panel
+// after panel, then rows 8–15: a sweep of sixteen rows at once misses L1
+// at every panel when ldc is a multiple of 1024 floats (the FFN's 3072),
+// since the rows' lines then share one cache set and it has eight ways.
 TEXT ·foldStoreAVX2(SB), NOSPLIT, $0-64
-	MOVQ acc+0(FP), SI
-	MOVQ panels+8(FP), R11
-	MOVQ c+16(FP), R12
 	MOVQ ldc+24(FP), DX
 	SHLQ $2, DX
 	MOVQ sa+40(FP), R8
+	MOVQ rows+32(FP), AX
+	MOVQ $8, BX
+	CMPQ AX, BX
+	CMOVQGT BX, AX
+	MOVQ acc+0(FP), SI
+	MOVQ panels+8(FP), R11
+	MOVQ c+16(FP), R12
 	MOVQ sb+48(FP), R9
 	MOVQ bias+56(FP), R10
-store_panel:
-	MOVQ R12, DI
-	MOVQ rows+32(FP), CX
 	VMOVUPS (R8), Y15
-	FOLD_ROWS(0)
-	NEXTROW
+	FOLD_SWEEP(0, sweep_low, low_done)
+	MOVQ rows+32(FP), AX
+	SUBQ $8, AX
+	JLE  stored
+	MOVQ acc+0(FP), SI
+	MOVQ panels+8(FP), R11
+	MOVQ c+16(FP), R12
+	LEAQ (R12)(DX*8), R12
+	MOVQ sb+48(FP), R9
+	MOVQ bias+56(FP), R10
 	VMOVUPS 32(R8), Y15
-	FOLD_ROWS(32)
-done:
-	ADDQ $384, SI
-	ADDQ $24, R12
-	ADDQ $24, R9
-	ADDQ $24, R10
-	DECQ R11
-	JNZ  store_panel
+	FOLD_SWEEP(32, sweep_high, high_done)
+stored:
 	VZEROUPPER
 	RET
 
