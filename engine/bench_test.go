@@ -96,3 +96,56 @@ func BenchmarkForward(b *testing.B) {
 		}
 	}
 }
+
+// shortTexts are the texts scripts/loadtest-server.sh sends, one a request:
+// 4 to 9 tokens each with [CLS] and [SEP].
+var shortTexts = []string{
+	"an image editor",
+	"a music player with playlists",
+	"perl module to parse configuration files",
+	"a multiplayer first-person shooter",
+	"python bindings for a numerical library",
+	"a network monitoring daemon",
+	"documentation for the C library",
+	"a tool to plot scientific data",
+}
+
+// BenchmarkShortTexts times the server's default model (the CLI's embedded
+// int8 debsec) on what its load test sends: 1, 8 and 64 short texts in one
+// forward pass, on 1 and 2 threads. With texts this short the fixed cost of
+// a pass (hand-offs to the workers, quantizing, packing, allocation)
+// outweighs its arithmetic, and this is where it shows: cpu-ms/text is what
+// the server's batching can save per text.
+func BenchmarkShortTexts(b *testing.B) {
+	for _, threads := range []int{1, 2} {
+		mod, err := Open("../cmd/albertq/models/debsec.albq", Options{Threads: threads})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, texts := range []int{1, 8, 64} {
+			seqs := make([]Sequence, texts)
+			for i := range seqs {
+				enc, err := mod.Encode(shortTexts[i%len(shortTexts)], "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				seqs[i] = Sequence{IDs: enc.IDs, TypeIDs: enc.TypeIDs}
+			}
+			b.Run(fmt.Sprintf("texts%d/t%d", texts, threads), func(b *testing.B) {
+				if _, err := mod.Run(seqs); err != nil { // warm the workspace
+					b.Fatal(err)
+				}
+				cpu0 := cpuTime()
+				for b.Loop() {
+					if _, err := mod.Run(seqs); err != nil {
+						b.Fatal(err)
+					}
+				}
+				cpu := float64(cpuTime()-cpu0) / float64(time.Millisecond) / float64(b.N)
+				b.ReportMetric(cpu, "cpu-ms/op")
+				b.ReportMetric(cpu/float64(texts), "cpu-ms/text")
+			})
+		}
+		mod.Close()
+	}
+}

@@ -165,20 +165,23 @@ func packBlocks(dst []byte, a []int8, lda, m, k, mr int, xor uint32) int {
 		}
 		for i := i0; i < i0+mr; i++ {
 			blk := dst[i0/mr*stride+(i-i0)*4:]
-			full := blockDone
-			if i < m {
-				full = k / 4
-				if full > blockDone {
-					packWords(unsafe.Pointer(&blk[blockDone*mr*4]), mr*4, &a[i*lda+blockDone*4], full-blockDone, xor)
+			if i >= m { // a missing row (only in a last block, which packBlock8 left alone)
+				for g := range kg {
+					*(*uint32)(unsafe.Pointer(&blk[g*mr*4])) = xor // its four bytes alike: any byte order
 				}
+				continue
 			}
-			for g := full; g < kg; g++ {
+			full := k / 4
+			if full > blockDone {
+				packWords(unsafe.Pointer(&blk[blockDone*mr*4]), mr*4, &a[i*lda+blockDone*4], full-blockDone, xor)
+			}
+			if full < kg { // the K padding of the last group
 				for t := range 4 {
 					v := byte(xor)
-					if kk := 4*g + t; i < m && kk < k {
+					if kk := 4*full + t; kk < k {
 						v ^= byte(a[i*lda+kk])
 					}
-					blk[g*mr*4+t] = v
+					blk[full*mr*4+t] = v
 				}
 			}
 		}
