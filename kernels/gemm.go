@@ -7,8 +7,13 @@ import (
 )
 
 // minParallelMACs is the work below which a GEMM stays on one thread: the
-// hand-off costs more than it saves.
-const minParallelMACs = 1 << 16
+// hand-off costs more than it saves. 4M MACs is some 0.1 ms of one core at
+// the AVX2 int8 rate (about 35 GMAC/s on a Zen 3 core). It keeps a pass of
+// one short text (debsec, 5 tokens: GEMMs of at most 5×256×1024 MACs) on
+// its caller: 1.0–1.2 ms of CPU against 2.4–3.1 ms split from 64K MACs up,
+// and no slower (engine BenchmarkShortTexts/texts1/t2, four rounds
+// alternating the two on a 2-vCPU AMD EPYC under load 15–17).
+const minParallelMACs = 1 << 22
 
 // GEMM computes C = A·B + bias for the m rows of A (row-major, leading
 // dimension lda) into C (leading dimension ldc), splitting the work over the

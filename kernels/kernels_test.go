@@ -303,13 +303,15 @@ func TestI8KernelsScaled(t *testing.T) {
 	}
 }
 
-// TestThreadedGEMMMatchesSerial splits by panels and by rows.
+// TestThreadedGEMMMatchesSerial splits by panels and by rows: of the shapes
+// over minParallelMACs, 2100×256×8 (one panel) splits by rows, the others
+// by panels.
 func TestThreadedGEMMMatchesSerial(t *testing.T) {
 	pool := parallel.NewPool(3)
 	defer pool.Close()
 	kn := Best().F32
 	rng := rand.New(rand.NewPCG(9, 10))
-	for _, s := range []shape{{64, 96, 8}, {7, 64, 300}, {128, 256, 256}} {
+	for _, s := range []shape{{64, 96, 8}, {7, 64, 300}, {128, 256, 256}, {2100, 256, 8}, {7, 1024, 600}} {
 		o := newOperands(rng, s, func() int8 { return 0 })
 		b := kn.Pack(o.w, Transposed(s.k), s.k, s.n)
 		serial, threaded := guarded(s.m, o.ldc, sentinel), guarded(s.m, o.ldc, sentinel)
