@@ -119,29 +119,9 @@ func (s *attnScratch) contextI8(kern *kernels.Set, out []float32, ldo int, p8 []
 		ps[i] = 1 / (127 * sum)
 	}
 	v8, vs := grow(&s.kv8, keys*d), grow(&s.vs, d)
-	s.quantizeColumns(kern, v8, vs, v, ldv, keys)
+	kern.QuantizeColumns(v8, vs, grow(&s.inv, d), v, ldv, keys)
 	kern.I8.PackInto(&s.values8, v8, kernels.RowMajor(d), keys, d, vs)
 	kern.I8.GEMM(nil, out, ldo, p8, keys, ps, n, &s.values8, nil)
-}
-
-// quantizeColumns quantizes the rows×len(scales) matrix x (leading dimension
-// ld) into q with one scale per column, max|column|/127, set in scales.
-func (s *attnScratch) quantizeColumns(kern *kernels.Set, q []int8, scales, x []float32, ld, rows int) {
-	w := len(scales)
-	clear(scales)
-	for i := range rows {
-		kern.ColumnPeaks(scales, x[i*ld:i*ld+w])
-	}
-	inv := grow(&s.inv, w)
-	for c, peak := range scales {
-		scales[c], inv[c] = peak/127, 0
-		if peak > 0 {
-			inv[c] = 127 / peak
-		}
-	}
-	for i := range rows {
-		kern.QuantizeRowScaled(q[i*w:(i+1)*w], x[i*ld:i*ld+w], inv)
-	}
 }
 
 // keptKeys lists the positions seq's mask keeps, or nil when it keeps all.

@@ -19,6 +19,8 @@ var genericTier = &tier{
 		QuantizeScaled: quantizeScaledGeneric,
 		ColumnPeaks:    columnPeaksGeneric,
 
+		QuantizeColumns: quantizeColumnsGeneric,
+
 		Max:             maxGeneric,
 		ExpScaleSum:     expScaleSumGeneric,
 		Multiply:        multiplyGeneric,

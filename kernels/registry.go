@@ -35,12 +35,15 @@ type ops struct {
 	I8  *I8Kernel  `op:"int8"`
 
 	// Row quantization: Set.QuantizeRow, QuantizeRows, QuantizeRowScaled,
-	// ColumnPeaks.
+	// ColumnPeaks, QuantizeColumns.
 	MaxAbs         func(x []float32) float32                                        `op:"maxAbs"`
 	Quantize       func(dst []int8, src []float32, inv float32)                     `op:"quantize"`
 	QuantizeRows   func(s *Set, dst []int8, scales, src []float32, ld, rows, w int) `op:"quantizeRows"`
 	QuantizeScaled func(dst []int8, src, inv []float32)                             `op:"quantizeScaled"`
 	ColumnPeaks    func(peaks, x []float32)                                         `op:"columnPeaks"`
+
+	// QuantizeColumns, like QuantizeRows, is made of the ops above.
+	QuantizeColumns func(s *Set, q []int8, scales, inv, x []float32, ld, rows int) `op:"quantizeColumns"`
 
 	// Softmax: Set.Softmax, SoftmaxNumerators, SoftmaxQuantize.
 	Max             func(x []float32) float32                                             `op:"max"`

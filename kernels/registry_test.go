@@ -124,6 +124,7 @@ func TestSetCallsItsOps(t *testing.T) {
 	peaks := make([]float32, len(x))
 	s.ColumnPeaks(peaks, x)
 	s.QuantizeRowScaled(q, x, peaks)
+	s.QuantizeColumns(q, scales, make([]float32, 2), x, 4, 2)
 	s.Softmax(slices.Clone(x), 1)
 	s.SoftmaxQuantize(q, scales, slices.Clone(x), 2, 4, 1)
 	s.Multiply(slices.Clone(x), 2)

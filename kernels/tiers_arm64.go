@@ -25,6 +25,8 @@ func archTiers() []*tier {
 			QuantizeScaled: quantizeScaledVec,
 			ColumnPeaks:    columnPeaksVec,
 
+			QuantizeColumns: quantizeColumnsVec,
+
 			Max:             maxVec,
 			ExpScaleSum:     expScaleSumVec,
 			Multiply:        multiplyVec,

@@ -56,6 +56,42 @@ func (s *Set) QuantizeRowScaled(dst []int8, x, inv []float32) {
 	s.ops.QuantizeScaled(dst[:len(x)], x, inv[:len(x)])
 }
 
+// QuantizeColumns quantizes the rows×len(scales) matrix x (row r at
+// x[r*ld:]) into q (row r at q[r*len(scales):]) with one scale per column,
+// max|column|/127, set in scales; inv, as long as scales, is scratch. It is
+// ColumnPeaks and QuantizeRowScaled on every row, in one call for the whole
+// matrix (attention's values: 64 columns, one call per row would cost as
+// much as the work).
+func (s *Set) QuantizeColumns(q []int8, scales, inv, x []float32, ld, rows int) {
+	if rows > 0 {
+		s.ops.QuantizeColumns(s, q[:rows*len(scales)], scales, inv[:len(scales)], x[:(rows-1)*ld+len(scales)], ld, rows)
+	}
+}
+
+// quantizeColumnsGeneric is QuantizeColumns row by row.
+func quantizeColumnsGeneric(s *Set, q []int8, scales, inv, x []float32, ld, rows int) {
+	w := len(scales)
+	clear(scales)
+	for r := range rows {
+		s.ops.ColumnPeaks(scales, x[r*ld:r*ld+w])
+	}
+	columnScales(scales, inv)
+	for r := range rows {
+		s.ops.QuantizeScaled(q[r*w:(r+1)*w], x[r*ld:r*ld+w], inv)
+	}
+}
+
+// columnScales turns each column's peak into its scale, peak/127, and sets
+// inv to the scales' inverses (0 for an all-zero column).
+func columnScales(scales, inv []float32) {
+	for c, peak := range scales {
+		scales[c], inv[c] = peak/127, 0
+		if peak > 0 {
+			inv[c] = 127 / peak
+		}
+	}
+}
+
 // Softmax turns row into softmax(scale·row) in place.
 func (s *Set) Softmax(row []float32, scale float32) {
 	if len(row) == 0 {

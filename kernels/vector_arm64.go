@@ -35,15 +35,15 @@ func maxAbsNEON(x *float32, n int) float32
 //go:noescape
 func quantizeNEON(dst *int8, src *float32, n int, inv float32)
 
-// quantizeScaledNEON writes round-to-even(clamp(src[i]·inv[i], ±127)) to dst.
+// quantizeScaledNEON writes round-to-even(clamp(src[r*ld+i]·inv[i], ±127)) to dst[r*n+i], rows rows.
 //
 //go:noescape
-func quantizeScaledNEON(dst *int8, src, inv *float32, n int)
+func quantizeScaledNEON(dst *int8, src, inv *float32, n, ld, rows int)
 
-// columnPeaksNEON sets peaks[i] = max(peaks[i], |x[i]|).
+// columnPeaksNEON sets peaks[i] = max(peaks[i], |x[r*ld+i]|) over rows rows.
 //
 //go:noescape
-func columnPeaksNEON(peaks, x *float32, n int)
+func columnPeaksNEON(peaks, x *float32, n, ld, rows int)
 
 // expScaleSumNEON sets x[i] = exp32(x[i]·scale - shift) and returns their sum.
 //
@@ -115,7 +115,7 @@ func quantizeScaledVec(dst []int8, src, inv []float32) {
 	n := body(len(src))
 	dst, inv = dst[:len(src)], inv[:len(src)]
 	if n > 0 {
-		quantizeScaledNEON(&dst[0], &src[0], &inv[0], n)
+		quantizeScaledNEON(&dst[0], &src[0], &inv[0], n, n, 1)
 	}
 	quantizeScaledGeneric(dst[n:], src[n:], inv[n:])
 }
@@ -124,7 +124,7 @@ func columnPeaksVec(peaks, x []float32) {
 	n := body(len(x))
 	peaks = peaks[:len(x)]
 	if n > 0 {
-		columnPeaksNEON(&peaks[0], &x[0], n)
+		columnPeaksNEON(&peaks[0], &x[0], n, n, 1)
 	}
 	columnPeaksGeneric(peaks[n:], x[n:])
 }
@@ -218,6 +218,21 @@ func normalizeVec(x, gamma, beta []float32, mean, inv float32) {
 		normalizeNEON(&x[0], &gamma[0], &beta[0], n, mean, inv)
 	}
 	normalizeGeneric(x[n:], gamma[n:], beta[n:], mean, inv)
+}
+
+// quantizeColumnsVec takes a matrix whose width is a multiple of 16 in two
+// calls, one for the peaks and one to quantize, others row by row.
+func quantizeColumnsVec(s *Set, q []int8, scales, inv, x []float32, ld, rows int) {
+	w := len(scales)
+	if w == 0 || w%16 != 0 || rows == 0 {
+		quantizeColumnsGeneric(s, q, scales, inv, x, ld, rows)
+		return
+	}
+	_, _, _ = q[rows*w-1], inv[w-1], x[(rows-1)*ld+w-1]
+	clear(scales)
+	columnPeaksNEON(&scales[0], &x[0], w, ld, rows)
+	columnScales(scales, inv)
+	quantizeScaledNEON(&q[0], &x[0], &inv[0], w, ld, rows)
 }
 
 // quantizeRowsVec takes rows whose width is a multiple of 16 in one call,

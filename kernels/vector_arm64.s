@@ -182,38 +182,59 @@ quant_loop:
 	BNE  quant_loop
 	RET
 
-// func quantizeScaledNEON(dst *int8, src, inv *float32, n int)
+// func quantizeScaledNEON(dst *int8, src, inv *float32, n, ld, rows int)
 //
-//	for i := range n { dst[i] = roundEven(clamp(src[i]·inv[i], -127, 127)) }   // n a positive multiple of 16
-TEXT ·quantizeScaledNEON(SB), NOSPLIT, $0-32
+//	for r := range rows {   // n a positive multiple of 16, rows > 0
+//		for i := range n { dst[r*n+i] = roundEven(clamp(src[r*ld+i]·inv[i], -127, 127)) }
+//	}
+TEXT ·quantizeScaledNEON(SB), NOSPLIT, $0-48
 	MOVD  dst+0(FP), R0
 	MOVD  src+8(FP), R1
 	MOVD  inv+16(FP), R2
 	MOVD  n+24(FP), R3
+	MOVD  ld+32(FP), R4
+	MOVD  rows+40(FP), R5
+	LSL   $2, R4, R4
 	VMOVI $129, V30.B16 // -127
+quantscaled_row:
+	MOVD R1, R6
+	MOVD R2, R7
+	MOVD R3, R8
 quantscaled_loop:
-	LOAD16(R1)
-	VLD1.P 64(R2), [V16.S4, V17.S4, V18.S4, V19.S4]
+	LOAD16(R6)
+	VLD1.P 64(R7), [V16.S4, V17.S4, V18.S4, V19.S4]
 	X4V(FMUL_4S, 0, 0, 16)
 	X4(FCVTNS_4S, 0, 0)
 	NARROW16(6)
 	SMAX_16B(6, 6, 30)
 	VST1.P [V6.B16], 16(R0)
-	SUBS $16, R3, R3
+	SUBS $16, R8, R8
 	BNE  quantscaled_loop
+	ADD  R4, R1, R1
+	SUBS $1, R5, R5
+	BNE  quantscaled_row
 	RET
 
-// func columnPeaksNEON(peaks, x *float32, n int)
+// func columnPeaksNEON(peaks, x *float32, n, ld, rows int)
 //
-//	for i := range n { peaks[i] = max(peaks[i], |x[i]|) }   // n a positive multiple of 16
+//	for r := range rows {   // n a positive multiple of 16, rows > 0
+//		for i := range n { peaks[i] = max(peaks[i], |x[r*ld+i]|) }
+//	}
 //
 // As integers: peaks are never negative, so their bits order as they do.
-TEXT ·columnPeaksNEON(SB), NOSPLIT, $0-24
-	MOVD  peaks+0(FP), R0
-	MOVD  x+8(FP), R1
-	MOVD  n+16(FP), R2
+TEXT ·columnPeaksNEON(SB), NOSPLIT, $0-40
+	MOVD  peaks+0(FP), R5
+	MOVD  x+8(FP), R6
+	MOVD  n+16(FP), R7
+	MOVD  ld+24(FP), R4
+	MOVD  rows+32(FP), R8
+	LSL   $2, R4, R4
 	MOVW  $0x7fffffff, R3
 	VDUP  R3, V31.S4
+colpeaks_row:
+	MOVD R5, R0
+	MOVD R6, R1
+	MOVD R7, R2
 colpeaks_loop:
 	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
 	VLD1   (R0), [V4.S4, V5.S4, V6.S4, V7.S4]
@@ -228,6 +249,9 @@ colpeaks_loop:
 	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R0)
 	SUBS   $16, R2, R2
 	BNE    colpeaks_loop
+	ADD    R4, R6, R6
+	SUBS   $1, R8, R8
+	BNE    colpeaks_row
 	RET
 
 // func expScaleSumNEON(x *float32, n int, scale, shift float32) float32
