@@ -33,6 +33,7 @@ func archTiers() []*tier {
 			SoftmaxQuantize: softmaxQuantizeVec,
 
 			GELUTanh: geluTanhVec,
+			GELUErf:  geluErfVec,
 
 			AddSum:    addSumVec,
 			SqDevSum:  sqDevSumVec,

@@ -2,6 +2,8 @@
 
 package kernels
 
+import "math"
+
 // The NEON vector functions (vector_arm64.s) take n, a positive multiple of
 // 16 (32 for the LayerNorm sums); the wrappers below, the neon tier's ops
 // (tiers_arm64.go), run the rest of a slice through the Go twins.
@@ -22,6 +24,28 @@ var (
 		expPoly3, expPoly3, expPoly3, expPoly3,
 		expPoly4, expPoly4, expPoly4, expPoly4,
 		expPoly5, expPoly5, expPoly5, expPoly5,
+	}
+)
+
+// erfTable holds geluErfNEON's lane constants (GELU's and erf32's), erfQuads
+// erf32's Horner coefficients after the first of P and of Q, each repeated
+// in four lanes for VLD4R to broadcast.
+var (
+	erfTable = [8]float32{
+		1 / math.Sqrt2, 0.5, erfA13, erfB8,
+		-4, 4, 1, 0,
+	}
+	erfQuads = [40]float32{
+		erfA11, erfA11, erfA11, erfA11,
+		erfA9, erfA9, erfA9, erfA9,
+		erfA7, erfA7, erfA7, erfA7,
+		erfA5, erfA5, erfA5, erfA5,
+		erfA3, erfA3, erfA3, erfA3,
+		erfA1, erfA1, erfA1, erfA1,
+		erfB6, erfB6, erfB6, erfB6,
+		erfB4, erfB4, erfB4, erfB4,
+		erfB2, erfB2, erfB2, erfB2,
+		erfB0, erfB0, erfB0, erfB0,
 	}
 )
 
@@ -59,6 +83,11 @@ func softmaxQuantizeNEON(q *int8, sums, x *float32, rows, w int, scale float32)
 //
 //go:noescape
 func geluTanhNEON(x *float32, n int)
+
+// geluErfNEON applies GELUErf's formula to x in place.
+//
+//go:noescape
+func geluErfNEON(x *float32, n int)
 
 // multiplyNEON multiplies x by the factor by in place.
 //
@@ -155,6 +184,14 @@ func geluTanhVec(x []float32) {
 		geluTanhNEON(&x[0], n)
 	}
 	geluTanhGeneric(x[n:])
+}
+
+func geluErfVec(x []float32) {
+	n := body(len(x))
+	if n > 0 {
+		geluErfNEON(&x[0], n)
+	}
+	geluErfGeneric(x[n:])
 }
 
 func multiplyVec(x []float32, by float32) {

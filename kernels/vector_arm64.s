@@ -386,6 +386,65 @@ gelu_loop:
 	BNE  gelu_loop
 	RET
 
+// ERF_AB, ERF_BA, ERF_A0, ERF_0A: one Horner step of geluErfNEON, t2 in
+// V8-V11: V16-V19 += V12-V15·t2, V12-V15 += V16-V19·t2, V0-V3 += V12-V15·t2
+// and V12-V15 += V0-V3·t2 (each set to the step's coefficient first).
+#define ERF_AB VFMLA V12.S4, V8.S4, V16.S4; VFMLA V13.S4, V9.S4, V17.S4; VFMLA V14.S4, V10.S4, V18.S4; VFMLA V15.S4, V11.S4, V19.S4
+#define ERF_BA VFMLA V16.S4, V8.S4, V12.S4; VFMLA V17.S4, V9.S4, V13.S4; VFMLA V18.S4, V10.S4, V14.S4; VFMLA V19.S4, V11.S4, V15.S4
+#define ERF_A0 VFMLA V12.S4, V8.S4, V0.S4; VFMLA V13.S4, V9.S4, V1.S4; VFMLA V14.S4, V10.S4, V2.S4; VFMLA V15.S4, V11.S4, V3.S4
+#define ERF_0A VFMLA V0.S4, V8.S4, V12.S4; VFMLA V1.S4, V9.S4, V13.S4; VFMLA V2.S4, V10.S4, V14.S4; VFMLA V3.S4, V11.S4, V15.S4
+
+// func geluErfNEON(x *float32, n int)
+//
+//	for i := range n {   // n a positive multiple of 16
+//		v := x[i]; t := min(max(v·(1/√2), -4), 4); t2 := t·t
+//		p := (((((erfA13·t2 + erfA11)·t2 + erfA9)·t2 + erfA7)·t2 + erfA5)·t2 + erfA3)·t2 + erfA1
+//		q := (((erfB8·t2 + erfB6)·t2 + erfB4)·t2 + erfB2)·t2 + erfB0
+//		x[i] = (0.5·v)·(1 + t·p/q)
+//	}
+//
+// Each Horner step is one fused multiply-add, as the twin (erf32 inlined in
+// geluErfGeneric) compiles; the first of each polynomial multiplies by a
+// lane of V27, the others by the next coefficient of erfQuads, broadcast
+// into the step's registers (QUAD_A: V12-V15, QUAD_B: V16-V19, QUAD_0:
+// V0-V3). t in V4-V7, t2 in V8-V11, 0.5·v in V20-V23; p ends in V16-V19,
+// q in V0-V3.
+TEXT ·geluErfNEON(SB), NOSPLIT, $0-16
+	MOVD x+0(FP), R0
+	MOVD n+8(FP), R1
+	MOVD $·erfTable(SB), R9
+	VLD1 (R9), [V27.S4, V28.S4] // V27 = [1/√2, 0.5, erfA13, erfB8], V28 = [-4, 4, 1, 0]
+	VDUP V28.S[0], V24.S4
+	VDUP V28.S[1], V25.S4
+	VDUP V28.S[2], V26.S4
+	MOVD $·erfQuads(SB), R8
+gelu_erf_loop:
+	MOVD R8, R9
+	VLD1 (R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	X4E(FMUL_ELEM, 4, 20, 27, 0)  // v·(1/√2)
+	X4E(FMUL_ELEM, 20, 20, 27, 1) // 0.5·v
+	X4M(FMAX_4S, 4, 4, 24)
+	X4M(FMIN_4S, 4, 4, 25)
+	X4V(FMUL_4S, 8, 4, 4)
+	QUAD_A; X4E(FMLA_ELEM, 12, 8, 27, 2) // erfA11 + erfA13·t2
+	QUAD_B; ERF_AB                       // erfA9
+	QUAD_A; ERF_BA                       // erfA7
+	QUAD_B; ERF_AB                       // erfA5
+	QUAD_A; ERF_BA                       // erfA3
+	QUAD_B; ERF_AB                       // erfA1
+	QUAD_A; X4E(FMLA_ELEM, 12, 8, 27, 3) // erfB6 + erfB8·t2
+	QUAD_0; ERF_A0                       // erfB4
+	QUAD_A; ERF_0A                       // erfB2
+	QUAD_0; ERF_A0                       // erfB0
+	X4V(FMUL_4S, 16, 4, 16)  // t·p
+	X4V(FDIV_4S, 16, 16, 0)  // /q
+	X4M(FADD_4S, 16, 16, 26) // erf + 1
+	X4V(FMUL_4S, 20, 20, 16)
+	VST1.P [V20.S4, V21.S4, V22.S4, V23.S4], 64(R0)
+	SUBS $16, R1, R1
+	BNE  gelu_erf_loop
+	RET
+
 // func multiplyNEON(x *float32, n int, by float32)
 //
 //	for i := range n { x[i] *= by }   // n a positive multiple of 16

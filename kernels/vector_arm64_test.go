@@ -121,6 +121,13 @@ func TestNEONVectorMatchesTwinsBitForBit(t *testing.T) {
 		wide := awkwardRow(rng, n, 20) // GELU's exp argument crosses both clamps
 		x = wide
 		checkSame("geluTanh", o.GELUTanh, geluTanhGeneric)
+		checkSame("geluErf", o.GELUErf, geluErfGeneric) // x/√2 crosses erf32's clamps at ±4
+		if n > 2 {
+			x = slices.Clone(wide)
+			x[0], x[n/2], x[n-1] = float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN())
+			checkSame("geluErf", o.GELUErf, geluErfGeneric)
+			x = wide
+		}
 		gamma, beta := awkwardRow(rng, n, 2), awkwardRow(rng, n, 1)
 		checkSame("normalize", func(x []float32) { o.Normalize(x, gamma, beta, 0.3, 1.7) },
 			func(x []float32) { normalizeGeneric(x, gamma, beta, 0.3, 1.7) })
