@@ -6,20 +6,26 @@
 #     fp32 likewise), by group of functions, for each arm64 GEMM kernel on the
 #     qemu CPU model that selects it: neon on cortex-a53, dotprod on
 #     cortex-a76, i8mm on max, fp32 on cortex-a76. One forward pass is the
-#     benchmark at -benchtime 2x minus the same at 1x (b.Loop runs the
-#     function once per count, after setup), counted exactly by
-#     ../shared/tools/arm64-insn. "ideal" is the pass's multiply-accumulates
+#     benchmark at -benchtime (1+P)x minus the same at 1x, divided by P
+#     (b.Loop runs the function once per count, after setup), counted
+#     exactly by ../shared/tools/arm64-insn. The kernels' and the vector
+#     work's counts are the same in every pass; the Go runtime's (sysmon,
+#     the garbage collector after the benchmark's setup) follow the
+#     emulated wall time and vary by tens of millions from run to run,
+#     which the P passes divide. "ideal" is the pass's multiply-accumulates
 #     divided by what one of the kernel's multiply instructions does.
 #  2. the GEMM kernels' inner loops modeled by llvm-mca on in-order
 #     (Cortex-A53/A55/A510) and out-of-order (Neoverse N1/V1/V2) cores
 #     (../shared/tools/arm64-mca): multiply-accumulates per cycle and the
 #     share of the core's modeled peak.
 #
-# Both are counts and models, not timings on hardware. The counts take about
-# 45 minutes on a 2-core x86 machine (qemu emulates every FMLA lane of the
-# fp32 run in software); the model seconds.
+# Both are counts and models, not timings on hardware. The counts took about
+# 45 minutes on a 2-core x86 machine at P = 1 (qemu emulates every FMLA lane
+# of the fp32 run in software); each further pass adds its emulation, about
+# 15 s for an int8 pass and 5-9 minutes for an fp32 one (-passes 1 for a
+# quicker, noisier fp32 row). The model takes seconds.
 #
-# usage: scripts/arm64-counts.sh [-only mca|counts] [-kernels "neon dotprod i8mm fp32"]
+# usage: scripts/arm64-counts.sh [-only mca|counts] [-kernels "neon dotprod i8mm fp32"] [-passes P]
 #
 # ARM64_TOOLS names the tools' directory (default ../shared/tools), OUT the
 # working directory (default $TMPDIR/albertq-arm64): the runs' logs, the
@@ -28,12 +34,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools=${ARM64_TOOLS:-../shared/tools}
 out=${OUT:-${TMPDIR:-/tmp}/albertq-arm64}
-only= kernels="neon dotprod i8mm fp32"
+only= kernels="neon dotprod i8mm fp32" passes=4
 while [ $# -gt 0 ]; do
   case $1 in
     -only) only=$2; shift 2 ;;
     -kernels) kernels=$2; shift 2 ;;
-    *) sed -n '2,28p' "$0" >&2; exit 2 ;;
+    -passes) passes=$2; shift 2 ;;
+    *) sed -n '2,32p' "$0" >&2; exit 2 ;;
   esac
 done
 mkdir -p "$out"
@@ -58,18 +65,18 @@ counts() {
       *) echo "unknown kernel $k" >&2; exit 2 ;;
     esac
     local base=()
-    for n in 1 2; do
+    for n in 1 $((passes + 1)); do
       "$tools/arm64-insn/profile.sh" -cpu "$cpu" -out "$out" -name "$k-${n}x" -groups scripts/arm64.groups "${base[@]}" \
         "$bin" -test.run '^$' -test.bench "Forward/$dtype/1x128/t1\$" -test.benchtime "${n}x" >/dev/null
       base=(-base "$out/$k-1x.tb")
     done
-    python3 - "$out/$k-2x.txt" "$k ($cpu)" "$macs" "$per" >>"$out/counts.tsv" <<'EOF'
+    python3 - "$out/$k-$((passes + 1))x.txt" "$k ($cpu)" "$macs" "$per" "$passes" >>"$out/counts.tsv" <<'EOF'
 import re, sys
-path, name, macs, per = sys.argv[1], sys.argv[2], int(sys.argv[3]), eval(sys.argv[4])
+path, name, macs, per, passes = sys.argv[1], sys.argv[2], int(sys.argv[3]), eval(sys.argv[4]), int(sys.argv[5])
 text = open(path).read()
-total = int(re.search(r"([\d,]+) instructions executed", text).group(1).replace(",", ""))
+total = int(re.search(r"([\d,]+) instructions executed", text).group(1).replace(",", "")) / passes
 section = text.split("by group")[1].split("by function")[0]
-groups = {m.group(2): int(m.group(1).replace(",", "")) for m in re.finditer(r"^\s*([\d,-]+)\s+[-\d.]+\s+[-\d.]+\s+(\S+)", section, re.M)}
+groups = {m.group(2): int(m.group(1).replace(",", "")) / passes for m in re.finditer(r"^\s*([\d,-]+)\s+[-\d.]+\s+[-\d.]+\s+(\S+)", section, re.M)}
 ideal = macs / per
 M = lambda x: f"{x / 1e6:,.0f} M"
 share = lambda x: f"{M(x)} ({100 * x / total:.0f}%)"
