@@ -2,9 +2,10 @@ package kernels
 
 import "sync"
 
-// The sign-folded int8 layout of the AVX2 GEMM (i8fold_amd64.go): B's
-// magnitudes, with the signs of each column's k group kept aside so that the
-// kernel can put them on A instead, where vpmaddubsw's signed operand is.
+// The sign-folded int8 layout of the x86 int8 GEMMs, AVX2 and sse4
+// (i8fold_amd64.go): B's magnitudes, with the signs of each column's k group
+// kept aside so that the kernel can put them on A instead, where
+// (v)pmaddubsw's signed operand is.
 //
 // B is cut into column panels of foldNR = 6 and K into groups of four, and
 // each (panel p, group g) is one 32-byte record:
@@ -23,7 +24,8 @@ import "sync"
 //
 // Byte 24+c, times 8 (an address scale), is the offset of the sign variant
 // of A the column needs: the one whose bytes t are negated where b is
-// negative, variant v (bit t set: byte t negated) being 32·v bytes in.
+// negative, variant v (bit t set: byte t negated) being 32·v bytes in; the
+// sse4 kernel scales it by 4, for its 16-byte variants.
 const (
 	foldNR     = 6
 	foldKC     = 16

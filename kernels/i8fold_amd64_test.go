@@ -9,46 +9,65 @@ import (
 	"testing"
 )
 
-// TestFoldVariants checks the sign variants against their Go twin, for one
-// and two registers, with guard bytes after them.
-func TestFoldVariants(t *testing.T) {
-	if !hasAVX2() {
-		t.Skip("no AVX2")
-	}
-	rng := rand.New(rand.NewPCG(21, 22))
-	for _, regs := range []int{1, 2} {
-		for groups := 1; groups <= 17; groups++ {
-			stride := groups*32 + 5
-			a := make([]byte, regs*stride)
-			for i := range a {
-				a[i] = byte(rng.IntN(255) - 127)
-			}
-			n := groups * regs * foldVariants
-			got, want := make([]byte, n+64), make([]byte, n+64)
-			for i := range got {
-				got[i], want[i] = 0x55, 0x55
-			}
-			foldVariantsAVX2(&got[0], &a[0], stride, regs, groups, &foldSigns[0])
-			foldVariantsGeneric(want, a, stride, regs, groups)
-			if !slices.Equal(got, want) {
-				t.Fatalf("regs %d groups %d: variants differ from the Go twin", regs, groups)
-			}
+// forFoldTiers calls check with each sign-folded GEMM this CPU runs and
+// each register count of its tile.
+func forFoldTiers(t *testing.T, check func(tier string, f *foldGEMM, regs int)) {
+	for _, tier := range []struct {
+		name string
+		has  func() bool
+		f    *foldGEMM
+	}{
+		{"avx2", hasAVX2, foldAVX2},
+		{"sse4", hasSSE4, foldSSE},
+	} {
+		if !tier.has() {
+			t.Logf("%s: not on this CPU", tier.name)
+			continue
+		}
+		for regs := 1; regs <= foldRows/tier.f.lanes; regs++ {
+			check(tier.name, tier.f, regs)
 		}
 	}
 }
 
-// TestFoldChunk checks both chunk kernels against their Go twin on random
-// records (every variant number, |b| up to 127) and variants (±127 included),
-// starting from zero and accumulating, with a guard after the sums.
+// TestFoldVariants checks each tier's sign variants against their Go twin,
+// for every register count of a tile, with guard bytes after them.
+func TestFoldVariants(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	forFoldTiers(t, func(tier string, f *foldGEMM, regs int) {
+		lanes := f.lanes
+		for groups := 1; groups <= 17; groups++ {
+			stride := groups*4*lanes + 5
+			a := make([]byte, regs*stride)
+			for i := range a {
+				a[i] = byte(rng.IntN(255) - 127)
+			}
+			n := groups * regs * 64 * lanes
+			got, want := aligned16(make([]byte, n+64+15))[:n+64], make([]byte, n+64)
+			for i := range got {
+				got[i], want[i] = 0x55, 0x55
+			}
+			f.variants(&got[0], &a[0], stride, regs, groups, &foldSigns[0])
+			foldVariantsGeneric(want, a, stride, regs, groups, lanes)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s regs %d groups %d: variants differ from the Go twin", tier, regs, groups)
+			}
+		}
+	})
+}
+
+// TestFoldChunk checks each tier's chunk kernel against its Go twin for
+// every register count of a tile on random records (every variant number,
+// |b| up to 127) and variants (±127 included), starting from zero and
+// accumulating, with a guard after the sums.
 func TestFoldChunk(t *testing.T) {
-	if !hasAVX2() {
-		t.Skip("no AVX2")
-	}
 	rng := rand.New(rand.NewPCG(23, 24))
-	for _, regs := range []int{1, 2} {
+	forFoldTiers(t, func(tier string, f *foldGEMM, regs int) {
+		lanes := f.lanes
 		for _, kc := range []int{1, 2, 7, 16} {
 			for _, panels := range []int{1, 3} {
-				v := make([]byte, kc*regs*foldVariants)
+				n := kc * regs * 64 * lanes
+				v := aligned16(make([]byte, n+15))[:n]
 				for i := range v {
 					v[i] = byte([]int8{127, -127, int8(rng.IntN(255) - 127)}[rng.IntN(3)])
 				}
@@ -68,19 +87,15 @@ func TestFoldChunk(t *testing.T) {
 						got[i] = int32(rng.IntN(1 << 20))
 						want[i] = got[i]
 					}
-					if regs == 2 {
-						foldChunk16AVX2(&v[0], &b[0], kc, panels, &got[0], accumulate)
-					} else {
-						foldChunk8AVX2(&v[0], &b[0], kc, panels, &got[0], accumulate)
-					}
-					foldChunkGeneric(v, b, kc, panels, want, accumulate, regs)
+					f.chunk(&v[0], &b[0], kc, panels, &got[0], accumulate, regs)
+					foldChunkGeneric(v, b, kc, panels, want, accumulate, regs, lanes)
 					if !slices.Equal(got, want) {
-						t.Fatalf("regs %d kc %d panels %d accumulate %v: sums differ from the Go twin", regs, kc, panels, accumulate)
+						t.Fatalf("%s regs %d kc %d panels %d accumulate %v: sums differ from the Go twin", tier, regs, kc, panels, accumulate)
 					}
 				}
 			}
 		}
-	}
+	})
 }
 
 // TestFoldStore checks the epilogue against its Go twin for every row count

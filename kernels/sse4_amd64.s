@@ -120,7 +120,7 @@ done4:
 	RET
 
 // The int8 GEMM with B's signs folded into A, as the AVX2 one (see
-// i8fold.go for the layout and gemmI8SSE4 for the driver), at 128 bits:
+// i8fold.go for the layout and foldGEMM for the driver), at 128 bits:
 // pmaddubsw multiplies |b| (unsigned, broadcast: one column's four k in
 // every lane) by a·sign(b) (signed: four rows × four k of A, the sign
 // variant the column's record names), so a pair is at most 2·127² = 32258
@@ -164,7 +164,7 @@ done4:
 #define ONESI16 \
 	PCMPEQW X12, X12; PSRLW $15, X12
 
-// func foldChunkSSE(v *int8, b *int8, kc, panels int, acc *int32, accumulate bool, regs int)
+// func foldChunkSSE(v *byte, b *int8, kc, panels int, acc *int32, accumulate bool, regs int)
 //
 //	for p := range panels {  // b: kc records of 32 bytes per panel, one panel after another
 //		for c := range 6 { for i := range 4 * regs {  // regs ≤ 4 registers of four rows
@@ -325,7 +325,7 @@ panelstore:
 donestore:
 	RET
 
-// func foldVariantsSSE(dst *int8, a *byte, stride, regs, groups int, signs *int8)
+// func foldVariantsSSE(dst *byte, a *byte, stride, regs, groups int, signs *int8)
 //
 //	for g := range groups { for r := range regs { for v := range 16 { for i := range 16 {
 //		dst[(g*regs+r)*256+v*16+i] = int8(a[r*stride+g*16+i]) * signs[v*32+i]

@@ -5,7 +5,6 @@ package kernels
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/albertq/albertq/internal/half"
@@ -59,77 +58,6 @@ func TestWidenHalvesSSE(t *testing.T) {
 	for _, v := range dst[n:] {
 		if math.Float32bits(v) != math.Float32bits(sentinel) {
 			t.Fatal("wrote past n")
-		}
-	}
-}
-
-// TestFoldVariantsSSE checks the sse4 sign variants against their Go twin,
-// for one to four registers, with guard bytes after them.
-func TestFoldVariantsSSE(t *testing.T) {
-	if !hasSSE4() {
-		t.Skip("no SSE4.1 here")
-	}
-	rng := rand.New(rand.NewPCG(31, 32))
-	for regs := 1; regs <= 4; regs++ {
-		for groups := 1; groups <= 17; groups++ {
-			stride := groups*16 + 5
-			a := make([]byte, regs*stride)
-			for i := range a {
-				a[i] = byte(rng.IntN(255) - 127)
-			}
-			n := groups * regs * 256
-			got, want := aligned16(make([]int8, n+64+15))[:n+64], make([]int8, n+64)
-			for i := range got {
-				got[i], want[i] = 0x55, 0x55
-			}
-			foldVariantsSSE(&got[0], &a[0], stride, regs, groups, &foldSigns[0])
-			foldVariantsSSEGeneric(want, a, stride, regs, groups)
-			if !slices.Equal(got, want) {
-				t.Fatalf("regs %d groups %d: variants differ from the Go twin", regs, groups)
-			}
-		}
-	}
-}
-
-// TestFoldChunkSSE checks the sse4 chunk kernel against its Go twin for one
-// to four registers on random records (every variant number, |b| up to 127)
-// and variants (±127 included), starting from zero and accumulating, with a
-// guard after the sums.
-func TestFoldChunkSSE(t *testing.T) {
-	if !hasSSE4() {
-		t.Skip("no SSE4.1 here")
-	}
-	rng := rand.New(rand.NewPCG(33, 34))
-	for regs := 1; regs <= 4; regs++ {
-		for _, kc := range []int{1, 2, 7, 16} {
-			for _, panels := range []int{1, 3} {
-				v := aligned16(make([]int8, kc*regs*256+15))[:kc*regs*256]
-				for i := range v {
-					v[i] = []int8{127, -127, int8(rng.IntN(255) - 127)}[rng.IntN(3)]
-				}
-				b := make([]int8, panels*kc*foldRecord)
-				for r := range panels * kc {
-					rec := b[r*foldRecord:]
-					for c := range foldNR {
-						for t := range 4 {
-							rec[4*c+t] = int8([]int{127, rng.IntN(128)}[rng.IntN(2)])
-						}
-						rec[24+c] = int8(4 * rng.IntN(16))
-					}
-				}
-				for _, accumulate := range []bool{false, true} {
-					got, want := make([]int32, panels*foldTile+8), make([]int32, panels*foldTile+8)
-					for i := range got {
-						got[i] = int32(rng.IntN(1 << 20))
-						want[i] = got[i]
-					}
-					foldChunkSSE(&v[0], &b[0], kc, panels, &got[0], accumulate, regs)
-					foldChunkSSEGeneric(v, b, kc, panels, want, accumulate, regs)
-					if !slices.Equal(got, want) {
-						t.Fatalf("regs %d kc %d panels %d accumulate %v: sums differ from the Go twin", regs, kc, panels, accumulate)
-					}
-				}
-			}
 		}
 	}
 }
