@@ -38,8 +38,18 @@ type Output struct {
 // model takes a big batch in chunks of whole sequences (see
 // int8ChunkTokens), which changes no output.
 func (mod *Model) Run(seqs []Sequence) (*Output, error) {
-	return mod.run(seqs, nil)
+	return mod.run(seqs, mod.workers, nil)
 }
+
+// RunSingleThreaded is Run on the calling goroutine alone, leaving the
+// model's other threads free: for a caller that runs several passes side by
+// side, one a thread (the server). Its outputs are Run's.
+func (mod *Model) RunSingleThreaded(seqs []Sequence) (*Output, error) {
+	return mod.run(seqs, nil, nil)
+}
+
+// Threads reports how many threads Run splits a forward pass over.
+func (mod *Model) Threads() int { return mod.workers.Threads() }
 
 // batchTexts is how many texts run in one forward pass: enough to fill the
 // GEMMs, few enough to keep the activations small.

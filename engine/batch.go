@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/albertq/albertq/internal/parallel"
 	"github.com/albertq/albertq/modelfile"
 )
 
@@ -15,9 +16,10 @@ type batch struct {
 	tokens  int
 }
 
-// run is Run, with observe (when not nil) seeing every Linear's input
-// (Observe). A panic inside becomes an error of the call.
-func (mod *Model) run(seqs []Sequence, observe func(string, int, []float32)) (out *Output, err error) {
+// run is Run split over workers (nil: on the calling goroutine alone), with
+// observe (when not nil) seeing every Linear's input (Observe). A panic
+// inside becomes an error of the call.
+func (mod *Model) run(seqs []Sequence, workers *parallel.Pool, observe func(string, int, []float32)) (out *Output, err error) {
 	b, err := mod.newBatch(seqs)
 	if err != nil {
 		return nil, err
@@ -28,7 +30,7 @@ func (mod *Model) run(seqs []Sequence, observe func(string, int, []float32)) (ou
 			out, err = nil, fmt.Errorf("engine: internal error: %v", p)
 		}
 	}()
-	r := &runner{kern: mod.kern, workers: mod.workers, eps: float32(mod.cfg.LayerNormEps), ws: ws, arenas: &mod.arenas, observe: observe}
+	r := &runner{kern: mod.kern, workers: workers, eps: float32(mod.cfg.LayerNormEps), ws: ws, arenas: &mod.arenas, observe: observe}
 	limit := b.tokens
 	if mod.DType() == modelfile.I8 && observe == nil { // calibration sees each batch whole, as its caller formed it
 		limit = int8ChunkTokens

@@ -4,6 +4,8 @@ import (
 	"math"
 	"sync"
 	"testing"
+
+	"github.com/albertq/albertq/modelfile"
 )
 
 // TestConcurrentUseMatchesSerial runs one model from many goroutines at once
@@ -56,4 +58,47 @@ func sameBits(a, b []float32) bool {
 		}
 	}
 	return true
+}
+
+// RunSingleThreaded gives exactly Run's outputs, on a batch big enough that
+// Run splits its GEMMs and attention over two threads, for float and int8
+// weights, side by side with Run from other goroutines (the server runs
+// them so).
+func TestRunSingleThreadedMatchesRun(t *testing.T) {
+	src, q := checkpointAndInt8(t, fixtureDirs[0])
+	for _, m := range []*modelfile.Model{src, q} {
+		mod, err := New(m, Options{Threads: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer mod.Close()
+		var seqs []Sequence
+		for i, n := range []int{64, 7, 64, 64, 33, 64, 50, 64} {
+			s := Sequence{IDs: make([]int, n), TypeIDs: make([]int, n)}
+			for p := range n {
+				s.IDs[p] = (i*37 + p*11) % mod.cfg.VocabSize
+			}
+			seqs = append(seqs, s)
+		}
+		want, err := mod.Run(seqs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Go(func() {
+				if _, err := mod.Run(seqs); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		got, err := mod.RunSingleThreaded(seqs)
+		wg.Wait()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sameBits(got.Hidden, want.Hidden) || !sameBits(got.Pooled, want.Pooled) || !sameBits(got.Logits, want.Logits) {
+			t.Errorf("%v weights: RunSingleThreaded differs from Run", mod.DType())
+		}
+	}
 }

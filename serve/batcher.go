@@ -35,23 +35,38 @@ func (a *admission) release(n int) {
 	a.mu.Unlock()
 }
 
-// batcher runs queued inputs of all requests together. One goroutine takes
-// inputs from the front of the queue up to maxTokens real tokens (at least
-// one input, however long) and runs them in one forward pass; the engine
-// runs sequences of different lengths end to end without padding, and each
-// sequence's outputs are what it gives alone. Each input then gets its row.
+// batcher runs queued inputs of all requests together, in one loop per
+// model thread. A loop takes inputs from the front of the queue, in order,
+// up to its fair share of the queued tokens (ceil(queued/free loops), at
+// most maxTokens, at least one input however long) and runs them in one forward
+// pass; the engine runs sequences of different lengths end to end without
+// padding, and each sequence's outputs are what it gives alone. Each input
+// then gets its row.
+//
+// Passes run side by side, each on its own thread: a pass of short texts
+// split over two threads costs nearly twice the CPU of the same pass on one
+// (the pool's hand-offs), so under load two passes of half the queue beat
+// one pass of all of it. A pass that is the server's only work (no other
+// pass running, nothing left queued) is split over all the model's threads,
+// so that one client's long input is not slowed.
 type batcher struct {
-	run       func([]engine.Sequence) (*engine.Output, error)
+	run       runFunc
+	loops     int
 	maxTokens int
 	admit     *admission
 	metrics   *metrics
 
 	mu     sync.Mutex
 	queue  []*item
+	passes int // passes running now
 	closed bool
-	wake   chan struct{} // a token when the queue may have work
-	done   chan struct{} // closed when the loop has ended
+	wake   chan struct{}  // a token when the queue may have work
+	done   sync.WaitGroup // the loops
 }
+
+// runFunc runs one forward pass: split over the model's threads when split
+// is set, else on the calling goroutine alone.
+type runFunc func(seqs []engine.Sequence, split bool) (*engine.Output, error)
 
 // item is one input waiting for, or in, a forward pass. It holds one
 // admission permit until it is done.
@@ -72,10 +87,14 @@ type result struct {
 	err              error
 }
 
-func newBatcher(run func([]engine.Sequence) (*engine.Output, error), maxTokens int, admit *admission, m *metrics) *batcher {
-	b := &batcher{run: run, maxTokens: maxTokens, admit: admit, metrics: m,
-		wake: make(chan struct{}, 1), done: make(chan struct{})}
-	go b.loop()
+// newBatcher starts loops loops (at least one) that run passes with run.
+func newBatcher(run runFunc, loops, maxTokens int, admit *admission, m *metrics) *batcher {
+	b := &batcher{run: run, loops: max(loops, 1), maxTokens: maxTokens, admit: admit, metrics: m,
+		wake: make(chan struct{}, 1)}
+	b.done.Add(b.loops)
+	for range b.loops {
+		go b.loop()
+	}
 	return b
 }
 
@@ -109,14 +128,14 @@ func (b *batcher) signal() {
 	}
 }
 
-// close stops taking work, lets the loop finish what is queued and waits
-// for it.
+// close stops taking work, lets the loops finish what is queued and waits
+// for them.
 func (b *batcher) close() {
 	b.mu.Lock()
 	b.closed = true
 	b.mu.Unlock()
 	b.signal()
-	<-b.done
+	b.done.Wait()
 }
 
 // running reports whether the batcher still takes work.
@@ -126,15 +145,28 @@ func (b *batcher) running() bool {
 	return !b.closed
 }
 
+// loop runs passes until the batcher is closed and the queue empty. A loop
+// that leaves inputs queued, or stops, wakes another.
 func (b *batcher) loop() {
-	defer close(b.done)
+	defer b.done.Done()
 	for {
 		b.mu.Lock()
 		batch := b.take()
-		stop := len(b.queue) == 0 && b.closed
-		b.mu.Unlock()
+		left := len(b.queue) > 0
+		stop := !left && b.closed
+		split := len(batch) > 0 && !left && b.passes == 0
 		if len(batch) > 0 {
-			b.runBatch(batch)
+			b.passes++
+		}
+		b.mu.Unlock()
+		if left || stop {
+			b.signal()
+		}
+		if len(batch) > 0 {
+			b.runBatch(batch, split)
+			b.mu.Lock()
+			b.passes--
+			b.mu.Unlock()
 			continue
 		}
 		if stop {
@@ -145,9 +177,16 @@ func (b *batcher) loop() {
 }
 
 // take removes the next forward pass's inputs from the front of the queue
-// (b.mu held): as many as fit in maxTokens, in order, at least one. Inputs
+// (b.mu held): in order, as many as fit in the loop's share of the queued
+// tokens (shared among the loops not running a pass), at least one. Inputs
 // whose client has gone are dropped on the way.
 func (b *batcher) take() []*item {
+	queued := 0
+	for _, it := range b.queue {
+		queued += len(it.seq.IDs)
+	}
+	free := b.loops - b.passes
+	share := min(b.maxTokens, (queued+free-1)/free)
 	var batch []*item
 	tokens, n := 0, 0
 	for ; n < len(b.queue); n++ {
@@ -157,7 +196,7 @@ func (b *batcher) take() []*item {
 			continue
 		}
 		t := len(it.seq.IDs)
-		if len(batch) > 0 && tokens+t > b.maxTokens {
+		if len(batch) > 0 && tokens+t > share {
 			break
 		}
 		batch = append(batch, it)
@@ -171,7 +210,7 @@ func (b *batcher) take() []*item {
 // runBatch runs one forward pass and hands each input its row. If the pass
 // fails, each input is run again alone, so that an input that makes the
 // model fail fails only its own request.
-func (b *batcher) runBatch(batch []*item) {
+func (b *batcher) runBatch(batch []*item, split bool) {
 	seqs := make([]engine.Sequence, len(batch))
 	tokens := 0
 	for i, it := range batch {
@@ -179,11 +218,11 @@ func (b *batcher) runBatch(batch []*item) {
 		tokens += len(it.seq.IDs)
 	}
 	start := time.Now()
-	out, err := b.runSafely(seqs)
+	out, err := b.runSafely(seqs, split)
 	elapsed := time.Since(start)
 	if err != nil && len(batch) > 1 {
 		for _, it := range batch {
-			b.runBatch([]*item{it})
+			b.runBatch([]*item{it}, split)
 		}
 		return
 	}
@@ -196,11 +235,11 @@ func (b *batcher) runBatch(batch []*item) {
 }
 
 // runSafely is run with a panic turned into the pass's error.
-func (b *batcher) runSafely(seqs []engine.Sequence) (out *engine.Output, err error) {
+func (b *batcher) runSafely(seqs []engine.Sequence, split bool) (out *engine.Output, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, fmt.Errorf("internal error: %v", p)
 		}
 	}()
-	return b.run(seqs)
+	return b.run(seqs, split)
 }

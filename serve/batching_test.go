@@ -223,28 +223,25 @@ func TestOverloadAnswers429(t *testing.T) {
 	}
 }
 
-// gatedRun wraps a model's Run: its first pass waits for the gate, every
+// gatedRun wraps a model's passes: each waits for the gate to open, every
 // pass's sequences are recorded, and a pass holding the token id poison
 // panics.
 type gatedRun struct {
 	mod     *engine.Model
 	poison  int
-	entered chan struct{} // closed when the first pass has started
+	entered chan struct{} // a token for each pass started
 	gate    chan struct{}
-	once    sync.Once
 	mu      sync.Mutex
 	seen    [][]int
 }
 
 func newGatedRun(mod *engine.Model, poison int) *gatedRun {
-	return &gatedRun{mod: mod, poison: poison, entered: make(chan struct{}), gate: make(chan struct{})}
+	return &gatedRun{mod: mod, poison: poison, entered: make(chan struct{}, 1000), gate: make(chan struct{})}
 }
 
-func (g *gatedRun) run(seqs []engine.Sequence) (*engine.Output, error) {
-	g.once.Do(func() {
-		close(g.entered)
-		<-g.gate
-	})
+func (g *gatedRun) run(seqs []engine.Sequence, split bool) (*engine.Output, error) {
+	g.entered <- struct{}{}
+	<-g.gate
 	g.mu.Lock()
 	for _, s := range seqs {
 		g.seen = append(g.seen, s.IDs)
@@ -255,7 +252,18 @@ func (g *gatedRun) run(seqs []engine.Sequence) (*engine.Output, error) {
 			panic("a poisoned input")
 		}
 	}
-	return g.mod.Run(seqs)
+	return modelRun(g.mod)(seqs, split)
+}
+
+// holdLoops sends one request for each of the server's batching loops and
+// waits until each holds one at the gate: what comes next stays queued.
+func holdLoops(t *testing.T, ts *testServer, g *gatedRun) []<-chan reply {
+	var held []<-chan reply
+	for range ts.batcher.loops {
+		held = append(held, ts.postAsync(t, context.Background(), "/embed", `{"inputs": "an image editor"}`))
+		<-g.entered
+	}
+	return held
 }
 
 // waitQueued waits until n inputs wait in the server's queue.
@@ -299,8 +307,7 @@ func TestDisconnectDropsQueuedInputs(t *testing.T) {
 	mod := openModel(t, debsecPath)
 	g := newGatedRun(mod, -1)
 	ts := serveModel(t, mod, Options{}, g.run)
-	first := ts.postAsync(t, context.Background(), "/embed", `{"inputs": "an image editor"}`)
-	<-g.entered
+	held := holdLoops(t, ts, g)
 	ctx, hangUp := context.WithCancel(context.Background())
 	gone := ts.postAsync(t, ctx, "/embed", `{"inputs": [[2, 4242, 4343, 3]]}`)
 	waitQueued(t, ts, 1)
@@ -310,8 +317,10 @@ func TestDisconnectDropsQueuedInputs(t *testing.T) {
 	}
 	time.Sleep(50 * time.Millisecond) // let the server see the closed connection
 	close(g.gate)
-	if r := <-first; r.status != 200 {
-		t.Fatalf("first request: %d %s", r.status, r.body)
+	for _, first := range held {
+		if r := <-first; r.status != 200 {
+			t.Fatalf("first request: %d %s", r.status, r.body)
+		}
 	}
 	ts.post(t, "/embed", `{"inputs": "a text after the others"}`).decode(t, &[][]float32{})
 	g.mu.Lock()
@@ -333,8 +342,7 @@ func TestPanicFailsOnlyItsRequest(t *testing.T) {
 	const poison = 7777
 	g := newGatedRun(mod, poison)
 	ts := serveModel(t, mod, Options{}, g.run)
-	first := ts.postAsync(t, context.Background(), "/embed", `{"inputs": "an image editor"}`)
-	<-g.entered
+	held := holdLoops(t, ts, g)
 	bad := ts.postAsync(t, context.Background(), "/embed", jsonOf(map[string]any{"inputs": [][]int{{2, poison, 3}}}))
 	waitQueued(t, ts, 1)
 	good := map[string]<-chan reply{}
@@ -343,7 +351,9 @@ func TestPanicFailsOnlyItsRequest(t *testing.T) {
 	}
 	waitQueued(t, ts, 1+len(someTexts))
 	close(g.gate)
-	<-first
+	for _, first := range held {
+		<-first
+	}
 	r := <-bad
 	if kind, msg := apiErrorOf(t, r); r.status != 500 || kind != "Internal" || !strings.Contains(msg, "poisoned") {
 		t.Errorf("poisoned request: %d %s %q, want 500 naming the panic", r.status, kind, msg)
@@ -357,5 +367,46 @@ func TestPanicFailsOnlyItsRequest(t *testing.T) {
 	}
 	if !bytes.Equal(ts.do(t, "GET", "/health", "", nil).body, nil) || ts.admit.held != 0 {
 		t.Errorf("after the panic: unhealthy, or %d permits held", ts.admit.held)
+	}
+}
+
+// Each batching loop takes its share of the queued tokens, shared among the
+// loops not running a pass, in queue order: 64 queued texts become two
+// passes of 32 on two loops, and a loop alone takes all (up to maxTokens).
+func TestLoopsShareTheQueue(t *testing.T) {
+	b := &batcher{loops: 2, maxTokens: 16384, admit: &admission{limit: 512}, metrics: newMetrics()}
+	queue := func(lengths ...int) {
+		for _, n := range lengths {
+			b.queue = append(b.queue, &item{ctx: context.Background(), seq: engine.Sequence{IDs: make([]int, n)}, index: len(b.queue)})
+		}
+	}
+	tokens := func(batch []*item) (n int) {
+		for _, it := range batch {
+			n += len(it.seq.IDs)
+		}
+		return n
+	}
+	for range 64 {
+		queue(7)
+	}
+	first := b.take()
+	b.passes++
+	second := b.take()
+	if len(first) != 32 || len(second) != 32 || second[0].index != 32 || len(b.queue) != 0 {
+		t.Errorf("64 texts on 2 free loops: passes of %d and %d, %d left", len(first), len(second), len(b.queue))
+	}
+	queue(100, 5, 5, 5, 5) // one loop busy: the other takes all
+	if got := b.take(); len(got) != 5 {
+		t.Errorf("one free loop took %d of 5 inputs", len(got))
+	}
+	b.passes = 0
+	queue(100, 5, 5, 5, 5) // 60 tokens each: the long input fills a share alone
+	if got := b.take(); len(got) != 1 || tokens(got) != 100 {
+		t.Errorf("first loop took %d inputs (%d tokens), want the 100-token one alone", len(got), tokens(got))
+	}
+	b.queue, b.maxTokens = nil, 30
+	queue(5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5)
+	if got := tokens(b.take()); got != 30 {
+		t.Errorf("a share of 100 tokens bounded by maxTokens 30: took %d", got)
 	}
 }

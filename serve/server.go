@@ -85,17 +85,27 @@ var routes = map[string]route{
 	"/metrics":       {method: http.MethodGet, public: true},
 }
 
-// New makes a server for mod, which it runs from one batching goroutine
-// (each forward pass uses the model's threads) until Close. The model must
+// New makes a server for mod, which it runs from one batching goroutine a
+// model thread (see batcher) until Close. The model must
 // have been opened without engine.Options.NoTruncate: the server decides
 // about long inputs itself.
 func New(mod *engine.Model, opts Options) (*Server, error) {
-	return newServer(mod, opts, mod.Run)
+	return newServer(mod, opts, modelRun(mod))
+}
+
+// modelRun runs mod's passes, split over its threads or on one.
+func modelRun(mod *engine.Model) runFunc {
+	return func(seqs []engine.Sequence, split bool) (*engine.Output, error) {
+		if split {
+			return mod.Run(seqs)
+		}
+		return mod.RunSingleThreaded(seqs)
+	}
 }
 
 // newServer is New with the function that runs a forward pass (tests wrap
-// the model's Run to hold or break a pass).
-func newServer(mod *engine.Model, opts Options, run func([]engine.Sequence) (*engine.Output, error)) (*Server, error) {
+// modelRun to hold or break a pass).
+func newServer(mod *engine.Model, opts Options, run runFunc) (*Server, error) {
 	if err := setDefaults(&opts, mod); err != nil {
 		return nil, err
 	}
@@ -109,7 +119,7 @@ func newServer(mod *engine.Model, opts Options, run func([]engine.Sequence) (*en
 		}
 		s.routes[path] = rt
 	}
-	s.batcher = newBatcher(run, opts.MaxBatchTokens, s.admit, s.metrics)
+	s.batcher = newBatcher(run, mod.Threads(), opts.MaxBatchTokens, s.admit, s.metrics)
 	return s, nil
 }
 
@@ -150,7 +160,7 @@ func setDefaults(o *Options, mod *engine.Model) error {
 	return nil
 }
 
-// Close finishes the queued work and stops the batcher. Call it once the
+// Close finishes the queued work and stops the batcher's loops. Call it once the
 // HTTP server has stopped handing over requests (http.Server.Shutdown);
 // the model stays open.
 func (s *Server) Close() { s.batcher.close() }

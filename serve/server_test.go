@@ -45,11 +45,11 @@ type testServer struct {
 }
 
 // serveModel starts a server for mod; run, if not nil, replaces the
-// model's Run in the batcher.
-func serveModel(t testing.TB, mod *engine.Model, opts Options, run func([]engine.Sequence) (*engine.Output, error)) *testServer {
+// model's passes in the batcher.
+func serveModel(t testing.TB, mod *engine.Model, opts Options, run runFunc) *testServer {
 	t.Helper()
 	if run == nil {
-		run = mod.Run
+		run = modelRun(mod)
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
