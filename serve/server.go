@@ -2,8 +2,16 @@
 // /v1/embeddings and text-embeddings-inference's /embed, /predict, /rerank,
 // /tokenize, /info, /health and /metrics, with the request and response
 // shapes of the originals. Concurrent requests are batched: their inputs
-// queue, and each forward pass takes as many real tokens as
-// Options.MaxBatchTokens allows, without padding.
+// queue, and each forward pass takes real tokens from the front of the
+// queue, without padding, up to Options.MaxBatchTokens.
+//
+// The batching policy is made for a few cores: one batching loop per model
+// thread, each taking a fair share of what is queued (the queued tokens
+// divided among the loops not running a pass) and running its pass on its
+// own thread, so that 64 waiting texts on two threads become two passes of
+// 32 side by side. Splitting a pass of short texts over threads costs
+// nearly as much CPU again in hand-offs; only a pass that is the server's
+// only work (nothing else queued or running) is split over all threads.
 package serve
 
 import (
