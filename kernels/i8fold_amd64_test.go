@@ -98,25 +98,31 @@ func TestFoldChunk(t *testing.T) {
 	})
 }
 
-// TestFoldStore checks the epilogue against its Go twin for every row count
-// up to 16 and a C wider than the panels, whose other elements must stay.
-func TestFoldStore(t *testing.T) {
-	if !hasAVX2() {
-		t.Skip("no AVX2")
-	}
-	rng := rand.New(rand.NewPCG(25, 26))
-	const panels, ldc = 3, 3*foldNR + 5
-	acc := make([]int32, panels*foldTile)
+// foldStoreInputs draws a store's inputs for panels panels: int32 sums
+// of up to ±2²³, row and column scales in [0, 1), biases in [-0.5, 0.5).
+func foldStoreInputs(rng *rand.Rand, panels int) (acc []int32, sa, sb, bias []float32) {
+	acc = make([]int32, panels*foldTile)
 	for i := range acc {
 		acc[i] = int32(rng.IntN(1<<24) - 1<<23)
 	}
-	sa, sb, bias := make([]float32, foldRows), make([]float32, panels*foldNR), make([]float32, panels*foldNR)
+	sa, sb, bias = make([]float32, foldRows), make([]float32, panels*foldNR), make([]float32, panels*foldNR)
 	for i := range sa {
 		sa[i] = rng.Float32()
 	}
 	for j := range sb {
 		sb[j], bias[j] = rng.Float32(), rng.Float32()-0.5
 	}
+	return acc, sa, sb, bias
+}
+
+// TestFoldStore checks the epilogue against its Go twin for every row count
+// up to 16 and a C wider than the panels, whose other elements must stay.
+func TestFoldStore(t *testing.T) {
+	if !hasAVX2() {
+		t.Skip("no AVX2")
+	}
+	const panels, ldc = 3, 3*foldNR + 5
+	acc, sa, sb, bias := foldStoreInputs(rand.New(rand.NewPCG(25, 26)), panels)
 	for rows := 1; rows <= foldRows; rows++ {
 		got, want := guarded(foldRows, ldc, sentinel), guarded(foldRows, ldc, sentinel)
 		foldStoreAVX2(&acc[0], panels, &got[1], ldc, rows, &sa[0], &sb[0], &bias[0])

@@ -69,19 +69,8 @@ func TestFoldStoreSSE(t *testing.T) {
 	if !hasSSE4() {
 		t.Skip("no SSE4.1 here")
 	}
-	rng := rand.New(rand.NewPCG(35, 36))
 	const panels, ldc = 3, 3*foldNR + 5
-	acc := make([]int32, panels*foldTile)
-	for i := range acc {
-		acc[i] = int32(rng.IntN(1<<24) - 1<<23)
-	}
-	sa, sb, bias := make([]float32, foldRows), make([]float32, panels*foldNR), make([]float32, panels*foldNR)
-	for i := range sa {
-		sa[i] = rng.Float32()
-	}
-	for j := range sb {
-		sb[j], bias[j] = rng.Float32(), rng.Float32()-0.5
-	}
+	acc, sa, sb, bias := foldStoreInputs(rand.New(rand.NewPCG(35, 36)), panels)
 	for quads := 1; quads <= foldRows/4; quads++ {
 		got, want := guarded(foldRows, ldc, sentinel), guarded(foldRows, ldc, sentinel)
 		foldStoreSSE(&acc[0], panels, &got[1], ldc, quads, &sa[0], &sb[0], &bias[0])
