@@ -23,6 +23,7 @@ func archTiers() []*tier {
 		{name: "avx2", available: hasAVX2, fallback: "sse4", ops: ops{
 			F32: f32AVX2, F16: f16AVX2, I8: i8AVX2,
 			MaxAbs: maxAbsAVX, Quantize: quantizeAVX, QuantizeScaled: quantizeScaledAVX, ColumnPeaks: columnPeaksAVX,
+			QuantizeRows: quantizeRowsAVX, SoftmaxQuantize: softmaxQuantizeAVX,
 			Max: maxAVX, ExpScaleSum: expScaleSumAVX, Multiply: multiplyAVX,
 			GELUTanh: geluTanhAVX, GELUErf: geluErfAVX,
 			AddSum: addSumAVX, SqDevSum: sqDevSumAVX, Normalize: normalizeAVX,

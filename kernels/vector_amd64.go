@@ -65,6 +65,16 @@ func sqDevSumAVX2(x *float32, n int, mean float32) float32
 //go:noescape
 func normalizeAVX2(x, gamma, beta *float32, n int, mean, inv float32)
 
+// quantizeRowsAVX2 is QuantizeRows on rows of width w, a multiple of 8.
+//
+//go:noescape
+func quantizeRowsAVX2(dst *int8, scales, src *float32, ld, rows, w int)
+
+// softmaxQuantizeAVX2 is SoftmaxQuantize on rows of width w, a multiple of 8.
+//
+//go:noescape
+func softmaxQuantizeAVX2(q *int8, sums, x *float32, rows, w int, scale float32)
+
 // geluTanhAVX512 applies gelu_new to x in place, n a multiple of 16.
 //
 //go:noescape
@@ -180,6 +190,28 @@ func expScaleSumAVX(x []float32, scale, shift float32) float32 {
 		sum += expScaleSumAVX2(&x[0], n, scale, shift)
 	}
 	return sum
+}
+
+// quantizeRowsAVX takes rows whose width is a multiple of 8 in one call,
+// others row by row.
+func quantizeRowsAVX(s *Set, dst []int8, scales, src []float32, ld, rows, w int) {
+	if w%8 != 0 || rows == 0 {
+		quantizeRowsGeneric(s, dst, scales, src, ld, rows, w)
+		return
+	}
+	_, _, _ = dst[rows*w-1], scales[rows-1], src[(rows-1)*ld+w-1]
+	quantizeRowsAVX2(&dst[0], &scales[0], &src[0], ld, rows, w)
+}
+
+// softmaxQuantizeAVX takes rows whose width is a multiple of 8 in one call,
+// others row by row.
+func softmaxQuantizeAVX(s *Set, q []int8, sums, x []float32, rows, w int, scale float32) {
+	if w%8 != 0 || rows == 0 {
+		softmaxQuantizeGeneric(s, q, sums, x, rows, w, scale)
+		return
+	}
+	_, _, _ = q[rows*w-1], sums[rows-1], x[rows*w-1]
+	softmaxQuantizeAVX2(&q[0], &sums[0], &x[0], rows, w, scale)
 }
 
 func geluTanhAVX(x []float32) {

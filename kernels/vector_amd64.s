@@ -377,6 +377,140 @@ max_done:
 	VZEROUPPER
 	RET
 
+// func quantizeRowsAVX2(dst *int8, scales, src *float32, ld, rows, w int)
+//
+//	for r := range rows { scales[r] = QuantizeRow(dst[r*w:][:w], src[r*ld:][:w]) }  // w a multiple of 8
+//
+// Each row: its max |x| in Y0 as maxAbsAVX2 takes it, scale = max/127 and
+// inv = 1/scale as in Go (a zero row gets scale 0 and zeros), then the
+// quantize loop of quantizeAVX2: the avx2 set's QuantizeRow bit for bit,
+// in one call for attention's many 64-wide rows.
+TEXT ·quantizeRowsAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ scales+8(FP), R8
+	MOVQ src+16(FP), SI
+	MOVQ ld+24(FP), DX
+	SHLQ $2, DX
+	MOVQ rows+32(FP), R9
+	MOVQ w+40(FP), R10
+	VMOVUPS absMask<>(SB), Y2
+	VMOVUPS plus127<>(SB), Y3
+	VMOVUPS minus127<>(SB), Y4
+	VMOVSS one<>(SB), X5
+	VMOVSS plus127<>(SB), X7
+	TESTQ R9, R9
+	JZ   qrows2_done
+qrows2_row:
+	MOVQ SI, AX
+	MOVQ R10, CX
+	VXORPS Y0, Y0, Y0
+qrows2_max:
+	VANDPS (AX), Y2, Y1
+	VMAXPS Y1, Y0, Y0
+	ADDQ $32, AX
+	SUBQ $8, CX
+	JNZ  qrows2_max
+	HMAX
+	VDIVSS X7, X0, X6 // scale = max/127
+	VMOVSS X6, (R8)
+	MOVQ SI, AX
+	MOVQ R10, CX
+	VXORPS X1, X1, X1
+	VUCOMISS X1, X0
+	JEQ  qrows2_zero
+	VDIVSS X6, X5, X6 // inv = 1/scale
+	VBROADCASTSS X6, Y6
+qrows2_quant:
+	VMULPS (AX), Y6, Y0
+	STOREQ8(Y4, Y3)
+	ADDQ $32, AX
+	ADDQ $8, DI
+	SUBQ $8, CX
+	JNZ  qrows2_quant
+	JMP  qrows2_next
+qrows2_zero:
+	MOVQ $0, (DI)
+	ADDQ $8, DI
+	SUBQ $8, CX
+	JNZ  qrows2_zero
+qrows2_next:
+	ADDQ $4, R8
+	ADDQ DX, SI
+	DECQ R9
+	JNZ  qrows2_row
+qrows2_done:
+	VZEROUPPER
+	RET
+
+// func softmaxQuantizeAVX2(q *int8, sums, x *float32, rows, w int, scale float32)
+//
+//	for r := range rows {  // row r at x[r*w:], w a multiple of 8
+//		shift := max(x[r*w:][:w])·scale
+//		for j := range w { e := exp(x[r*w+j]·scale - shift); sums[r] += e; q[r*w+j] = round(127·e) }
+//	}
+//
+// The max as maxAVX2, the numerators and their lane-wise sum as
+// expScaleSumAVX2, each quantized as quantizeAVX2 with inv 127 instead of
+// stored: the avx2 set's SoftmaxNumerators and Quantize bit for bit, in
+// one call and one pass over each row.
+TEXT ·softmaxQuantizeAVX2(SB), NOSPLIT, $0-44
+	MOVQ q+0(FP), DI
+	MOVQ sums+8(FP), R8
+	MOVQ x+16(FP), SI
+	MOVQ rows+24(FP), R9
+	MOVQ w+32(FP), R10
+	VBROADCASTSS scale+40(FP), Y4
+	VMOVUPS plus127<>(SB), Y7
+	VMOVUPS minus127<>(SB), Y8
+	TESTQ R9, R9
+	JZ   smq2_done
+smq2_row:
+	MOVQ SI, AX
+	MOVQ R10, CX
+	VMOVUPS (AX), Y0
+	VMOVAPS Y0, Y2
+smq2_pair:
+	CMPQ CX, $16
+	JLT  smq2_single
+	VMAXPS (AX), Y0, Y0
+	VMAXPS 32(AX), Y2, Y2
+	ADDQ $64, AX
+	SUBQ $16, CX
+	JMP  smq2_pair
+smq2_single:
+	TESTQ CX, CX
+	JZ   smq2_maxed
+	VMAXPS (AX), Y0, Y0
+smq2_maxed:
+	VMAXPS Y2, Y0, Y0
+	HMAX
+	VMULSS X4, X0, X0 // shift = max·scale
+	VBROADCASTSS X0, Y5
+	MOVQ SI, AX
+	MOVQ R10, CX
+	VXORPS Y6, Y6, Y6
+smq2_exp:
+	VMULPS (AX), Y4, Y0
+	VSUBPS Y5, Y0, Y0
+	EXP
+	VADDPS Y0, Y6, Y6
+	VMULPS Y7, Y0, Y0
+	STOREQ8(Y8, Y7)
+	ADDQ $32, AX
+	ADDQ $8, DI
+	SUBQ $8, CX
+	JNZ  smq2_exp
+	VMOVAPS Y6, Y0
+	HSUM
+	VMOVSS X0, (R8)
+	ADDQ $4, R8
+	MOVQ AX, SI
+	DECQ R9
+	JNZ  smq2_row
+smq2_done:
+	VZEROUPPER
+	RET
+
 // FOLD4 adds the four accumulators Y0–Y3 (lanes i%32 of the sum) into the
 // eight lanes of Y0 as (Y0+Y2)+(Y1+Y3), the order sumLanes32 uses.
 #define FOLD4 \
