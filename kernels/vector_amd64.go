@@ -115,26 +115,37 @@ func geluTanhZmm(x []float32) {
 	geluTanhAVX(x[n:])
 }
 
-// quantizeRowsZmm takes rows whose width is a multiple of 16 in one call,
-// others row by row.
-func quantizeRowsZmm(s *Set, dst []int8, scales, src []float32, ld, rows, w int) {
-	if w%16 != 0 || rows == 0 {
-		quantizeRowsGeneric(s, dst, scales, src, ld, rows, w)
-		return
+// The one-call row ops: rows whose width is a multiple of the vector's
+// floats go to the assembly in one call, others row by row.
+var (
+	quantizeRowsZmm    = quantizeRowsIn(16, quantizeRowsAVX512)
+	quantizeRowsAVX    = quantizeRowsIn(8, quantizeRowsAVX2)
+	softmaxQuantizeZmm = softmaxQuantizeIn(16, softmaxQuantizeAVX512)
+	softmaxQuantizeAVX = softmaxQuantizeIn(8, softmaxQuantizeAVX2)
+)
+
+// quantizeRowsIn is the QuantizeRows op of kernel, which takes widths that are multiples of lanes.
+func quantizeRowsIn(lanes int, kernel func(dst *int8, scales, src *float32, ld, rows, w int)) func(*Set, []int8, []float32, []float32, int, int, int) {
+	return func(s *Set, dst []int8, scales, src []float32, ld, rows, w int) {
+		if w%lanes != 0 || rows == 0 {
+			quantizeRowsGeneric(s, dst, scales, src, ld, rows, w)
+			return
+		}
+		_, _, _ = dst[rows*w-1], scales[rows-1], src[(rows-1)*ld+w-1]
+		kernel(&dst[0], &scales[0], &src[0], ld, rows, w)
 	}
-	_, _, _ = dst[rows*w-1], scales[rows-1], src[(rows-1)*ld+w-1]
-	quantizeRowsAVX512(&dst[0], &scales[0], &src[0], ld, rows, w)
 }
 
-// softmaxQuantizeZmm takes rows whose width is a multiple of 16 in one
-// call, others row by row.
-func softmaxQuantizeZmm(s *Set, q []int8, sums, x []float32, rows, w int, scale float32) {
-	if w%16 != 0 || rows == 0 {
-		softmaxQuantizeGeneric(s, q, sums, x, rows, w, scale)
-		return
+// softmaxQuantizeIn is the SoftmaxQuantize op of kernel, which takes widths that are multiples of lanes.
+func softmaxQuantizeIn(lanes int, kernel func(q *int8, sums, x *float32, rows, w int, scale float32)) func(*Set, []int8, []float32, []float32, int, int, float32) {
+	return func(s *Set, q []int8, sums, x []float32, rows, w int, scale float32) {
+		if w%lanes != 0 || rows == 0 {
+			softmaxQuantizeGeneric(s, q, sums, x, rows, w, scale)
+			return
+		}
+		_, _, _ = q[rows*w-1], sums[rows-1], x[rows*w-1]
+		kernel(&q[0], &sums[0], &x[0], rows, w, scale)
 	}
-	_, _, _ = q[rows*w-1], sums[rows-1], x[rows*w-1]
-	softmaxQuantizeAVX512(&q[0], &sums[0], &x[0], rows, w, scale)
 }
 
 func expScaleSumZmm(x []float32, scale, shift float32) float32 {
@@ -190,28 +201,6 @@ func expScaleSumAVX(x []float32, scale, shift float32) float32 {
 		sum += expScaleSumAVX2(&x[0], n, scale, shift)
 	}
 	return sum
-}
-
-// quantizeRowsAVX takes rows whose width is a multiple of 8 in one call,
-// others row by row.
-func quantizeRowsAVX(s *Set, dst []int8, scales, src []float32, ld, rows, w int) {
-	if w%8 != 0 || rows == 0 {
-		quantizeRowsGeneric(s, dst, scales, src, ld, rows, w)
-		return
-	}
-	_, _, _ = dst[rows*w-1], scales[rows-1], src[(rows-1)*ld+w-1]
-	quantizeRowsAVX2(&dst[0], &scales[0], &src[0], ld, rows, w)
-}
-
-// softmaxQuantizeAVX takes rows whose width is a multiple of 8 in one call,
-// others row by row.
-func softmaxQuantizeAVX(s *Set, q []int8, sums, x []float32, rows, w int, scale float32) {
-	if w%8 != 0 || rows == 0 {
-		softmaxQuantizeGeneric(s, q, sums, x, rows, w, scale)
-		return
-	}
-	_, _, _ = q[rows*w-1], sums[rows-1], x[rows*w-1]
-	softmaxQuantizeAVX2(&q[0], &sums[0], &x[0], rows, w, scale)
 }
 
 func geluTanhAVX(x []float32) {
