@@ -10,7 +10,9 @@
 #        best this CPU can run; the summary names it),
 #        ANCHORS (the ONNX Runtime anchor scripts, not part of this repository:
 #        they export albert-base to ONNX and time it in onnxruntime-node;
-#        default ../shared/anchors), BENCHTIME (go test -benchtime, default 1s)
+#        default ../shared/anchors), BENCHTIME (go test -benchtime of the
+#        single sequences, default 1s), BATCHCALLS (timed calls of each batch
+#        shape, default 3)
 # The anchors need `bash $ANCHORS/setup.sh` once (see its README); without
 # them only albertq's numbers are printed.
 set -euo pipefail
@@ -19,6 +21,7 @@ ANCHORS="${ANCHORS:-$ROOT/../shared/anchors}"
 ROUNDS="${ROUNDS:-3}"
 THREADS="${THREADS:-1 2}"
 BENCHTIME="${BENCHTIME:-1s}"
+BATCHCALLS="${BATCHCALLS:-3}"
 DTYPES="${DTYPES:-i8 f32}"
 PY=/usr/bin/python3
 OUT="${1:-$(mktemp)}"
@@ -42,10 +45,14 @@ KERNELS="$(printf '%s' "$INFO" | "$PY" -c 'import json, sys
 d = json.load(sys.stdin)
 print("%s (int8 %s, fp32 %s)" % (d["chosen"], d["ops"]["int8"], d["ops"]["fp32"]))')"
 echo "albertq kernels: $KERNELS" >&2
-pattern="Forward/($(echo $DTYPES | tr ' ' '|'))/.*/t($(echo $THREADS | tr ' ' '|'))\$"
+dtypes="$(echo $DTYPES | tr ' ' '|')" threads="$(echo $THREADS | tr ' ' '|')"
 for round in $(seq "$ROUNDS"); do
 	echo "round $round/$ROUNDS: albertq" >&2
-	(cd "$ROOT/engine" && /tmp/albertq-engine.test -test.run '^$' -test.bench "$pattern" -test.benchtime "$BENCHTIME") |
+	# The batches (8×128, mixed) take a second a call: at least BATCHCALLS
+	# calls each, as the anchors take at least 3, rather than BENCHTIME's one.
+	(cd "$ROOT/engine" &&
+		/tmp/albertq-engine.test -test.run '^$' -test.bench "Forward/($dtypes)/1x[0-9]+/t($threads)\$" -test.benchtime "$BENCHTIME" &&
+		/tmp/albertq-engine.test -test.run '^$' -test.bench "Forward/($dtypes)/(8x128|mixed)/t($threads)\$" -test.benchtime "$BATCHCALLS"x) |
 		awk -v round="$round" '/^BenchmarkForward/ {
 			split($1, p, "/"); sub(/-[0-9]+$/, "", p[4]); sub(/^t/, "", p[4])
 			for (i = 3; i < NF; i++) if ($(i+1) == "ns/op") ms = $i / 1e6; else if ($(i+1) == "cpu-ms/op") cpu = $i; else if ($(i+1) == "min-ms") lo = $i; else if ($(i+1) == "median-ms") md = $i
