@@ -35,12 +35,18 @@ func readBody(r *http.Request, limit int64, v any) *apiError {
 		return &apiError{status: http.StatusBadRequest, kind: kindValidation,
 			msg: fmt.Sprintf("the request body is not valid UTF-8 (byte %d)", invalidUTF8At(data))}
 	}
-	err = json.Unmarshal(data, v)
+	if err := json.Unmarshal(data, v); err != nil {
+		return bodyError(err)
+	}
+	return nil
+}
+
+// bodyError says what json.Unmarshal found wrong with a request body (a
+// function of its own so that a body without error costs no error values).
+func bodyError(err error) *apiError {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
-	case err == nil:
-		return nil
 	case errors.As(err, &syntax):
 		return &apiError{status: http.StatusBadRequest, kind: kindValidation,
 			msg: fmt.Sprintf("the request body is not valid JSON (byte %d): %v", syntax.Offset, err)}
@@ -97,7 +103,9 @@ func parseEmbedInputs(raw json.RawMessage, field string) ([]input, *apiError) {
 	if isNull(raw) {
 		return nil, missing(field)
 	}
-	wrong := validationError(field, "`%s` must be a string, an array of strings, an array of token ids or an array of arrays of token ids", field)
+	wrong := func() *apiError {
+		return validationError(field, "`%s` must be a string, an array of strings, an array of token ids or an array of arrays of token ids", field)
+	}
 	switch raw[0] {
 	case '"':
 		var s string
@@ -105,7 +113,7 @@ func parseEmbedInputs(raw json.RawMessage, field string) ([]input, *apiError) {
 		return []input{{field: field, text: s}}, nil
 	case '[':
 	default:
-		return nil, wrong
+		return nil, wrong()
 	}
 	var items []json.RawMessage
 	json.Unmarshal(raw, &items)
@@ -130,7 +138,7 @@ func parseEmbedInputs(raw json.RawMessage, field string) ([]input, *apiError) {
 			}
 			inputs[i] = input{field: name, ids: ids, isIDs: true}
 		default:
-			return nil, wrong
+			return nil, wrong()
 		}
 	}
 	return inputs, nil
@@ -156,7 +164,9 @@ func parsePredictInputs(raw json.RawMessage) (inputs []input, batch bool, err *a
 	if isNull(raw) {
 		return nil, false, missing(field)
 	}
-	wrong := validationError(field, "`inputs` must be a string, a pair of strings [string, string] or a batch of strings and pairs [[string], [string, string], ...]")
+	wrong := func() *apiError {
+		return validationError(field, "`inputs` must be a string, a pair of strings [string, string] or a batch of strings and pairs [[string], [string, string], ...]")
+	}
 	switch raw[0] {
 	case '"':
 		in := input{field: field}
@@ -164,7 +174,7 @@ func parsePredictInputs(raw json.RawMessage) (inputs []input, batch bool, err *a
 		return []input{in}, false, nil
 	case '[':
 	default:
-		return nil, false, wrong
+		return nil, false, wrong()
 	}
 	var items []json.RawMessage
 	json.Unmarshal(raw, &items)

@@ -340,14 +340,16 @@ func (s *Server) write(w http.ResponseWriter, c *call, style errorStyle, body an
 		return err.status
 	}
 	if c.inputs > 0 {
+		// TEI's x-* headers, named in canonical form (as they go out) so
+		// that setting them allocates no canonical copy of each name.
 		ms := func(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
-		h.Set("x-compute-type", "cpu")
-		h.Set("x-compute-characters", strconv.Itoa(c.chars))
-		h.Set("x-compute-tokens", strconv.Itoa(c.tokens))
-		h.Set("x-total-time", ms(time.Since(c.start)))
-		h.Set("x-tokenization-time", ms(c.tokenization))
-		h.Set("x-queue-time", ms(c.queue))
-		h.Set("x-inference-time", ms(c.inference))
+		h.Set("X-Compute-Type", "cpu")
+		h.Set("X-Compute-Characters", strconv.Itoa(c.chars))
+		h.Set("X-Compute-Tokens", strconv.Itoa(c.tokens))
+		h.Set("X-Total-Time", ms(time.Since(c.start)))
+		h.Set("X-Tokenization-Time", ms(c.tokenization))
+		h.Set("X-Queue-Time", ms(c.queue))
+		h.Set("X-Inference-Time", ms(c.inference))
 	}
 	if data != nil {
 		h.Set("Content-Type", "application/json")
@@ -357,22 +359,24 @@ func (s *Server) write(w http.ResponseWriter, c *call, style errorStyle, body an
 	return http.StatusOK
 }
 
-// finish logs the request's line and counts it.
+// finish logs the request's line and counts it. The line's attributes are
+// typed (slog.Attr, not ...any), so that writing it boxes no value.
 func (s *Server) finish(c *call, route string, status int, err *apiError) {
 	took := time.Since(c.start)
 	s.metrics.observeRequest(route, status, took)
-	attrs := []any{"method", c.r.Method, "path", c.r.URL.Path, "status", status,
-		"ms", float64(took.Microseconds()) / 1000, "remote", c.r.RemoteAddr}
+	attrs := make([]slog.Attr, 0, 8)
+	attrs = append(attrs, slog.String("method", c.r.Method), slog.String("path", c.r.URL.Path), slog.Int("status", status),
+		slog.Float64("ms", float64(took.Microseconds())/1000), slog.String("remote", c.r.RemoteAddr))
 	if c.inputs > 0 {
-		attrs = append(attrs, "inputs", c.inputs, "tokens", c.tokens)
+		attrs = append(attrs, slog.Int("inputs", c.inputs), slog.Int("tokens", c.tokens))
 	}
 	level := slog.LevelInfo
 	if err != nil {
-		attrs = append(attrs, "error", err.msg)
+		attrs = append(attrs, slog.String("error", err.msg))
 		level = slog.LevelWarn
 		if status >= 500 {
 			level = slog.LevelError
 		}
 	}
-	s.opts.Logger.Log(c.r.Context(), level, "request", attrs...)
+	s.opts.Logger.LogAttrs(c.r.Context(), level, "request", attrs...)
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -447,5 +448,44 @@ func TestCutLeftPair(t *testing.T) {
 	want := engine.Sequence{IDs: []int{2, 13, 14, 15, 3, 21, 22, 3}, TypeIDs: []int{0, 0, 0, 0, 0, 1, 1, 1}}
 	if !slices.Equal(got.IDs, want.IDs) || !slices.Equal(got.TypeIDs, want.TypeIDs) {
 		t.Errorf("cutLeft: %v %v, want %v %v", got.IDs, got.TypeIDs, want.IDs, want.TypeIDs)
+	}
+}
+
+// TestComputeHeadersAndLogLine checks what every answer with inputs
+// carries besides its body: TEI's x-* headers and one log line.
+func TestComputeHeadersAndLogLine(t *testing.T) {
+	mod := openModel(t, debsecPath)
+	var log bytes.Buffer
+	ts := serveModel(t, mod, Options{Logger: slog.New(slog.NewTextHandler(&log, nil))}, nil)
+	const text = "an image editor"
+	w := httptest.NewRecorder()
+	ts.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/embed", strings.NewReader(`{"inputs": "`+text+`"}`)))
+	enc, _ := mod.Encode(text, "")
+	tokens := strconv.Itoa(len(enc.IDs))
+	h := w.Result().Header
+	for name, want := range map[string]string{"x-compute-type": "cpu", "x-compute-characters": strconv.Itoa(len(text)), "x-compute-tokens": tokens} {
+		if got := h.Get(name); got != want {
+			t.Errorf("%s: %q, want %q", name, got, want)
+		}
+	}
+	for _, name := range []string{"x-total-time", "x-tokenization-time", "x-queue-time", "x-inference-time"} {
+		if _, err := strconv.Atoi(h.Get(name)); err != nil {
+			t.Errorf("%s: %q is not a number of milliseconds", name, h.Get(name))
+		}
+	}
+	line := log.String()
+	for _, want := range []string{"level=INFO msg=request method=POST path=/embed status=200 ms=", " remote=192.0.2.1:1234 inputs=1 tokens=" + tokens + "\n"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log line %q lacks %q", line, want)
+		}
+	}
+
+	log.Reset()
+	ts.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/embed", strings.NewReader(`{"inputs": ""}`)))
+	line = log.String()
+	for _, want := range []string{"level=WARN msg=request method=POST path=/embed status=400 ms=", " error=\"`inputs` cannot be empty\"\n"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log line %q lacks %q", line, want)
+		}
 	}
 }
