@@ -3,7 +3,9 @@ package engine
 import (
 	"flag"
 	"fmt"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,17 +99,15 @@ func BenchmarkForward(b *testing.B) {
 	}
 }
 
-// shortTexts are the texts scripts/loadtest-server.sh sends, one a request:
-// 4 to 9 tokens each with [CLS] and [SEP].
-var shortTexts = []string{
-	"an image editor",
-	"a music player with playlists",
-	"perl module to parse configuration files",
-	"a multiplayer first-person shooter",
-	"python bindings for a numerical library",
-	"a network monitoring daemon",
-	"documentation for the C library",
-	"a tool to plot scientific data",
+// loadTestTexts are the texts scripts/loadtest-server.sh sends, one a
+// request (testdata/loadtest-texts.txt, one a line): 4 to 9 tokens each with
+// [CLS] and [SEP].
+func loadTestTexts(b *testing.B) []string {
+	data, err := os.ReadFile("../testdata/loadtest-texts.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return strings.Split(strings.TrimSpace(string(data)), "\n")
 }
 
 // BenchmarkShortTexts times the server's default model (the CLI's embedded
@@ -117,6 +117,7 @@ var shortTexts = []string{
 // outweighs its arithmetic, and this is where it shows: cpu-ms/text is what
 // the server's batching can save per text.
 func BenchmarkShortTexts(b *testing.B) {
+	shortTexts := loadTestTexts(b)
 	for _, threads := range []int{1, 2} {
 		mod, err := Open("../cmd/albertq/models/debsec.albq", Options{Threads: threads})
 		if err != nil {

@@ -26,17 +26,9 @@ command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/
 GOBIN="$work" go install github.com/tsenart/vegeta/v12@v12.13.0
 vegeta="$work/vegeta"
 
-# Short texts, one per request, taken in turn.
-texts=(
-  "an image editor"
-  "a music player with playlists"
-  "perl module to parse configuration files"
-  "a multiplayer first-person shooter"
-  "python bindings for a numerical library"
-  "a network monitoring daemon"
-  "documentation for the C library"
-  "a tool to plot scientific data"
-)
+# Short texts, one per request, taken in turn (also what the engine's
+# BenchmarkShortTexts and serve's BenchmarkEmbedRequest run).
+mapfile -t texts <testdata/loadtest-texts.txt
 
 # serve MODE ARGS...: a server for MODE (on, off), with vegeta targets for
 # it in $work/MODE.targets.

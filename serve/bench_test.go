@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -29,8 +30,13 @@ func BenchmarkEmbedRequest(b *testing.B) {
 		return run(seqs, split)
 	}
 	ts := serveModel(b, mod, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, timed)
-	bodies := make([]string, len(shortTexts))
-	for i, t := range shortTexts {
+	data, err := os.ReadFile("../testdata/loadtest-texts.txt") // one text a line
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts := strings.Split(strings.TrimSpace(string(data)), "\n")
+	bodies := make([]string, len(texts))
+	for i, t := range texts {
 		bodies[i] = jsonOf(map[string]string{"inputs": t})
 	}
 	request := func(i int) {
@@ -52,16 +58,4 @@ func BenchmarkEmbedRequest(b *testing.B) {
 	}
 	outside := time.Since(start) - time.Duration(inPass.Load())
 	b.ReportMetric(float64(outside.Microseconds())/float64(n), "outside-µs/op")
-}
-
-// shortTexts are the texts scripts/loadtest-server.sh sends, one a request.
-var shortTexts = []string{
-	"an image editor",
-	"a music player with playlists",
-	"perl module to parse configuration files",
-	"a multiplayer first-person shooter",
-	"python bindings for a numerical library",
-	"a network monitoring daemon",
-	"documentation for the C library",
-	"a tool to plot scientific data",
 }
