@@ -20,15 +20,8 @@ case "${1:-}" in
   "") ;;
   *) echo "usage: $0 [--short]" >&2; exit 2 ;;
 esac
-command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
-
 . scripts/serve-common.sh
-GOBIN="$work" go install github.com/tsenart/vegeta/v12@v12.13.0
-vegeta="$work/vegeta"
-
-# Short texts, one per request, taken in turn (also what the engine's
-# BenchmarkShortTexts and serve's BenchmarkEmbedRequest run).
-mapfile -t texts <testdata/loadtest-texts.txt
+install_vegeta
 
 # serve MODE ARGS...: a server for MODE (on, off), with vegeta targets for
 # it in $work/MODE.targets.
@@ -37,12 +30,7 @@ serve() {
   shift
   start_server "$mode" "$@"
   eval "pid_$mode=$pid"
-  : >"$work/$mode.targets"
-  for t in "${texts[@]}"; do
-    body=$(jq -cn --arg t "$t" '{inputs: $t}' | base64 -w0)
-    jq -cn --arg url "http://$addr/embed" --arg body "$body" \
-      '{method: "POST", url: $url, body: $body, header: {"Content-Type": ["application/json"]}}' >>"$work/$mode.targets"
-  done
+  embed_targets "$addr" >"$work/$mode.targets"
 }
 
 # attack MODE CLIENTS SECONDS: as many requests as CLIENTS workers can send.

@@ -1,6 +1,6 @@
 # Sourced by the scripts that run `albertq serve` (check-server-clients.sh,
-# loadtest-server.sh): a temporary directory $work with albertq built in it,
-# removed on exit with every server still running.
+# loadtest-server.sh, profile-server.sh): a temporary directory $work with
+# albertq built in it, removed on exit with every server still running.
 work=$(mktemp -d)
 servers=()
 cleanup() {
@@ -41,4 +41,25 @@ stop_servers() {
   done
   servers=()
   return $status
+}
+
+# install_vegeta: vegeta (github.com/tsenart/vegeta, the load generator) as
+# $vegeta, and jq, which makes its targets and reads its reports.
+install_vegeta() {
+  command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
+  GOBIN="$work" go install github.com/tsenart/vegeta/v12@v12.13.0
+  vegeta="$work/vegeta"
+}
+
+# embed_targets ADDR: vegeta targets (JSON lines) that POST each of the load
+# test's short texts (testdata/loadtest-texts.txt, also what the engine's
+# BenchmarkShortTexts and serve's BenchmarkEmbedRequest run) to /embed at
+# ADDR, one text a request, taken in turn.
+embed_targets() {
+  local t body
+  while IFS= read -r t; do
+    body=$(jq -cn --arg t "$t" '{inputs: $t}' | base64 -w0)
+    jq -cn --arg url "http://$1/embed" --arg body "$body" \
+      '{method: "POST", url: $url, body: $body, header: {"Content-Type": ["application/json"]}}'
+  done <testdata/loadtest-texts.txt
 }
