@@ -38,14 +38,30 @@ type Output struct {
 // model takes a big batch in chunks of whole sequences (see
 // int8ChunkTokens), which changes no output.
 func (mod *Model) Run(seqs []Sequence) (*Output, error) {
-	return mod.run(seqs, mod.workers, nil)
+	return mod.RunWith(seqs, RunOptions{})
 }
 
-// RunSingleThreaded is Run on the calling goroutine alone, leaving the
-// model's other threads free: for a caller that runs several passes side by
-// side, one a thread (the server). Its outputs are Run's.
-func (mod *Model) RunSingleThreaded(seqs []Sequence) (*Output, error) {
-	return mod.run(seqs, nil, nil)
+// RunOptions say how RunWith runs a forward pass and what it computes.
+type RunOptions struct {
+	// SingleThreaded runs the pass on the calling goroutine alone, leaving
+	// the model's other threads free: for a caller that runs several passes
+	// side by side, one a thread (the server). The outputs are Run's.
+	SingleThreaded bool
+	// HiddenOnly stops after the encoder: the Output has Offsets and Hidden
+	// (Run's, bit for bit) and nothing from the pooler or the head, which
+	// a caller that pools the hidden states itself (mean-pooled embeddings)
+	// would pay for unused: a GEMM a sequence, a masked LM's a GEMM over
+	// its whole vocabulary a token.
+	HiddenOnly bool
+}
+
+// RunWith is Run as opts say.
+func (mod *Model) RunWith(seqs []Sequence, opts RunOptions) (*Output, error) {
+	workers := mod.workers
+	if opts.SingleThreaded {
+		workers = nil
+	}
+	return mod.run(seqs, workers, opts.HiddenOnly, nil)
 }
 
 // Threads reports how many threads Run splits a forward pass over.

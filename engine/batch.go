@@ -16,10 +16,11 @@ type batch struct {
 	tokens  int
 }
 
-// run is Run split over workers (nil: on the calling goroutine alone), with
-// observe (when not nil) seeing every Linear's input (Observe). A panic
-// inside becomes an error of the call.
-func (mod *Model) run(seqs []Sequence, workers *parallel.Pool, observe func(string, int, []float32)) (out *Output, err error) {
+// run is Run split over workers (nil: on the calling goroutine alone),
+// without the pooler and the head when hiddenOnly, with observe (when not
+// nil) seeing every Linear's input (Observe). A panic inside becomes an
+// error of the call.
+func (mod *Model) run(seqs []Sequence, workers *parallel.Pool, hiddenOnly bool, observe func(string, int, []float32)) (out *Output, err error) {
 	b, err := mod.newBatch(seqs)
 	if err != nil {
 		return nil, err
@@ -30,7 +31,7 @@ func (mod *Model) run(seqs []Sequence, workers *parallel.Pool, observe func(stri
 			out, err = nil, fmt.Errorf("engine: internal error: %v", p)
 		}
 	}()
-	r := &runner{kern: mod.kern, workers: workers, eps: float32(mod.cfg.LayerNormEps), ws: ws, arenas: &mod.arenas, observe: observe}
+	r := &runner{kern: mod.kern, workers: workers, eps: float32(mod.cfg.LayerNormEps), ws: ws, arenas: &mod.arenas, hiddenOnly: hiddenOnly, observe: observe}
 	limit := b.tokens
 	if mod.DType() == modelfile.I8 && observe == nil { // calibration sees each batch whole, as its caller formed it
 		limit = int8ChunkTokens

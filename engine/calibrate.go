@@ -38,5 +38,5 @@ func (mod *Model) Calibrate(seqs []Sequence) (map[string][]float32, error) {
 // application, in order: the Linear's name, which application of it this is
 // (0 for the first), and its input rows. x is only valid during the call.
 func (mod *Model) Observe(seqs []Sequence, f func(linear string, app int, x []float32)) (*Output, error) {
-	return mod.run(seqs, mod.workers, f)
+	return mod.run(seqs, mod.workers, false, f)
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"slices"
 	"sync"
 	"testing"
 
@@ -60,11 +61,12 @@ func sameBits(a, b []float32) bool {
 	return true
 }
 
-// RunSingleThreaded gives exactly Run's outputs, on a batch big enough that
-// Run splits its GEMMs and attention over two threads, for float and int8
-// weights, side by side with Run from other goroutines (the server runs
-// them so).
-func TestRunSingleThreadedMatchesRun(t *testing.T) {
+// RunWith single-threaded gives exactly Run's outputs, on a batch big
+// enough that Run splits its GEMMs and attention over two threads, for
+// float and int8 weights, side by side with Run from other goroutines (the
+// server runs them so); with HiddenOnly, exactly Run's hidden states and
+// nothing else.
+func TestRunWithMatchesRun(t *testing.T) {
 	src, q := checkpointAndInt8(t, fixtureDirs[0])
 	for _, m := range []*modelfile.Model{src, q} {
 		mod, err := New(m, Options{Threads: 2})
@@ -92,13 +94,25 @@ func TestRunSingleThreadedMatchesRun(t *testing.T) {
 				}
 			})
 		}
-		got, err := mod.RunSingleThreaded(seqs)
+		got, err := mod.RunWith(seqs, RunOptions{SingleThreaded: true})
 		wg.Wait()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !sameBits(got.Hidden, want.Hidden) || !sameBits(got.Pooled, want.Pooled) || !sameBits(got.Logits, want.Logits) {
-			t.Errorf("%v weights: RunSingleThreaded differs from Run", mod.DType())
+			t.Errorf("%v weights: single-threaded differs from Run", mod.DType())
+		}
+		for _, opts := range []RunOptions{{HiddenOnly: true}, {HiddenOnly: true, SingleThreaded: true}} {
+			got, err := mod.RunWith(seqs, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameBits(got.Hidden, want.Hidden) || !slices.Equal(got.Offsets, want.Offsets) || got.Pooled != nil || got.Logits != nil || got.LogitsWidth != 0 {
+				t.Errorf("%v weights, %+v: not Run's hidden states alone (pooled %d, logits %d)", mod.DType(), opts, len(got.Pooled), len(got.Logits))
+			}
+			if want.Pooled == nil || want.Logits == nil {
+				t.Errorf("%v weights: the fixture has no pooler or head to leave out", mod.DType())
+			}
 		}
 	}
 }

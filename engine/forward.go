@@ -12,6 +12,8 @@ type runner struct {
 	eps     float32        // the LayerNorms' epsilon
 	ws      *workspace
 	arenas  *arenas // where attention's workers take their scratch
+	// hiddenOnly stops the pass after the encoder (RunOptions.HiddenOnly).
+	hiddenOnly bool
 	// observe, when set, sees the input of every Linear application
 	// (calibration).
 	observe func(linear string, app int, x []float32)
@@ -19,7 +21,8 @@ type runner struct {
 
 // forward is the encoder: the embeddings (ALBERT's projected from E to
 // H), then num_hidden_layers layers (ALBERT's shared: the same group's
-// weights run several times), the pooler, and the head. The hidden states
+// weights run several times), the pooler, and the head (these two unless
+// r.hiddenOnly). The hidden states
 // are computed in place in the returned buffer; everything else lives in
 // the workspace.
 func (mod *Model) forward(r *runner, b *batch) *Output {
@@ -39,6 +42,9 @@ func (mod *Model) forward(r *runner, b *batch) *Output {
 		}
 	}
 	out := &Output{Offsets: b.offsets, Hidden: hidden}
+	if r.hiddenOnly {
+		return out
+	}
 	switch {
 	case mod.pooler != nil:
 		out.Pooled = mod.poolerOutput(r, b, hidden)

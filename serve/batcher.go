@@ -65,18 +65,18 @@ type batcher struct {
 	done   sync.WaitGroup // the loops
 }
 
-// runFunc runs one forward pass: split over the model's threads when split
-// is set, else on the calling goroutine alone.
-type runFunc func(seqs []engine.Sequence, split bool) (*engine.Output, error)
+// runFunc runs one forward pass (engine.Model.RunWith).
+type runFunc func(seqs []engine.Sequence, opts engine.RunOptions) (*engine.Output, error)
 
 // item is one input waiting for, or in, a forward pass. It holds one
 // admission permit until it is done.
 type item struct {
-	ctx    context.Context // the request's: once done, the item is dropped
-	seq    engine.Sequence
-	index  int // its place in the request
-	queued time.Time
-	done   chan<- result
+	ctx        context.Context // the request's: once done, the item is dropped
+	seq        engine.Sequence
+	index      int // its place in the request
+	queued     time.Time
+	hiddenOnly bool // its request needs no pooler or head outputs
+	done       chan<- result
 }
 
 // result is an input's share of a forward pass: row Row of Out.
@@ -104,8 +104,9 @@ var errClosed = newError(kindUnhealthy, "the server is shutting down")
 
 // submit queues a request's sequences, each with one of the request's
 // admission permits, and returns the channel their results arrive on, in
-// the order their forward passes finish.
-func (b *batcher) submit(ctx context.Context, seqs []engine.Sequence) (<-chan result, *apiError) {
+// the order their forward passes finish. hiddenOnly says the request needs
+// only their hidden states.
+func (b *batcher) submit(ctx context.Context, seqs []engine.Sequence, hiddenOnly bool) (<-chan result, *apiError) {
 	results := make(chan result, len(seqs))
 	now := time.Now()
 	b.mu.Lock()
@@ -114,7 +115,7 @@ func (b *batcher) submit(ctx context.Context, seqs []engine.Sequence) (<-chan re
 		return nil, errClosed
 	}
 	for i, seq := range seqs {
-		b.queue = append(b.queue, &item{ctx: ctx, seq: seq, index: i, queued: now, done: results})
+		b.queue = append(b.queue, &item{ctx: ctx, seq: seq, index: i, queued: now, hiddenOnly: hiddenOnly, done: results})
 	}
 	b.metrics.queueDepth.Add(float64(len(seqs)))
 	b.mu.Unlock()
@@ -212,18 +213,21 @@ func (b *batcher) take() []*item {
 	return batch
 }
 
-// runBatch runs one forward pass and hands each input its row. If the pass
+// runBatch runs one forward pass and hands each input its row. The pass
+// leaves out the pooler and the head when no input needs them. If it
 // fails, each input is run again alone, so that an input that makes the
 // model fail fails only its own request.
 func (b *batcher) runBatch(batch []*item, split bool) {
 	seqs := make([]engine.Sequence, len(batch))
 	tokens := 0
+	opts := engine.RunOptions{SingleThreaded: !split, HiddenOnly: true}
 	for i, it := range batch {
 		seqs[i] = it.seq
 		tokens += len(it.seq.IDs)
+		opts.HiddenOnly = opts.HiddenOnly && it.hiddenOnly
 	}
 	start := time.Now()
-	out, err := b.runSafely(seqs, split)
+	out, err := b.runSafely(seqs, opts)
 	elapsed := time.Since(start)
 	if err != nil && len(batch) > 1 {
 		for _, it := range batch {
@@ -240,11 +244,11 @@ func (b *batcher) runBatch(batch []*item, split bool) {
 }
 
 // runSafely is run with a panic turned into the pass's error.
-func (b *batcher) runSafely(seqs []engine.Sequence, split bool) (out *engine.Output, err error) {
+func (b *batcher) runSafely(seqs []engine.Sequence, opts engine.RunOptions) (out *engine.Output, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, fmt.Errorf("internal error: %v", p)
 		}
 	}()
-	return b.run(seqs, split)
+	return b.run(seqs, opts)
 }

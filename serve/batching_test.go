@@ -224,8 +224,8 @@ func TestOverloadAnswers429(t *testing.T) {
 }
 
 // gatedRun wraps a model's passes: each waits for the gate to open, every
-// pass's sequences are recorded, and a pass holding the token id poison
-// panics.
+// pass's sequences and options are recorded, and a pass holding the token
+// id poison panics.
 type gatedRun struct {
 	mod     *engine.Model
 	poison  int
@@ -233,26 +233,28 @@ type gatedRun struct {
 	gate    chan struct{}
 	mu      sync.Mutex
 	seen    [][]int
+	opts    []engine.RunOptions // each pass's
 }
 
 func newGatedRun(mod *engine.Model, poison int) *gatedRun {
 	return &gatedRun{mod: mod, poison: poison, entered: make(chan struct{}, 1000), gate: make(chan struct{})}
 }
 
-func (g *gatedRun) run(seqs []engine.Sequence, split bool) (*engine.Output, error) {
+func (g *gatedRun) run(seqs []engine.Sequence, opts engine.RunOptions) (*engine.Output, error) {
 	g.entered <- struct{}{}
 	<-g.gate
 	g.mu.Lock()
 	for _, s := range seqs {
 		g.seen = append(g.seen, s.IDs)
 	}
+	g.opts = append(g.opts, opts)
 	g.mu.Unlock()
 	for _, s := range seqs {
 		if slices.Contains(s.IDs, g.poison) {
 			panic("a poisoned input")
 		}
 	}
-	return modelRun(g.mod)(seqs, split)
+	return g.mod.RunWith(seqs, opts)
 }
 
 // holdLoops sends one request for each of the server's batching loops and
@@ -266,13 +268,13 @@ func holdLoops(t *testing.T, ts *testServer, g *gatedRun) []<-chan reply {
 	return held
 }
 
-// waitQueued waits until n inputs wait in the server's queue.
-func waitQueued(t *testing.T, ts *testServer, n int) {
+// waitQueued waits until n inputs wait in the batcher's queue.
+func waitQueued(t *testing.T, b *batcher, n int) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		ts.batcher.mu.Lock()
-		queued := len(ts.batcher.queue)
-		ts.batcher.mu.Unlock()
+		b.mu.Lock()
+		queued := len(b.queue)
+		b.mu.Unlock()
 		if queued == n {
 			return
 		}
@@ -310,7 +312,7 @@ func TestDisconnectDropsQueuedInputs(t *testing.T) {
 	held := holdLoops(t, ts, g)
 	ctx, hangUp := context.WithCancel(context.Background())
 	gone := ts.postAsync(t, ctx, "/embed", `{"inputs": [[2, 4242, 4343, 3]]}`)
-	waitQueued(t, ts, 1)
+	waitQueued(t, ts.batcher, 1)
 	hangUp()
 	if r := <-gone; r.status != -1 {
 		t.Fatalf("the cancelled request got an answer: %d", r.status)
@@ -344,12 +346,12 @@ func TestPanicFailsOnlyItsRequest(t *testing.T) {
 	ts := serveModel(t, mod, Options{}, g.run)
 	held := holdLoops(t, ts, g)
 	bad := ts.postAsync(t, context.Background(), "/embed", jsonOf(map[string]any{"inputs": [][]int{{2, poison, 3}}}))
-	waitQueued(t, ts, 1)
+	waitQueued(t, ts.batcher, 1)
 	good := map[string]<-chan reply{}
 	for _, text := range someTexts {
 		good[text] = ts.postAsync(t, context.Background(), "/embed", jsonOf(map[string]any{"inputs": text}))
 	}
-	waitQueued(t, ts, 1+len(someTexts))
+	waitQueued(t, ts.batcher, 1+len(someTexts))
 	close(g.gate)
 	for _, first := range held {
 		<-first
@@ -408,5 +410,53 @@ func TestLoopsShareTheQueue(t *testing.T) {
 	queue(5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5)
 	if got := tokens(b.take()); got != 30 {
 		t.Errorf("a share of 100 tokens bounded by maxTokens 30: took %d", got)
+	}
+}
+
+// A pass of inputs that need only hidden states (embeddings) leaves out the
+// pooler and the head; a pass that also holds an input needing them (a
+// prediction) runs them, and every input gets the rows it gives alone.
+func TestPassesLeaveOutUnusedHeads(t *testing.T) {
+	mod := tinyInt8(t)
+	g := newGatedRun(mod, -1)
+	b := newBatcher(g.run, 1, 16384, &admission{limit: 512}, newMetrics())
+	defer b.close()
+	enc, err := mod.Encode("a music player with playlists", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := engine.Sequence{IDs: enc.IDs, TypeIDs: enc.TypeIDs}
+	alone, err := mod.Run([]engine.Sequence{seq})
+	if err != nil {
+		t.Fatal(err)
+	}
+	submit := func(hiddenOnly bool) <-chan result {
+		done, err := b.submit(context.Background(), []engine.Sequence{seq}, hiddenOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return done
+	}
+	first := submit(true)
+	<-g.entered // the loop holds the first embedding: the next two queue
+	embedding, prediction := submit(true), submit(false)
+	waitQueued(t, b, 2)
+	close(g.gate)
+	firstOut, embedOut, predictOut := <-first, <-embedding, <-prediction
+	if len(g.opts) != 2 || !g.opts[0].HiddenOnly || g.opts[1].HiddenOnly {
+		t.Fatalf("passes ran with %+v; want HiddenOnly for the embedding alone, not for the pass with the prediction", g.opts)
+	}
+	if firstOut.out.Pooled != nil || firstOut.out.Logits != nil {
+		t.Errorf("the embedding's pass computed the pooler or the head")
+	}
+	w := alone.LogitsWidth
+	if !sameFloats(predictOut.out.Logits[predictOut.row*w:(predictOut.row+1)*w], alone.Logits) {
+		t.Errorf("the prediction's logits differ from its input's alone")
+	}
+	h := mod.Config().HiddenSize
+	for _, r := range []result{firstOut, embedOut, predictOut} {
+		if !sameFloats(r.out.Hidden[r.out.Offsets[r.row]*h:r.out.Offsets[r.row+1]*h], alone.Hidden) {
+			t.Errorf("hidden states of row %d differ from the input's alone", r.row)
+		}
 	}
 }

@@ -23,11 +23,10 @@ import (
 func BenchmarkEmbedRequest(b *testing.B) {
 	mod := openModel(b, debsecPath)
 	var inPass atomic.Int64 // nanoseconds spent in forward passes
-	run := modelRun(mod)
-	timed := func(seqs []engine.Sequence, split bool) (*engine.Output, error) {
+	timed := func(seqs []engine.Sequence, opts engine.RunOptions) (*engine.Output, error) {
 		start := time.Now()
 		defer func() { inPass.Add(int64(time.Since(start))) }()
-		return run(seqs, split)
+		return mod.RunWith(seqs, opts)
 	}
 	ts := serveModel(b, mod, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, timed)
 	data, err := os.ReadFile("../testdata/loadtest-texts.txt") // one text a line

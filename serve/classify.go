@@ -46,7 +46,7 @@ func (s *Server) predict(c *call) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	results, err := c.run(inputs, "inputs", t)
+	results, err := c.run(inputs, "inputs", t, false) // the head's logits
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func (s *Server) rerank(c *call) (any, *apiError) {
 			return nil, emptyError(inputs[i].field)
 		}
 	}
-	results, err := c.run(inputs, "texts", t)
+	results, err := c.run(inputs, "texts", t, false) // the head's logits
 	if err != nil {
 		return nil, err
 	}

@@ -131,7 +131,7 @@ func (s *Server) embedInputs(c *call, inputs []input, field string, t truncation
 	if h := s.cfg.HiddenSize; dims != nil && (*dims < 1 || *dims > h) {
 		return nil, validationError("dimensions", "`dimensions` must be from 1 to %d (the model's embedding size), not %d", h, *dims)
 	}
-	results, err := c.run(inputs, field, t)
+	results, err := c.run(inputs, field, t, s.opts.Pooling != engine.PoolPooler)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,10 @@
 // own thread, so that 64 waiting texts on two threads become two passes of
 // 32 side by side. Splitting a pass of short texts over threads costs
 // nearly as much CPU again in hand-offs; only a pass that is the server's
-// only work (nothing else queued or running) is split over all threads.
+// only work (nothing else queued or running) is split over all threads. A
+// pass stops after the encoder unless one of its inputs needs the pooler or
+// the head (/predict, /rerank, --pool pooler): embeddings are pooled from
+// the hidden states alone.
 package serve
 
 import (
@@ -98,21 +101,11 @@ var routes = map[string]route{
 // have been opened without engine.Options.NoTruncate: the server decides
 // about long inputs itself.
 func New(mod *engine.Model, opts Options) (*Server, error) {
-	return newServer(mod, opts, modelRun(mod))
-}
-
-// modelRun runs mod's passes, split over its threads or on one.
-func modelRun(mod *engine.Model) runFunc {
-	return func(seqs []engine.Sequence, split bool) (*engine.Output, error) {
-		if split {
-			return mod.Run(seqs)
-		}
-		return mod.RunSingleThreaded(seqs)
-	}
+	return newServer(mod, opts, mod.RunWith)
 }
 
 // newServer is New with the function that runs a forward pass (tests wrap
-// modelRun to hold or break a pass).
+// the model's RunWith to hold or break a pass).
 func newServer(mod *engine.Model, opts Options, run runFunc) (*Server, error) {
 	if err := setDefaults(&opts, mod); err != nil {
 		return nil, err
@@ -211,8 +204,10 @@ func (c *call) admitInputs(inputs []input, field string) *apiError {
 var errClientGone = newError(kindCancelled, "the client closed the request")
 
 // run admits and encodes a request's inputs, queues them for the batcher
-// and returns each one's result, in the request's order.
-func (c *call) run(inputs []input, field string, t truncation) ([]result, *apiError) {
+// and returns each one's result, in the request's order. hiddenOnly says
+// the request needs only the hidden states (embeddings pooled from them),
+// not the pooler and the head.
+func (c *call) run(inputs []input, field string, t truncation, hiddenOnly bool) ([]result, *apiError) {
 	if err := c.admitInputs(inputs, field); err != nil {
 		return nil, err
 	}
@@ -227,7 +222,7 @@ func (c *call) run(inputs []input, field string, t truncation) ([]result, *apiEr
 		c.tokens += len(seq.IDs)
 	}
 	c.tokenization = time.Since(start)
-	done, err := c.s.batcher.submit(c.r.Context(), seqs)
+	done, err := c.s.batcher.submit(c.r.Context(), seqs, hiddenOnly)
 	if err != nil {
 		return nil, err
 	}

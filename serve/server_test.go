@@ -50,7 +50,7 @@ type testServer struct {
 func serveModel(t testing.TB, mod *engine.Model, opts Options, run runFunc) *testServer {
 	t.Helper()
 	if run == nil {
-		run = modelRun(mod)
+		run = mod.RunWith
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
