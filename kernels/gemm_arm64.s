@@ -12,7 +12,8 @@
 //
 // Registers: R0 k steps (k groups for int8), R1 A, R2 B panel, R3 C,
 // R4 C row stride in bytes, R5 sa, R6 sb, R7 bias, R8 row blocks left,
-// R9 loop count, R10 B cursor.
+// R9 loop count, R10 B cursor, R11 tail steps, R21 zero64, R22-R23 the
+// loop and tail counts every block starts from.
 //
 // The k loops are software-pipelined for in-order cores (Cortex-A53, A55,
 // A510): each step's operands are loaded during the step before, into
@@ -22,24 +23,38 @@
 // step's operands, so nothing past the panel or the block is read; the last
 // one to four steps run straight-line after it.
 
-// ZERO24 clears the accumulators V0-V23.
-#define ZERO24 \
-	VEOR V0.B16, V0.B16, V0.B16; VEOR V1.B16, V1.B16, V1.B16; VEOR V2.B16, V2.B16, V2.B16; VEOR V3.B16, V3.B16, V3.B16; \
-	VEOR V4.B16, V4.B16, V4.B16; VEOR V5.B16, V5.B16, V5.B16; VEOR V6.B16, V6.B16, V6.B16; VEOR V7.B16, V7.B16, V7.B16; \
-	VEOR V8.B16, V8.B16, V8.B16; VEOR V9.B16, V9.B16, V9.B16; VEOR V10.B16, V10.B16, V10.B16; VEOR V11.B16, V11.B16, V11.B16; \
-	VEOR V12.B16, V12.B16, V12.B16; VEOR V13.B16, V13.B16, V13.B16; VEOR V14.B16, V14.B16, V14.B16; VEOR V15.B16, V15.B16, V15.B16; \
-	VEOR V16.B16, V16.B16, V16.B16; VEOR V17.B16, V17.B16, V17.B16; VEOR V18.B16, V18.B16, V18.B16; VEOR V19.B16, V19.B16, V19.B16; \
-	VEOR V20.B16, V20.B16, V20.B16; VEOR V21.B16, V21.B16, V21.B16; VEOR V22.B16, V22.B16, V22.B16; VEOR V23.B16, V23.B16, V23.B16
+// zero64 is 64 zero bytes: ZERO16 and ZERO24 clear four accumulators with
+// one load of it (R21 points at it), instead of one VEOR each.
+DATA ·zero64+0(SB)/8, $0
+DATA ·zero64+8(SB)/8, $0
+DATA ·zero64+16(SB)/8, $0
+DATA ·zero64+24(SB)/8, $0
+DATA ·zero64+32(SB)/8, $0
+DATA ·zero64+40(SB)/8, $0
+DATA ·zero64+48(SB)/8, $0
+DATA ·zero64+56(SB)/8, $0
+GLOBL ·zero64(SB), RODATA|NOPTR, $64
 
-// LOAD_I8_ARGS loads the int8 panel arguments into R0-R8.
+// ZERO4(v0, v1, v2, v3) clears four registers from zero64.
+#define ZERO4(v0, v1, v2, v3) VLD1 (R21), [v0.B16, v1.B16, v2.B16, v3.B16]
+
+// ZERO16 and ZERO24 clear the accumulators V0-V15 and V0-V23.
+#define ZERO16 ZERO4(V0, V1, V2, V3); ZERO4(V4, V5, V6, V7); ZERO4(V8, V9, V10, V11); ZERO4(V12, V13, V14, V15)
+#define ZERO24 ZERO16; ZERO4(V16, V17, V18, V19); ZERO4(V20, V21, V22, V23)
+
+// LOAD_I8_ARGS loads the int8 panel arguments into R0-R8, the loop counts
+// into R22-R23 (STEP_COUNTS) and zero64's address into R21.
 #define LOAD_I8_ARGS \
 	MOVD a+0(FP), R1; MOVD b+8(FP), R2; MOVD steps+16(FP), R0; MOVD c+24(FP), R3; \
 	MOVD ldc+32(FP), R4; MOVD sa+40(FP), R5; MOVD sb+48(FP), R6; MOVD bias+56(FP), R7; \
-	MOVD blocks+64(FP), R8; LSL $2, R4, R4
+	MOVD blocks+64(FP), R8; LSL $2, R4, R4; STEP_COUNTS; MOVD $·zero64(SB), R21
 
-// LOOP_COUNTS sets R9 to the number of pipelined iterations, (steps-1)/4,
-// and R11 to the steps left for the straight-line tail, 1 to 4.
-#define LOOP_COUNTS SUB $1, R0, R11; LSR $2, R11, R9; AND $3, R11, R11; ADD $1, R11, R11
+// STEP_COUNTS sets R22 to the number of pipelined iterations, (steps-1)/4,
+// and R23 to the steps left for the straight-line tail, 1 to 4, the same
+// for every block; LOOP_COUNTS copies them into the block's counters R9
+// and R11.
+#define STEP_COUNTS SUB $1, R0, R23; LSR $2, R23, R22; AND $3, R23, R23; ADD $1, R23, R23
+#define LOOP_COUNTS MOVD R22, R9; MOVD R23, R11
 
 // ---------------------------------------------------------------------------
 // dotprod and fp32: 8×12 tiles. A step (4 k of int8, or one k of fp32)
@@ -180,6 +195,7 @@ TEXT ·f32Panel(SB), NOSPLIT, $0-56
 	MOVD bias+40(FP), R7
 	MOVD blocks+48(FP), R8
 	LSL  $2, R4, R4
+	STEP_COUNTS
 f32_block:
 	VLD1 (R7), [V0.S4, V1.S4, V2.S4]
 	VMOV V0.B16, V3.B16; VMOV V1.B16, V4.B16; VMOV V2.B16, V5.B16
@@ -214,19 +230,20 @@ f32_block:
 #define MM_STEP(a, b) MM_HALF(a, b, 0); MM_HALF(a, b, 1); MM_HALF(a, b, 2); MM_HALF(a, b, 3)
 
 // A step's A and B into either register set, from (r): MM_A16 and MM_B20
-// load the even set, MM_A24 and MM_B28 the odd one. In the loop all but
-// the first load of each stream address without write-back: on Cortex-A510
-// a post-increment's pointer write, quicker than the SMMLA before it, waits
-// for that SMMLA's result to be written first (llvm-mca: 65 cycles an
-// iteration with every load post-incremented, 38 with none). One per stream
-// and iteration, MM_A24S and MM_B28S, costs 5 of those cycles and saves the
-// two instructions that would advance the pointers.
+// load the even set, MM_A24 the odd one's A. In the loop most loads
+// address without write-back: on Cortex-A510 a post-increment's pointer
+// write, quicker than the SMMLA before it, waits for that SMMLA's result to
+// be written first (llvm-mca: 65 cycles an iteration with every load
+// post-incremented, 38 with none). Three of the eight, MM_A24S (A, by the
+// iteration's 256 bytes in R19) and MM_B28H twice (B, by 128 in R20), cost
+// about 8 of those cycles and save three instructions that would advance
+// or address the pointers; the first, right after the loop's ADDs, waits
+// for nothing.
 #define MM_A16(r) VLD1 (r), [V16.B16, V17.B16, V18.B16, V19.B16]
 #define MM_B20(r) VLD1 (r), [V20.B16, V21.B16, V22.B16, V23.B16]
 #define MM_A24(r) VLD1 (r), [V24.B16, V25.B16, V26.B16, V27.B16]
-#define MM_B28(r) VLD1 (r), [V28.B16, V29.B16, V30.B16, V31.B16]
 #define MM_A24S VLD1.P (R1)(R19), [V24.B16, V25.B16, V26.B16, V27.B16]
-#define MM_B28S VLD1.P (R10)(R19), [V28.B16, V29.B16, V30.B16, V31.B16]
+#define MM_B28H VLD1.P (R10)(R20), [V28.B16, V29.B16, V30.B16, V31.B16]
 
 // MM_PIPE_STEP(a, b, la, lb): a step whose SMMLA are split by la and lb,
 // the loads of the next step into the other register set.
@@ -256,13 +273,6 @@ f32_block:
 	VUZP1 b1.D2, b0.D2, V24.D2; VUZP1 b3.D2, b2.D2, V25.D2; \
 	VUZP2 b1.D2, b0.D2, V26.D2; VUZP2 b3.D2, b2.D2, V27.D2
 
-// ZERO16 clears the accumulators V0-V15.
-#define ZERO16 \
-	VEOR V0.B16, V0.B16, V0.B16; VEOR V1.B16, V1.B16, V1.B16; VEOR V2.B16, V2.B16, V2.B16; VEOR V3.B16, V3.B16, V3.B16; \
-	VEOR V4.B16, V4.B16, V4.B16; VEOR V5.B16, V5.B16, V5.B16; VEOR V6.B16, V6.B16, V6.B16; VEOR V7.B16, V7.B16, V7.B16; \
-	VEOR V8.B16, V8.B16, V8.B16; VEOR V9.B16, V9.B16, V9.B16; VEOR V10.B16, V10.B16, V10.B16; VEOR V11.B16, V11.B16, V11.B16; \
-	VEOR V12.B16, V12.B16, V12.B16; VEOR V13.B16, V13.B16, V13.B16; VEOR V14.B16, V14.B16, V14.B16; VEOR V15.B16, V15.B16, V15.B16
-
 // func i8PanelI8MM(a, b *int8, steps int, c *float32, ldc int, sa, sb, bias *float32, blocks int)
 //
 //	for each of blocks 8-row blocks {
@@ -271,11 +281,12 @@ f32_block:
 //	}
 //
 // A loop iteration is four steps, even and odd alternating; the last one to
-// four steps run after it, the very last without loads. R12-R17 hold the
-// loop's load addresses, R19 its 256-byte stride.
+// four steps run after it, the very last without loads. R12-R15 and R17
+// hold the loop's load addresses, R19 and R20 its strides, 256 and 128.
 TEXT ·i8PanelI8MM(SB), NOSPLIT, $0-72
 	LOAD_I8_ARGS
 	MOVD $256, R19
+	MOVD $128, R20
 mm_block:
 	ZERO16
 	LOOP_COUNTS
@@ -285,17 +296,17 @@ mm_block:
 	CBZ  R9, mm_tail
 mm_loop:
 	// R1 and R10 point at step 1's A and B; the other steps' are 64,
-	// 128 and 192 bytes on. Step 1's loads move R1 and R10 on by the
-	// iteration's 256 bytes.
+	// 128 and 192 bytes on. Step 1's A load moves R1 on by the
+	// iteration's 256 bytes; steps 1 and 3 load B at R10 and move it on
+	// by 128 bytes each.
 	ADD  $64, R1, R12
 	ADD  $128, R1, R13
 	ADD  $192, R1, R14
 	ADD  $64, R10, R15
-	ADD  $128, R10, R16
 	ADD  $192, R10, R17
-	MM_PIPE_STEP(16, 20, MM_A24S, MM_B28S)
+	MM_PIPE_STEP(16, 20, MM_A24S, MM_B28H)
 	MM_PIPE_STEP(24, 28, MM_A16(R12), MM_B20(R15))
-	MM_PIPE_STEP(16, 20, MM_A24(R13), MM_B28(R16))
+	MM_PIPE_STEP(16, 20, MM_A24(R13), MM_B28H)
 	MM_PIPE_STEP(24, 28, MM_A16(R14), MM_B20(R17))
 	SUBS $1, R9, R9
 	BNE  mm_loop
