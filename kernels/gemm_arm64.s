@@ -42,18 +42,19 @@ GLOBL ·zero64(SB), RODATA|NOPTR, $64
 #define ZERO16 ZERO4(V0, V1, V2, V3); ZERO4(V4, V5, V6, V7); ZERO4(V8, V9, V10, V11); ZERO4(V12, V13, V14, V15)
 #define ZERO24 ZERO16; ZERO4(V16, V17, V18, V19); ZERO4(V20, V21, V22, V23)
 
-// LOAD_I8_ARGS loads the int8 panel arguments into R0-R8, the loop counts
-// into R22-R23 (STEP_COUNTS) and zero64's address into R21.
+// LOAD_I8_ARGS loads the int8 panel arguments into R0-R8 and zero64's
+// address into R21.
 #define LOAD_I8_ARGS \
 	MOVD a+0(FP), R1; MOVD b+8(FP), R2; MOVD steps+16(FP), R0; MOVD c+24(FP), R3; \
 	MOVD ldc+32(FP), R4; MOVD sa+40(FP), R5; MOVD sb+48(FP), R6; MOVD bias+56(FP), R7; \
-	MOVD blocks+64(FP), R8; LSL $2, R4, R4; STEP_COUNTS; MOVD $·zero64(SB), R21
+	MOVD blocks+64(FP), R8; LSL $2, R4, R4; MOVD $·zero64(SB), R21
 
-// STEP_COUNTS sets R22 to the number of pipelined iterations, (steps-1)/4,
-// and R23 to the steps left for the straight-line tail, 1 to 4, the same
-// for every block; LOOP_COUNTS copies them into the block's counters R9
-// and R11.
-#define STEP_COUNTS SUB $1, R0, R23; LSR $2, R23, R22; AND $3, R23, R23; ADD $1, R23, R23
+// STEP_COUNTS(shift, mask), for loop iterations of 1<<shift steps (mask =
+// (1<<shift) - 1), sets R22 to the number of pipelined iterations,
+// (steps-1)>>shift, and R23 to the steps left for the straight-line tail, 1
+// to 1<<shift, the same for every block; LOOP_COUNTS copies them into the
+// block's counters R9 and R11.
+#define STEP_COUNTS(shift, mask) SUB $1, R0, R23; LSR $shift, R23, R22; AND $mask, R23, R23; ADD $1, R23, R23
 #define LOOP_COUNTS MOVD R22, R9; MOVD R23, R11
 
 // ---------------------------------------------------------------------------
@@ -155,6 +156,7 @@ done:
 //	}
 TEXT ·i8PanelDotProd(SB), NOSPLIT, $0-72
 	LOAD_I8_ARGS
+	STEP_COUNTS(2, 3)
 dot_block:
 	ZERO24
 	LOOP_COUNTS
@@ -195,7 +197,7 @@ TEXT ·f32Panel(SB), NOSPLIT, $0-56
 	MOVD bias+40(FP), R7
 	MOVD blocks+48(FP), R8
 	LSL  $2, R4, R4
-	STEP_COUNTS
+	STEP_COUNTS(2, 3)
 f32_block:
 	VLD1 (R7), [V0.S4, V1.S4, V2.S4]
 	VMOV V0.B16, V3.B16; VMOV V1.B16, V4.B16; VMOV V2.B16, V5.B16
@@ -233,12 +235,12 @@ f32_block:
 // load the even set, MM_A24 the odd one's A. In the loop most loads
 // address without write-back: on Cortex-A510 a post-increment's pointer
 // write, quicker than the SMMLA before it, waits for that SMMLA's result to
-// be written first (llvm-mca: 65 cycles an iteration with every load
-// post-incremented, 38 with none). Three of the eight, MM_A24S (A, by the
-// iteration's 256 bytes in R19) and MM_B28H twice (B, by 128 in R20), cost
-// about 8 of those cycles and save three instructions that would advance
-// or address the pointers; the first, right after the loop's ADDs, waits
-// for nothing.
+// be written first (llvm-mca: 65 cycles per 64 SMMLA with every load
+// post-incremented, 38 with none). Six of the sixteen loads of an
+// iteration post-increment, MM_A24S twice (A, by 256 bytes in R19) and
+// MM_B28H four times (B, by 128 in R20): they cost about 20 of those cycles
+// per 128 SMMLA and save six instructions that would address the loads;
+// the first, right after the loop's ADDs, waits for nothing.
 #define MM_A16(r) VLD1 (r), [V16.B16, V17.B16, V18.B16, V19.B16]
 #define MM_B20(r) VLD1 (r), [V20.B16, V21.B16, V22.B16, V23.B16]
 #define MM_A24(r) VLD1 (r), [V24.B16, V25.B16, V26.B16, V27.B16]
@@ -257,6 +259,12 @@ f32_block:
 #define MM_B28P VLD1.P 64(R10), [V28.B16, V29.B16, V30.B16, V31.B16]
 #define MM_EVEN MM_PIPE_STEP(16, 20, MM_A24P, MM_B28P)
 #define MM_ODD MM_PIPE_STEP(24, 28, MM_A16P, MM_B20P)
+
+// MM_TAIL_PAIR(even, odd): an even and an odd tail step, each run only if
+// more than one step is left (R11), else the last step (label even or odd).
+#define MM_TAIL_PAIR(even, odd) \
+	SUBS $1, R11, R11; BEQ even; MM_EVEN; \
+	SUBS $1, R11, R11; BEQ odd; MM_ODD
 
 // STORE_PAIR8(sa, i): scale two 8-column rows (V24-V25, then V26-V27; row
 // scales Vsa.S[i] and Vsa.S[i+1], sb in V16-V17, bias in V18-V19) and store
@@ -280,11 +288,13 @@ f32_block:
 //		C[r][j] = float(acc[r][j])·sb[j]·sa[r] + bias[j]
 //	}
 //
-// A loop iteration is four steps, even and odd alternating; the last one to
-// four steps run after it, the very last without loads. R12-R15 and R17
-// hold the loop's load addresses, R19 and R20 its strides, 256 and 128.
+// A loop iteration is eight steps, even and odd alternating; the last one
+// to eight steps run after it, the very last without loads. R12-R17, R24-R26
+// and R0 hold the loop's load addresses, R19 and R20 its strides, 256 and
+// 128.
 TEXT ·i8PanelI8MM(SB), NOSPLIT, $0-72
 	LOAD_I8_ARGS
+	STEP_COUNTS(3, 7)
 	MOVD $256, R19
 	MOVD $128, R20
 mm_block:
@@ -295,28 +305,34 @@ mm_block:
 	MM_B20P
 	CBZ  R9, mm_tail
 mm_loop:
-	// R1 and R10 point at step 1's A and B; the other steps' are 64,
-	// 128 and 192 bytes on. Step 1's A load moves R1 on by the
-	// iteration's 256 bytes; steps 1 and 3 load B at R10 and move it on
-	// by 128 bytes each.
+	// R1 and R10 point at step 1's A and B; step s+1's are 64·s bytes
+	// on. Steps 0 and 4 load A at R1 and move it on by 256 bytes each,
+	// the even steps B at R10 and move it on by 128; the other loads
+	// address from these ADDs.
 	ADD  $64, R1, R12
 	ADD  $128, R1, R13
 	ADD  $192, R1, R14
-	ADD  $64, R10, R15
-	ADD  $192, R10, R17
+	ADD  $320, R1, R15
+	ADD  $384, R1, R16
+	ADD  $448, R1, R17
+	ADD  $64, R10, R24
+	ADD  $192, R10, R25
+	ADD  $320, R10, R26
+	ADD  $448, R10, R0
 	MM_PIPE_STEP(16, 20, MM_A24S, MM_B28H)
-	MM_PIPE_STEP(24, 28, MM_A16(R12), MM_B20(R15))
+	MM_PIPE_STEP(24, 28, MM_A16(R12), MM_B20(R24))
 	MM_PIPE_STEP(16, 20, MM_A24(R13), MM_B28H)
-	MM_PIPE_STEP(24, 28, MM_A16(R14), MM_B20(R17))
+	MM_PIPE_STEP(24, 28, MM_A16(R14), MM_B20(R25))
+	MM_PIPE_STEP(16, 20, MM_A24S, MM_B28H)
+	MM_PIPE_STEP(24, 28, MM_A16(R15), MM_B20(R26))
+	MM_PIPE_STEP(16, 20, MM_A24(R16), MM_B28H)
+	MM_PIPE_STEP(24, 28, MM_A16(R17), MM_B20(R0))
 	SUBS $1, R9, R9
 	BNE  mm_loop
 mm_tail:
-	SUBS $1, R11, R11
-	BEQ  mm_last_even
-	MM_EVEN
-	SUBS $1, R11, R11
-	BEQ  mm_last_odd
-	MM_ODD
+	MM_TAIL_PAIR(mm_last_even, mm_last_odd)
+	MM_TAIL_PAIR(mm_last_even, mm_last_odd)
+	MM_TAIL_PAIR(mm_last_even, mm_last_odd)
 	SUBS $1, R11, R11
 	BEQ  mm_last_even
 	MM_EVEN
@@ -398,6 +414,7 @@ mm_store:
 // the step after.
 TEXT ·i8PanelNEON(SB), NOSPLIT, $0-72
 	LOAD_I8_ARGS
+	STEP_COUNTS(2, 3)
 neon_block:
 	ZERO16
 	LOOP_COUNTS

@@ -156,7 +156,18 @@ func allShapes() []shape {
 	// N = 64 and 80 leave last panels of 16 and 32 columns (narrow tiles), and
 	// K = 3072 is cut into blocks that they accumulate over.
 	m := bertRows()
-	return append(sweepShapes(), append(bertShapes(m), shape{m, 3072, 64}, shape{m, 3072, 80})...)
+	return append(append(sweepShapes(), longKShapes()...), append(bertShapes(m), shape{m, 3072, 64}, shape{m, 3072, 80})...)
+}
+
+// longKShapes has every K from 129 to 192: 17 to 24 groups of 8, so a k
+// loop of eight groups an iteration runs twice before each of its tails (1
+// to 8 groups), and one of four groups runs four to five times.
+func longKShapes() []shape {
+	var out []shape
+	for k := 129; k <= 192; k++ {
+		out = append(out, shape{9, k, 9})
+	}
+	return out
 }
 
 // ownSets lists the available sets whose tier implements op itself. The
