@@ -119,19 +119,32 @@ func gemmI8(panel i8Panel, mr int, c []float32, ldc int, a []int8, lda int, sa [
 	for j := n0; j < n1; j += nr {
 		pb := &b.Data[j*kp]
 		cols := min(nr, b.N-j)
-		bi := s.panelBias(bias, j, cols, nr)
-		s.panelScales(b, j, cols, nr, false)
+		sb, bi := s.panelParams(b, bias, j, cols, nr)
 		i0 := 0
 		if cols == nr && full > 0 {
-			panel(&pa[0], pb, steps, &c[j], ldc, &sa[0], &s.sb[0], bi, full/mr)
+			panel(&pa[0], pb, steps, &c[j], ldc, &sa[0], sb, bi, full/mr)
 			i0 = full
 		}
 		for i := i0; i < m; i += mr {
 			rows := min(mr, m-i)
-			panel(&pa[i*kp], pb, steps, &s.tile[0], nr, s.rowScales(sa[i:], rows), &s.sb[0], bi, 1)
+			panel(&pa[i*kp], pb, steps, &s.tile[0], nr, s.rowScales(sa[i:], rows), sb, bi, 1)
 			s.copyTile(c[i*ldc+j:], ldc, rows, cols, nr)
 		}
 	}
+}
+
+// panelParams returns the column scales and the bias of the panel at column
+// j: b's and bias's own when the panel is whole, else (and for a nil bias)
+// copies zero-padded to nr in s.
+func (s *scratch) panelParams(b *PackedI8, bias []float32, j, cols, nr int) (sb, bi *float32) {
+	if cols < nr {
+		s.panelScales(b, j, cols, nr, false)
+		return &s.sb[0], s.panelBias(bias, j, cols, nr)
+	}
+	if bias == nil {
+		return &b.Scales[j], s.panelBias(nil, j, cols, nr)
+	}
+	return &b.Scales[j], &bias[j]
 }
 
 func gemmF32NEON(c []float32, ldc int, a []float32, lda int, _ []float32, m int, b *PackedF32, bias []float32, n0, n1 int) {
