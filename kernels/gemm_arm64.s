@@ -19,9 +19,10 @@
 // A510): each step's operands are loaded during the step before, into
 // registers the step before has finished with, so no multiply waits for a
 // load; out-of-order cores run them at the multiply pipes' rate either way.
-// A loop runs while more than four steps remain and loads at most the next
-// step's operands, so nothing past the panel or the block is read; the last
-// one to four steps run straight-line after it.
+// A loop iteration is four steps (eight for i8mm); it runs while more than
+// an iteration's steps remain and loads at most the next step's operands,
+// so nothing past the panel or the block is read; the last one to four
+// (eight) steps run straight-line after it.
 
 // zero64 is 64 zero bytes: ZERO16 and ZERO24 clear four accumulators with
 // one load of it (R21 points at it), instead of one VEOR each.
@@ -238,7 +239,7 @@ f32_block:
 // be written first (llvm-mca: 65 cycles per 64 SMMLA with every load
 // post-incremented, 38 with none). Six of the sixteen loads of an
 // iteration post-increment, MM_A24S twice (A, by 256 bytes in R19) and
-// MM_B28H four times (B, by 128 in R20): they cost about 20 of those cycles
+// MM_B28H four times (B, by 128 in R20): they cost about 16 of those cycles
 // per 128 SMMLA and save six instructions that would address the loads;
 // the first, right after the loop's ADDs, waits for nothing.
 #define MM_A16(r) VLD1 (r), [V16.B16, V17.B16, V18.B16, V19.B16]
