@@ -112,7 +112,8 @@ func (s *attnScratch) scoresI8(kern *kernels.Set, scores, q []float32, ldq int, 
 // contextI8 is contextF32 on the int8 kernel, p the numerators on the
 // fixed scale 1/127 (they peak at exactly 1: see kernels.Set.SoftmaxQuantize),
 // the division by their sum going into each row's scale; the values are
-// quantized with a scale per column.
+// quantized with a scale per column. p is never negative, so the product
+// runs on the set's kernel for A in [0, 127].
 func (s *attnScratch) contextI8(kern *kernels.Set, out []float32, ldo int, p8 []int8, sums []float32, n, keys int, v []float32, ldv, d int) {
 	ps := grow(&s.ps, n)
 	for i, sum := range sums {
@@ -120,8 +121,8 @@ func (s *attnScratch) contextI8(kern *kernels.Set, out []float32, ldo int, p8 []
 	}
 	v8, vs := grow(&s.kv8, keys*d), grow(&s.vs, d)
 	kern.QuantizeColumns(v8, vs, grow(&s.inv, d), v, ldv, keys)
-	kern.I8.PackInto(&s.values8, v8, kernels.RowMajor(d), keys, d, vs)
-	kern.I8.GEMM(nil, out, ldo, p8, keys, ps, n, &s.values8, nil)
+	kern.I8NonNeg.PackInto(&s.values8, v8, kernels.RowMajor(d), keys, d, vs)
+	kern.I8NonNeg.GEMM(nil, out, ldo, p8, keys, ps, n, &s.values8, nil)
 }
 
 // keptKeys lists the positions seq's mask keeps, or nil when it keeps all.

@@ -11,7 +11,7 @@ var genericTier = &tier{
 	ops: ops{
 		F32: &F32Kernel{Layout: Layout{NR: 8, KG: 1}, gemm: gemmF32Generic},
 		F16: &F16Kernel{Layout: Layout{NR: 8, KG: 1}, gemm: gemmF16Generic},
-		I8:  &I8Kernel{Layout: Layout{NR: 8, KG: 4}, gemm: gemmI8Generic, signed: true},
+		I8:  &I8Kernel{Layout: Layout{NR: 8, KG: 4}, gemm: gemmI8Generic, noColSums: true},
 
 		MaxAbs:         maxAbsGeneric,
 		Quantize:       quantizeGeneric,

@@ -62,6 +62,26 @@ func i8TileAVXVNNIx2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb
 //go:noescape
 func i8TileAVXVNNIx1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
+// i8TileAVX2NonNegx6 computes a 6×16 int8 tile of C (its first rows rows), A in [0, 127], with vpmaddubsw.
+//
+//go:noescape
+func i8TileAVX2NonNegx6(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+// i8TileAVX2NonNegx4 computes a 4×16 int8 tile of C (its first rows rows), A in [0, 127], with vpmaddubsw.
+//
+//go:noescape
+func i8TileAVX2NonNegx4(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+// i8TileAVX2NonNegx2 computes a 2×16 int8 tile of C (its first rows rows), A in [0, 127], with vpmaddubsw.
+//
+//go:noescape
+func i8TileAVX2NonNegx2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
+// i8TileAVX2NonNegx1 computes a 1×16 int8 tile of C (its first rows rows), A in [0, 127], with vpmaddubsw.
+//
+//go:noescape
+func i8TileAVX2NonNegx1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+
 var (
 	i8AVX512VNNI = &I8Kernel{
 		Probe:  probeVNNIZmm,
@@ -73,6 +93,16 @@ var (
 		Probe:  probeVNNIYmm,
 		Layout: Layout{NR: 16, KG: 4},
 		gemm:   i8GEMM(16, []int{6, 4, 2, 1}, packVNNI, true, []vnniTile{i8TileAVXVNNIx6, i8TileAVXVNNIx4, i8TileAVXVNNIx2, i8TileAVXVNNIx1}, nil, nil),
+	}
+	// i8AVX2NonNeg is AVX2's I8NonNeg: the AVX-VNNI kernel's tiles and
+	// layout with vpmaddubsw for vpdpbusd, exact because A ≥ 0 (see the
+	// end of i8_amd64.s). Unlike the sign-folded kernel it needs no sign
+	// variants of A and no folding of B, both per call in attention.
+	i8AVX2NonNeg = &I8Kernel{
+		Probe:     probeAVX2I8,
+		Layout:    Layout{NR: 16, KG: 4},
+		gemm:      i8GEMM(16, []int{6, 4, 2, 1}, packPlain, false, []vnniTile{i8TileAVX2NonNegx6, i8TileAVX2NonNegx4, i8TileAVX2NonNegx2, i8TileAVX2NonNegx1}, nil, nil),
+		noColSums: true,
 	}
 )
 
@@ -145,6 +175,12 @@ func packBlock8(dst *byte, src *int8, lda, n int, xor uint32)
 // K padding and missing rows then hold 0x80 (a = 0); see packBlocks.
 func packVNNI(dst []byte, a []int8, lda, m, k, mr int) int {
 	return packBlocks(dst, a, lda, m, k, mr, 0x80808080)
+}
+
+// packPlain packs A as it is, for a kernel that takes it as u8 because it
+// is non-negative; see packBlocks.
+func packPlain(dst []byte, a []int8, lda, m, k, mr int) int {
+	return packBlocks(dst, a, lda, m, k, mr, 0)
 }
 
 // packBlocks packs the m×k A, each byte XOR one of xor's (all four equal):

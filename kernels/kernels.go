@@ -109,9 +109,9 @@ type PackedF16 struct {
 }
 
 // PackedI8 is an int8 B packed for one kernel, with its per-column scales
-// (sb) and the column sums that unsigned-times-signed kernels subtract
-// (empty for the SignFolded layout and for a kernel that multiplies signed
-// by signed: neither reads them).
+// (sb) and the column sums that kernels taking A as u8 = a+128 subtract
+// (empty for the SignFolded layout and for a kernel with noColSums: neither
+// reads them).
 type PackedI8 struct {
 	K, N    int
 	Layout  Layout
@@ -144,13 +144,15 @@ type F16Kernel struct {
 }
 
 // I8Kernel is one implementation of the int8 GEMM. A holds int8 values in
-// [-127, 127]; sa has one scale per row of A.
+// [-127, 127] (in [0, 127] for a Set's I8NonNeg); sa has one scale per row
+// of A.
 type I8Kernel struct {
 	Name, Probe string
 	Layout      Layout
 	gemm        func(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int)
 	set         *Set // the set it belongs to, whose movers pack its B
-	// signed says the kernel multiplies signed A by signed B (generic, SDOT, SMMLA,
-	// SMULL) and never reads ColSums, which packing then leaves out.
-	signed bool
+	// noColSums says the kernel never reads ColSums, which packing then
+	// leaves out: it multiplies signed A by signed B (generic, SDOT, SMMLA,
+	// SMULL), or takes A as u8 as it is because A ≥ 0 (AVX2's I8NonNeg).
+	noColSums bool
 }

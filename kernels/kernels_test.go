@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -204,6 +205,36 @@ func i8Kernels() (out []*I8Kernel) {
 	return out
 }
 
+// i8Case is an int8 kernel under test with the A its contract accepts:
+// every kernel of i8Kernels takes any A in [-127, 127]; a set's own
+// I8NonNeg (where it is not its I8) takes the magnitudes of the same
+// values, so the tests' ±127 operands give A = 127 against B = ±127.
+type i8Case struct {
+	name string
+	kn   *I8Kernel
+	a    func(int8) int8
+}
+
+func i8Cases() []i8Case {
+	var out []i8Case
+	for _, kn := range i8Kernels() {
+		out = append(out, i8Case{kn.Name, kn, func(a int8) int8 { return a }})
+	}
+	for _, s := range ownSets("int8NonNeg") {
+		if s.I8NonNeg != s.I8 {
+			out = append(out, i8Case{s.I8NonNeg.Name + "-nonneg", s.I8NonNeg, func(a int8) int8 { return max(a, -a) }})
+		}
+	}
+	return out
+}
+
+// mapA applies f to every element of a (its row padding too).
+func mapA(a []int8, f func(int8) int8) {
+	for i, v := range a {
+		a[i] = f(v)
+	}
+}
+
 // TestFloatKernelsMatchReference runs every fp32 and fp16 kernel on every
 // shape against the float64 sum: fp16 with the half-rounded weights its
 // kernel holds.
@@ -251,12 +282,14 @@ func TestI8KernelsExact(t *testing.T) {
 			return func() int8 { return []int8{127, -127}[r.IntN(2)] }
 		},
 	}
-	for _, kn := range i8Kernels() {
+	for _, tc := range i8Cases() {
+		kn := tc.kn
 		for fillName, fill := range fills {
-			t.Run(kn.Name+"/"+fillName, func(t *testing.T) {
+			t.Run(tc.name+"/"+fillName, func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(5, 6))
 				forShapes(t, allShapes(), func(t *testing.T, s shape) {
 					o := newOperands(rng, s, fill(rng))
+					mapA(o.a8, tc.a)
 					ones := func(n int) []float32 {
 						v := make([]float32, n)
 						for i := range v {
@@ -287,11 +320,13 @@ func TestI8KernelsExact(t *testing.T) {
 
 // TestI8KernelsScaled checks the epilogue: sa·sb·sum + bias.
 func TestI8KernelsScaled(t *testing.T) {
-	for _, kn := range i8Kernels() {
-		t.Run(kn.Name, func(t *testing.T) {
+	for _, tc := range i8Cases() {
+		kn := tc.kn
+		t.Run(tc.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(7, 8))
 			forShapes(t, sweepShapes(), func(t *testing.T, s shape) {
 				o := newOperands(rng, s, func() int8 { return int8(rng.IntN(255) - 127) })
+				mapA(o.a8, tc.a)
 				b := kn.Pack(o.w8, Transposed(s.k), s.k, s.n, o.sb)
 				c := guarded(s.m, o.ldc, sentinel)
 				kn.GEMM(nil, c, o.ldc, o.a8, o.lda, o.sa, s.m, b, o.bias)
@@ -369,11 +404,42 @@ func TestSerialGEMMDoesNotAllocate(t *testing.T) {
 			t.Errorf("fp32 %s: %v allocations per call", kn.Name, n)
 		}
 	}
-	for _, kn := range i8Kernels() {
+	for _, tc := range i8Cases() {
+		kn := tc.kn
 		b := kn.Pack(o.w8, Transposed(s.k), s.k, s.n, o.sb)
 		kn.GEMM(nil, c, o.ldc, o.a8, o.lda, o.sa, s.m, b, o.bias)
 		if n := testing.AllocsPerRun(20, func() { kn.GEMM(nil, c, o.ldc, o.a8, o.lda, o.sa, s.m, b, o.bias) }); n != 0 {
-			t.Errorf("int8 %s: %v allocations per call", kn.Name, n)
+			t.Errorf("int8 %s: %v allocations per call", tc.name, n)
+		}
+	}
+}
+
+// BenchmarkAttentionContext times attention's context product of one head
+// as the engine runs it (p·v: n×n softmax numerators in [0, 127] times the
+// n×64 values, packed per call) on the best set's int8 GEMM and on its
+// GEMM for non-negative A: the pair shows what I8NonNeg saves.
+func BenchmarkAttentionContext(b *testing.B) {
+	const d = 64
+	s := Best()
+	for _, n := range []int{128, 256} {
+		rng := rand.New(rand.NewPCG(13, 14))
+		p, v := make([]int8, n*n), make([]int8, n*d)
+		for i := range p {
+			p[i] = int8(rng.IntN(128))
+		}
+		for i := range v {
+			v[i] = int8(rng.IntN(255) - 127)
+		}
+		sa, sb, out := make([]float32, n), make([]float32, d), make([]float32, n*d)
+		for name, kn := range map[string]*I8Kernel{"int8": s.I8, "int8NonNeg": s.I8NonNeg} {
+			b.Run(fmt.Sprintf("%s/%s/%d", s.Name, name, n), func(b *testing.B) {
+				var packed PackedI8
+				for b.Loop() {
+					kn.PackInto(&packed, v, RowMajor(d), n, d, sb)
+					kn.GEMM(nil, out, d, p, n, sa, n, &packed, nil)
+				}
+				b.ReportMetric(2*float64(n*n*d)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOPS")
+			})
 		}
 	}
 }

@@ -84,7 +84,7 @@ func (kn *I8Kernel) PackInto(p *PackedI8, src []int8, s Strides, k, n int, scale
 	default:
 		packInto(p.Data, l, src, s, k, n, func(x int8) int8 { return x })
 	}
-	if !kn.signed {
+	if !kn.noColSums {
 		columnSums(p, src, s, &kn.set.ops)
 	}
 }

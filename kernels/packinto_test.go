@@ -38,54 +38,55 @@ func TestPackInto(t *testing.T) {
 // The int8 PackInto must lay out every element where the layout's index
 // says (or the sign-folded layout's definition, foldAt), zero the padding
 // whatever the buffer held, and sum each column (for the kernels that read
-// the sums), for every set's kernel layout and movers and both source
-// layouts.
+// the sums), for every set's int8 kernels' layouts (I8 and I8NonNeg) and
+// movers and both source layouts.
 func TestPackIntoI8(t *testing.T) {
 	for _, set := range Available() {
-		kn := set.I8
-		var p PackedI8
-		for _, shape := range [][2]int{{64, 128}, {1, 1}, {7, 50}, {64, 3}, {130, 97}, {5, 17}} {
-			k, n := shape[0], shape[1]
-			src := make([]int8, k*n+5)
-			for i := range src {
-				src[i] = int8(i%255 - 127)
-			}
-			scales := make([]float32, n)
-			for j := range scales {
-				scales[j] = float32(j) + 0.5
-			}
-			for _, s := range []Strides{RowMajor(n), Transposed(k), RowMajor(n + 1), Transposed(k + 1), {K: n + 2, N: 1}, {K: 2, N: 2 * k}} {
-				if (k-1)*s.K+(n-1)*s.N >= len(src) {
-					continue
+		for _, kn := range []*I8Kernel{set.I8, set.I8NonNeg} {
+			var p PackedI8
+			for _, shape := range [][2]int{{64, 128}, {1, 1}, {7, 50}, {64, 3}, {130, 97}, {5, 17}} {
+				k, n := shape[0], shape[1]
+				src := make([]int8, k*n+5)
+				for i := range src {
+					src[i] = int8(i%255 - 127)
 				}
-				for i := range p.Data {
-					p.Data[i] = 99 // stale contents must not leak into padding
+				scales := make([]float32, n)
+				for j := range scales {
+					scales[j] = float32(j) + 0.5
 				}
-				for i := range p.ColSums {
-					p.ColSums[i] = 99
-				}
-				kn.PackInto(&p, src, s, k, n, scales)
-				want := make([]int8, kn.Layout.size(k, n))
-				sums := make([]int32, n)
-				for j := range n {
-					for kk := range k {
-						v := src[kk*s.K+j*s.N]
-						if kn.Layout.SignFolded {
-							g := kk / 4
-							g0, kc := foldChunk(g, (k+3)/4)
-							foldByte(want[foldRecord*(g0*((n+foldNR-1)/foldNR)+j/foldNR*kc+g-g0):], j%foldNR, kk%4, v)
-						} else {
-							want[kn.Layout.index(kk, j, kn.Layout.paddedK(k))] = v
-						}
-						sums[j] += int32(v)
+				for _, s := range []Strides{RowMajor(n), Transposed(k), RowMajor(n + 1), Transposed(k + 1), {K: n + 2, N: 1}, {K: 2, N: 2 * k}} {
+					if (k-1)*s.K+(n-1)*s.N >= len(src) {
+						continue
 					}
-				}
-				if kn.Layout.SignFolded || kn.signed {
-					sums = sums[:0] // the kernel reads no column sums
-				}
-				if p.K != k || p.N != n || p.Layout != kn.Layout || !slices.Equal(p.Data, want) ||
-					!slices.Equal(p.ColSums, sums) || !slices.Equal(p.Scales, scales) {
-					t.Fatalf("%s: PackInto %dx%d %+v is wrong", set.Name, k, n, s)
+					for i := range p.Data {
+						p.Data[i] = 99 // stale contents must not leak into padding
+					}
+					for i := range p.ColSums {
+						p.ColSums[i] = 99
+					}
+					kn.PackInto(&p, src, s, k, n, scales)
+					want := make([]int8, kn.Layout.size(k, n))
+					sums := make([]int32, n)
+					for j := range n {
+						for kk := range k {
+							v := src[kk*s.K+j*s.N]
+							if kn.Layout.SignFolded {
+								g := kk / 4
+								g0, kc := foldChunk(g, (k+3)/4)
+								foldByte(want[foldRecord*(g0*((n+foldNR-1)/foldNR)+j/foldNR*kc+g-g0):], j%foldNR, kk%4, v)
+							} else {
+								want[kn.Layout.index(kk, j, kn.Layout.paddedK(k))] = v
+							}
+							sums[j] += int32(v)
+						}
+					}
+					if kn.Layout.SignFolded || kn.noColSums {
+						sums = sums[:0] // the kernel reads no column sums
+					}
+					if p.K != k || p.N != n || p.Layout != kn.Layout || !slices.Equal(p.Data, want) ||
+						!slices.Equal(p.ColSums, sums) || !slices.Equal(p.Scales, scales) {
+						t.Fatalf("%s (%+v): PackInto %dx%d %+v is wrong", set.Name, kn.Layout, k, n, s)
+					}
 				}
 			}
 		}

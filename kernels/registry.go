@@ -33,6 +33,10 @@ type ops struct {
 	F32 *F32Kernel `op:"fp32"`
 	F16 *F16Kernel `op:"fp16"`
 	I8  *I8Kernel  `op:"int8"`
+	// I8NonNeg is the int8 GEMM for A in [0, 127] only (attention's softmax
+	// numerators), for a tier with a faster kernel for that case. A tier
+	// that has an int8 GEMM but no I8NonNeg uses its int8 GEMM for both.
+	I8NonNeg *I8Kernel `op:"int8NonNeg"`
 
 	// Row quantization: Set.QuantizeRow, QuantizeRows, QuantizeRowScaled,
 	// ColumnPeaks, QuantizeColumns.
@@ -85,6 +89,9 @@ type Set struct {
 	F32  *F32Kernel
 	F16  *F16Kernel
 	I8   *I8Kernel
+	// I8NonNeg is the int8 GEMM for A in [0, 127]: I8 itself unless the
+	// set has a faster kernel for that case. It packs its own B layout.
+	I8NonNeg *I8Kernel
 
 	ops   ops
 	from  []string // from[i]: the tier that supplies ops field i
@@ -97,7 +104,7 @@ type Impl struct {
 }
 
 // Impls lists every op of the set with the tier that supplies it, in a
-// fixed order, the GEMMs ("fp32", "fp16", "int8") first.
+// fixed order, the GEMMs ("fp32", "fp16", "int8", "int8NonNeg") first.
 func (s *Set) Impls() []Impl {
 	out := make([]Impl, len(s.from))
 	t := reflect.TypeFor[ops]()
@@ -152,7 +159,11 @@ func resolve(t *tier, byName map[string]*tier) (*Set, error) {
 	s.from = make([]string, dst.NumField())
 	for i := range dst.NumField() {
 		for _, c := range s.chain {
-			if impl := reflect.ValueOf(c.ops).Field(i); !impl.IsNil() {
+			impl := reflect.ValueOf(c.ops).Field(i)
+			if i == i8NonNegField && impl.IsNil() && c.ops.I8 != nil {
+				impl = reflect.ValueOf(c.ops.I8)
+			}
+			if !impl.IsNil() {
 				dst.Field(i).Set(impl)
 				s.from[i] = c.name
 				break
@@ -166,9 +177,21 @@ func resolve(t *tier, byName map[string]*tier) (*Set, error) {
 	f32.Name, f32.set = s.source("fp32"), s
 	f16.Name = s.source("fp16")
 	i8.Name, i8.set = s.source("int8"), s
-	s.F32, s.F16, s.I8 = &f32, &f16, &i8
+	s.F32, s.F16, s.I8, s.I8NonNeg = &f32, &f16, &i8, &i8
+	if s.ops.I8NonNeg != s.ops.I8 {
+		nonNeg := *s.ops.I8NonNeg
+		nonNeg.Name, nonNeg.set = s.source("int8NonNeg"), s
+		s.I8NonNeg = &nonNeg
+	}
 	return s, nil
 }
+
+// i8NonNegField is the index of I8NonNeg in ops: resolve takes a tier's
+// int8 GEMM for it where the tier has none of its own.
+var i8NonNegField = func() int {
+	f, _ := reflect.TypeFor[ops]().FieldByName("I8NonNeg")
+	return f.Index[0]
+}()
 
 // source is the tier that supplies the named op.
 func (s *Set) source(op string) string {

@@ -9,8 +9,9 @@ import (
 
 // TestSetsResolve checks every set of this build, available or not: each op
 // comes from a tier on the set's fallback chain, the first one that
-// implements it, and the kernels carry the name of the tier that supplies
-// them. generic supplies all of its own.
+// implements it (for int8NonNeg: that implements it or int8), and the
+// kernels carry the name of the tier that supplies them. generic supplies
+// all of its own.
 func TestSetsResolve(t *testing.T) {
 	for _, s := range sets {
 		var chain []string
@@ -23,7 +24,7 @@ func TestSetsResolve(t *testing.T) {
 		for i, impl := range s.Impls() {
 			first := ""
 			for _, c := range s.chain {
-				if !reflect.ValueOf(c.ops).Field(i).IsNil() {
+				if !reflect.ValueOf(c.ops).Field(i).IsNil() || i == i8NonNegField && c.ops.I8 != nil {
 					first = c.name
 					break
 				}
@@ -35,8 +36,11 @@ func TestSetsResolve(t *testing.T) {
 				t.Errorf("generic: %s from %s", impl.Op, impl.Tier)
 			}
 		}
-		if s.F32.Name != s.source("fp32") || s.F16.Name != s.source("fp16") || s.I8.Name != s.source("int8") {
-			t.Errorf("%s: kernels named %s/%s/%s", s.Name, s.F32.Name, s.F16.Name, s.I8.Name)
+		if s.F32.Name != s.source("fp32") || s.F16.Name != s.source("fp16") || s.I8.Name != s.source("int8") || s.I8NonNeg.Name != s.source("int8NonNeg") {
+			t.Errorf("%s: kernels named %s/%s/%s/%s", s.Name, s.F32.Name, s.F16.Name, s.I8.Name, s.I8NonNeg.Name)
+		}
+		if (s.I8NonNeg == s.I8) != (s.ops.I8NonNeg == s.ops.I8) || s.I8NonNeg.set != s {
+			t.Errorf("%s: int8NonNeg is not bound to the set", s.Name)
 		}
 	}
 	if avail := Available(); avail[len(avail)-1].Name != "generic" || Best() != avail[0] {
@@ -136,7 +140,7 @@ func TestSetCallsItsOps(t *testing.T) {
 	s.F32.PackInto(new(PackedF32), w, Transposed(9), 9, 9)
 	w8 := make([]int8, 8*9)
 	summing := *s.I8 // generic's kernel as one that reads column sums (VNNI's), which SumI8 and AddI8 make
-	summing.signed = false
+	summing.noColSums = false
 	for _, kn := range []*I8Kernel{s.I8, &summing} {
 		kn.PackInto(new(PackedI8), w8, Transposed(8), 8, 9, make([]float32, 9))
 		kn.PackInto(new(PackedI8), w8, RowMajor(9), 8, 9, make([]float32, 9))

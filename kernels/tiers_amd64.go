@@ -21,7 +21,7 @@ func archTiers() []*tier {
 		}},
 		{name: "avxvnni", available: hasAVXVNNI, fallback: "avx2", ops: ops{I8: i8AVXVNNI}},
 		{name: "avx2", available: hasAVX2, fallback: "sse4", ops: ops{
-			F32: f32AVX2, F16: f16AVX2, I8: i8AVX2,
+			F32: f32AVX2, F16: f16AVX2, I8: i8AVX2, I8NonNeg: i8AVX2NonNeg,
 			MaxAbs: maxAbsAVX, Quantize: quantizeAVX, QuantizeScaled: quantizeScaledAVX, ColumnPeaks: columnPeaksAVX,
 			QuantizeRows: quantizeRowsAVX, SoftmaxQuantize: softmaxQuantizeAVX,
 			Max: maxAVX, ExpScaleSum: expScaleSumAVX, Multiply: multiplyAVX,

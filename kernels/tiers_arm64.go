@@ -58,22 +58,22 @@ var (
 		gemm:   gemmF16NEON,
 	}
 	i8mmI8 = &I8Kernel{
-		Probe:  probeSMMLA,
-		Layout: Layout{NR: 8, KG: 8},
-		gemm:   gemmI8MM,
-		signed: true,
+		Probe:     probeSMMLA,
+		Layout:    Layout{NR: 8, KG: 8},
+		gemm:      gemmI8MM,
+		noColSums: true,
 	}
 	dotprodI8 = &I8Kernel{
-		Probe:  probeSDOT,
-		Layout: Layout{NR: 12, KG: 4},
-		gemm:   gemmI8DotProd,
-		signed: true,
+		Probe:     probeSDOT,
+		Layout:    Layout{NR: 12, KG: 4},
+		gemm:      gemmI8DotProd,
+		noColSums: true,
 	}
 	neonI8 = &I8Kernel{
-		Probe:  probeSMLAL,
-		Layout: Layout{NR: 4, KG: 16},
-		gemm:   gemmI8NEON,
-		signed: true,
+		Probe:     probeSMLAL,
+		Layout:    Layout{NR: 4, KG: 16},
+		gemm:      gemmI8NEON,
+		noColSums: true,
 	}
 )
 
