@@ -62,25 +62,25 @@ func i8TileAVXVNNIx2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb
 //go:noescape
 func i8TileAVXVNNIx1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
 
-// i8TileAVX2NonNegx6 computes a 6×16 int8 tile of C (its first rows rows), A in [0, 127], with vpmaddubsw.
+// i8TileAVX2NonNegx6 computes a 6×16 int8 tile of C from row-major A in [0, 127] with vpmaddubsw.
 //
 //go:noescape
-func i8TileAVX2NonNegx6(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+func i8TileAVX2NonNegx6(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
 
-// i8TileAVX2NonNegx4 computes a 4×16 int8 tile of C (its first rows rows), A in [0, 127], with vpmaddubsw.
+// i8TileAVX2NonNegx4 computes a 4×16 int8 tile of C from row-major A in [0, 127] with vpmaddubsw.
 //
 //go:noescape
-func i8TileAVX2NonNegx4(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+func i8TileAVX2NonNegx4(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
 
-// i8TileAVX2NonNegx2 computes a 2×16 int8 tile of C (its first rows rows), A in [0, 127], with vpmaddubsw.
+// i8TileAVX2NonNegx2 computes a 2×16 int8 tile of C from row-major A in [0, 127] with vpmaddubsw.
 //
 //go:noescape
-func i8TileAVX2NonNegx2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+func i8TileAVX2NonNegx2(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
 
-// i8TileAVX2NonNegx1 computes a 1×16 int8 tile of C (its first rows rows), A in [0, 127], with vpmaddubsw.
+// i8TileAVX2NonNegx1 computes a 1×16 int8 tile of C from row-major A in [0, 127] with vpmaddubsw.
 //
 //go:noescape
-func i8TileAVX2NonNegx1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+func i8TileAVX2NonNegx1(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
 
 var (
 	i8AVX512VNNI = &I8Kernel{
@@ -94,17 +94,67 @@ var (
 		Layout: Layout{NR: 16, KG: 4},
 		gemm:   i8GEMM(16, []int{6, 4, 2, 1}, packVNNI, true, []vnniTile{i8TileAVXVNNIx6, i8TileAVXVNNIx4, i8TileAVXVNNIx2, i8TileAVXVNNIx1}, nil, nil),
 	}
-	// i8AVX2NonNeg is AVX2's I8NonNeg: the AVX-VNNI kernel's tiles and
-	// layout with vpmaddubsw for vpdpbusd, exact because A ≥ 0 (see the
-	// end of i8_amd64.s). Unlike the sign-folded kernel it needs no sign
-	// variants of A and no folding of B, both per call in attention.
+	// i8AVX2NonNeg is AVX2's I8NonNeg: the AVX-VNNI kernel's layout,
+	// vpmaddubsw for vpdpbusd (exact because A ≥ 0: see the end of
+	// i8_amd64.s), A read in place. Unlike the sign-folded kernel it
+	// builds no sign variants of A and folds nothing of B, both per call
+	// in attention.
 	i8AVX2NonNeg = &I8Kernel{
 		Probe:     probeAVX2I8,
 		Layout:    Layout{NR: 16, KG: 4},
-		gemm:      i8GEMM(16, []int{6, 4, 2, 1}, packPlain, false, []vnniTile{i8TileAVX2NonNegx6, i8TileAVX2NonNegx4, i8TileAVX2NonNegx2, i8TileAVX2NonNegx1}, nil, nil),
+		gemm:      gemmNonNegAVX2,
 		noColSums: true,
 	}
 )
+
+// gemmNonNegAVX2 is the gemm of i8AVX2NonNeg: per panel of 16 columns
+// (a narrow last one through s.tile), the rows in tiles of 6, the last few
+// in tiles of 4, 2 and 1 (a tile reads exactly its rows). The tiles read
+// whole k groups of A's rows in place; a K that is not a multiple of four
+// has A copied first into rows padded with zeros. (Rows outer, panels
+// inner measured 5 % slower at attention's 256×256×64.)
+func gemmNonNegAVX2(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
+	const nr = 16
+	s := getScratch()
+	defer putScratch(s)
+	kg := (b.K + 3) / 4
+	if b.K%4 != 0 {
+		padded := grow(&s.i8, m*kg*4)
+		for i := range m {
+			row := padded[i*kg*4 : (i+1)*kg*4]
+			clear(row[copy(row, a[i*lda:i*lda+b.K]):])
+		}
+		a, lda = padded, kg*4
+	}
+	for j := n0; j < n1; j += nr {
+		cols := min(nr, n1-j)
+		bp, bi := &b.Data[j*kg*4], s.panelBias(bias, j, cols, nr)
+		s.panelScales(b, j, cols, nr, false)
+		for i := 0; i < m; {
+			h := 6
+			switch r := m - i; {
+			case r < 2:
+				h = 1
+			case r < 4:
+				h = 2
+			case r < 6:
+				h = 4
+			}
+			if cols == nr {
+				nonNegTilesAVX2[h](&a[i*lda], lda, bp, kg, &c[i*ldc+j], ldc, &sa[i], &s.sb[0], bi)
+			} else {
+				nonNegTilesAVX2[h](&a[i*lda], lda, bp, kg, &s.tile[0], nr, &sa[i], &s.sb[0], bi)
+				s.copyTile(c[i*ldc+j:], ldc, h, cols, nr)
+			}
+			i += h
+		}
+	}
+}
+
+// nonNegTilesAVX2 are the AVX2 I8NonNeg tiles by height.
+var nonNegTilesAVX2 = [7]func(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32){
+	1: i8TileAVX2NonNegx1, 2: i8TileAVX2NonNegx2, 4: i8TileAVX2NonNegx4, 6: i8TileAVX2NonNegx6,
+}
 
 // vnniTile is the signature of the VNNI int8 micro-kernels.
 type vnniTile func(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
@@ -175,12 +225,6 @@ func packBlock8(dst *byte, src *int8, lda, n int, xor uint32)
 // K padding and missing rows then hold 0x80 (a = 0); see packBlocks.
 func packVNNI(dst []byte, a []int8, lda, m, k, mr int) int {
 	return packBlocks(dst, a, lda, m, k, mr, 0x80808080)
-}
-
-// packPlain packs A as it is, for a kernel that takes it as u8 because it
-// is non-negative; see packBlocks.
-func packPlain(dst []byte, a []int8, lda, m, k, mr int) int {
-	return packBlocks(dst, a, lda, m, k, mr, 0)
 }
 
 // packBlocks packs the m×k A, each byte XOR one of xor's (all four equal):

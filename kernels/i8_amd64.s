@@ -5,8 +5,8 @@
 // The VNNI int8 micro-kernels: one MR×NR tile of C over the whole K, A
 // packed per call (see i8_amd64.go), B one packed panel (Layout{NR, 4}).
 // Each kernel comes in a few MR (the x suffix) so short row tails waste little.
-// The same tiles on AVX2, for A in [0, 127] only, close the file. (The AVX2
-// int8 kernel for any A is in i8fold_amd64.s.)
+// AVX2 tiles of the same shape, for A in [0, 127] only, close the file. (The
+// AVX2 int8 kernel for any A is in i8fold_amd64.s.)
 
 // ZERO3Z clears the three ZMM accumulators of one row.
 #define ZERO3Z(c0, c1, c2) \
@@ -89,6 +89,40 @@ stored:
 #define STOREARGS \
 	MOVQ c+24(FP), DI; MOVQ ldc+32(FP), DX; SHLQ $2, DX; MOVQ rows+40(FP), CX; \
 	MOVQ sa+48(FP), R8; MOVQ sb+56(FP), R9; MOVQ corr+64(FP), R11; MOVQ bias+72(FP), AX
+
+// UB_ROW adds the row's four bytes of A at arow, broadcast into Y12, times
+// the k group's 16 columns of B at 0(BX) and 32(BX) to acc0 and acc1; Y13
+// holds int16 ones, Y14 and Y15 the products. B is vpmaddubsw's memory
+// operand, its signed one.
+#define UB_ROW(arow, acc0, acc1) \
+	VPBROADCASTD arow, Y12; \
+	VPMADDUBSW 0(BX), Y12, Y14; \
+	VPMADDWD Y13, Y14, Y14; \
+	VPADDD Y14, acc0, acc0; \
+	VPMADDUBSW 32(BX), Y12, Y15; \
+	VPMADDWD Y13, Y15, Y15; \
+	VPADDD Y15, acc1, acc1
+
+// UB_ARGS loads a tile's A at SI and R8 = SI + 3·lda, lda in DX, B at BX,
+// its k groups in CX and int16 ones in Y13.
+#define UB_ARGS \
+	MOVQ a+0(FP), SI; MOVQ lda+8(FP), DX; LEAQ (SI)(DX*2), R8; ADDQ DX, R8; \
+	MOVQ b+16(FP), BX; MOVQ kg+24(FP), CX; \
+	MOVL $0x00010001, AX; VMOVD AX, X13; VPBROADCASTD X13, Y13
+
+// UB_NEXT moves A to the next k group and B to its next 64 bytes, and loops while k groups remain.
+#define UB_NEXT \
+	ADDQ $4, SI; ADDQ $4, R8; ADDQ $64, BX; DECQ CX; JNZ loop
+
+// UB_STOREARGS loads the store's arguments: C at DI, ldc in bytes in DX, sa
+// at R10, sb at R9, bias at AX (SCALEY's registers).
+#define UB_STOREARGS \
+	MOVQ c+32(FP), DI; MOVQ ldc+40(FP), DX; SHLQ $2, DX; \
+	MOVQ sa+48(FP), R10; MOVQ sb+56(FP), R9; MOVQ bias+64(FP), AX
+
+// UB_STORE stores a row of 16 columns from c0–c1, its sa at aoff(R10), and moves DI to the next row.
+#define UB_STORE(aoff, c0, c1) \
+	VBROADCASTSS aoff(R10), Y14; SCALEY(c0, 0); SCALEY(c1, 32); ADDQ DX, DI
 
 // NEXTROW jumps to done once the last of rows is stored, else moves DI to the next row of C.
 #define NEXTROW \
@@ -472,41 +506,26 @@ done:
 	VZEROUPPER
 	RET
 
-// The AVX2 tiles for non-negative A (I8NonNeg): the VNNI tiles' shape and
-// operands, with vpdpbusd done as vpmaddubsw, vpmaddwd by ones and vpaddd.
-// vpmaddubsw multiplies A's bytes as unsigned by B's as signed and adds
-// pairs into int16 with saturation; A in [0, 127] and B in [-127, 127] keep
-// a pair within 2·127·127 = 32258 < 2¹⁵, so the sums are exact without the
-// sign trick (i8fold_amd64.s) and A is packed plainly, not offset: the
-// driver passes zero corr.
+// The AVX2 tiles for non-negative A (I8NonNeg): the AVX-VNNI tiles' B
+// layout (16 columns × one k group of four in 64 bytes) with vpdpbusd done
+// as vpmaddubsw, vpmaddwd by ones and vpaddd. vpmaddubsw multiplies A's
+// bytes as unsigned by B's as signed and adds pairs into int16 with
+// saturation; A in [0, 127] and B in [-127, 127] keep a pair within
+// 2·127·127 = 32258 < 2¹⁵, so the sums are exact without the sign trick
+// (i8fold_amd64.s). A is read where it lies, row-major: a row's k group is
+// four consecutive bytes, broadcast from row i at SI + i·lda (rows 3–5 from
+// R8 = SI + 3·lda), so nothing of A is packed. Each tile has exactly its
+// height in rows.
 
-// UB_ROW adds row's four bytes of A at aoff(SI), broadcast into Y12, times
-// the k group's 16 columns of B at 0(BX) and 32(BX) to acc0 and acc1; Y13
-// holds int16 ones, Y14 and Y15 the products.
-#define UB_ROW(aoff, acc0, acc1) \
-	VPBROADCASTD aoff(SI), Y12; \
-	VPMADDUBSW 0(BX), Y12, Y14; \
-	VPMADDWD Y13, Y14, Y14; \
-	VPADDD Y14, acc0, acc0; \
-	VPMADDUBSW 32(BX), Y12, Y15; \
-	VPMADDWD Y13, Y15, Y15; \
-	VPADDD Y15, acc1, acc1
-
-// UB_ARGS loads a tile's A at SI, B at BX, its k groups in CX and int16 ones in Y13.
-#define UB_ARGS \
-	MOVQ a+0(FP), SI; MOVQ b+8(FP), BX; MOVQ kg+16(FP), CX; \
-	MOVL $0x00010001, AX; VMOVD AX, X13; VPBROADCASTD X13, Y13
-
-// func i8TileAVX2NonNegx6(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+// func i8TileAVX2NonNegx6(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
 //
-//	for i := range 6 { for j := range 16 {  // only rows i < rows are stored
-//		sum := -corr[j] + Σ_g Σ_t a[(g*6+i)*4+t] * b[(g*16+j)*4+t]  // a in [0, 127], corr zero
+//	for i := range 6 { for j := range 16 {
+//		sum := Σ_g Σ_t a[i*lda+4*g+t] * b[(g*16+j)*4+t]  // a in [0, 127]
 //		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
 //	}}
 //
-// Accumulators Y0–Y11 (row i in Y(2i), Y(2i+1)); B is read from memory by
-// vpmaddubsw, whose memory operand is its signed one.
-TEXT ·i8TileAVX2NonNegx6(SB), NOSPLIT, $0-80
+// Accumulators Y0–Y11 (row i in Y(2i), Y(2i+1)).
+TEXT ·i8TileAVX2NonNegx6(SB), NOSPLIT, $0-72
 	UB_ARGS
 	ZERO2Y(Y0, Y1)
 	ZERO2Y(Y2, Y3)
@@ -515,98 +534,73 @@ TEXT ·i8TileAVX2NonNegx6(SB), NOSPLIT, $0-80
 	ZERO2Y(Y8, Y9)
 	ZERO2Y(Y10, Y11)
 loop:
-	UB_ROW(0, Y0, Y1)
-	UB_ROW(4, Y2, Y3)
-	UB_ROW(8, Y4, Y5)
-	UB_ROW(12, Y6, Y7)
-	UB_ROW(16, Y8, Y9)
-	UB_ROW(20, Y10, Y11)
-	ADDQ $24, SI
-	ADDQ $64, BX
-	DECQ CX
-	JNZ  loop
-	STOREARGS
-	STORE2Y(0, Y0, Y1)
-	NEXTROW
-	STORE2Y(4, Y2, Y3)
-	NEXTROW
-	STORE2Y(8, Y4, Y5)
-	NEXTROW
-	STORE2Y(12, Y6, Y7)
-	NEXTROW
-	STORE2Y(16, Y8, Y9)
-	NEXTROW
-	STORE2Y(20, Y10, Y11)
-done:
+	UB_ROW((SI), Y0, Y1)
+	UB_ROW((SI)(DX*1), Y2, Y3)
+	UB_ROW((SI)(DX*2), Y4, Y5)
+	UB_ROW((R8), Y6, Y7)
+	UB_ROW((R8)(DX*1), Y8, Y9)
+	UB_ROW((R8)(DX*2), Y10, Y11)
+	UB_NEXT
+	UB_STOREARGS
+	UB_STORE(0, Y0, Y1)
+	UB_STORE(4, Y2, Y3)
+	UB_STORE(8, Y4, Y5)
+	UB_STORE(12, Y6, Y7)
+	UB_STORE(16, Y8, Y9)
+	UB_STORE(20, Y10, Y11)
 	VZEROUPPER
 	RET
 
-// func i8TileAVX2NonNegx4(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+// func i8TileAVX2NonNegx4(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
 //
-// i8TileAVX2NonNegx6 for four rows (a packed four rows a k group).
-TEXT ·i8TileAVX2NonNegx4(SB), NOSPLIT, $0-80
+// i8TileAVX2NonNegx6 for four rows.
+TEXT ·i8TileAVX2NonNegx4(SB), NOSPLIT, $0-72
 	UB_ARGS
 	ZERO2Y(Y0, Y1)
 	ZERO2Y(Y2, Y3)
 	ZERO2Y(Y4, Y5)
 	ZERO2Y(Y6, Y7)
 loop:
-	UB_ROW(0, Y0, Y1)
-	UB_ROW(4, Y2, Y3)
-	UB_ROW(8, Y4, Y5)
-	UB_ROW(12, Y6, Y7)
-	ADDQ $16, SI
-	ADDQ $64, BX
-	DECQ CX
-	JNZ  loop
-	STOREARGS
-	STORE2Y(0, Y0, Y1)
-	NEXTROW
-	STORE2Y(4, Y2, Y3)
-	NEXTROW
-	STORE2Y(8, Y4, Y5)
-	NEXTROW
-	STORE2Y(12, Y6, Y7)
-done:
+	UB_ROW((SI), Y0, Y1)
+	UB_ROW((SI)(DX*1), Y2, Y3)
+	UB_ROW((SI)(DX*2), Y4, Y5)
+	UB_ROW((R8), Y6, Y7)
+	UB_NEXT
+	UB_STOREARGS
+	UB_STORE(0, Y0, Y1)
+	UB_STORE(4, Y2, Y3)
+	UB_STORE(8, Y4, Y5)
+	UB_STORE(12, Y6, Y7)
 	VZEROUPPER
 	RET
 
-// func i8TileAVX2NonNegx2(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+// func i8TileAVX2NonNegx2(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
 //
-// i8TileAVX2NonNegx6 for two rows (a packed two rows a k group).
-TEXT ·i8TileAVX2NonNegx2(SB), NOSPLIT, $0-80
+// i8TileAVX2NonNegx6 for two rows.
+TEXT ·i8TileAVX2NonNegx2(SB), NOSPLIT, $0-72
 	UB_ARGS
 	ZERO2Y(Y0, Y1)
 	ZERO2Y(Y2, Y3)
 loop:
-	UB_ROW(0, Y0, Y1)
-	UB_ROW(4, Y2, Y3)
-	ADDQ $8, SI
-	ADDQ $64, BX
-	DECQ CX
-	JNZ  loop
-	STOREARGS
-	STORE2Y(0, Y0, Y1)
-	NEXTROW
-	STORE2Y(4, Y2, Y3)
-done:
+	UB_ROW((SI), Y0, Y1)
+	UB_ROW((SI)(DX*1), Y2, Y3)
+	UB_NEXT
+	UB_STOREARGS
+	UB_STORE(0, Y0, Y1)
+	UB_STORE(4, Y2, Y3)
 	VZEROUPPER
 	RET
 
-// func i8TileAVX2NonNegx1(a *byte, b *int8, kg int, c *float32, ldc, rows int, sa, sb *float32, corr *int32, bias *float32)
+// func i8TileAVX2NonNegx1(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
 //
 // i8TileAVX2NonNegx6 for one row.
-TEXT ·i8TileAVX2NonNegx1(SB), NOSPLIT, $0-80
+TEXT ·i8TileAVX2NonNegx1(SB), NOSPLIT, $0-72
 	UB_ARGS
 	ZERO2Y(Y0, Y1)
 loop:
-	UB_ROW(0, Y0, Y1)
-	ADDQ $4, SI
-	ADDQ $64, BX
-	DECQ CX
-	JNZ  loop
-	STOREARGS
-	STORE2Y(0, Y0, Y1)
-done:
+	UB_ROW((SI), Y0, Y1)
+	UB_NEXT
+	UB_STOREARGS
+	UB_STORE(0, Y0, Y1)
 	VZEROUPPER
 	RET
