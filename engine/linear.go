@@ -125,19 +125,22 @@ func (l *linear) apply(r *runner, dst, x []float32, rows, app int) {
 // does not fit in L2), by the quantizer. Otherwise, and when the inputs are
 // observed (they must be seen after op), op runs as a pass of its own.
 func (l *linear) applyAfter(r *runner, dst, x []float32, rows, app int, op rowOp) {
-	l.applyInto(r, dst, l.out, x, rows, app, op)
+	l.applyInto(r, dst, l.out, x, l.in, rows, app, op)
 }
 
 // applyTo is apply writing row i of the result at dst[i*ldd:], so that
 // Linears that read different inputs can fill the columns of one matrix
 // side by side (MobileBERT's query and key beside its value).
 func (l *linear) applyTo(r *runner, dst []float32, ldd int, x []float32, rows, app int) {
-	l.applyInto(r, dst, ldd, x, rows, app, nil)
+	l.applyInto(r, dst, ldd, x, l.in, rows, app, nil)
 }
 
-// applyInto is applyAfter with the result's leading dimension ldd.
-func (l *linear) applyInto(r *runner, dst []float32, ldd int, x []float32, rows, app int, op rowOp) {
-	x = x[:rows*l.in]
+// applyInto is applyAfter with the leading dimensions of the result (ldd)
+// and of x (ldx). An x wider than the Linear's input (ldx > l.in: the
+// int8 FFN's padded inner rows) must go to an int8 Linear whose inputs are
+// not observed: op's pass of its own and the observers take x dense.
+func (l *linear) applyInto(r *runner, dst []float32, ldd int, x []float32, ldx, rows, app int, op rowOp) {
+	x = x[:rows*ldx]
 	if op != nil && (l.i8 == nil || r.observe != nil) {
 		r.eachRow(x, l.in, op)
 		op = nil
@@ -150,22 +153,23 @@ func (l *linear) applyInto(r *runner, dst []float32, ldd int, x []float32, rows,
 	switch {
 	case l.i8 != nil:
 		q, scales := grow(&r.ws.q8, rows*l.in), grow(&r.ws.qs, rows)
-		r.quantize(q, scales, x, l.in, l.staticScale(app), op)
+		r.quantize(q, scales, x, ldx, l.in, l.staticScale(app), op)
 		r.kern.I8.GEMM(r.workers, dst, ldd, q, l.in, scales, rows, l.i8, l.bias)
 	case l.f16 != nil:
-		r.kern.F16.GEMM(r.workers, dst, ldd, x, l.in, rows, l.f16, l.bias)
+		r.kern.F16.GEMM(r.workers, dst, ldd, x, ldx, rows, l.f16, l.bias)
 	default:
-		r.kern.F32.GEMM(r.workers, dst, ldd, x, l.in, rows, l.f32, l.bias)
+		r.kern.F32.GEMM(r.workers, dst, ldd, x, ldx, rows, l.f32, l.bias)
 	}
 }
 
-// quantize turns the rows of x (width w) into int8 q with row scales: with
-// a static (calibrated) scale when one is given, else each row by its own
-// max. op, if not nil, runs on each row of x first.
-func (r *runner) quantize(q []int8, scales, x []float32, w int, static float32, op rowOp) {
-	r.rows(len(x)/w, w, func(lo, hi int) {
+// quantize turns the rows of x (width w, row i at x[i*ldx:]) into int8 q
+// (dense) with row scales: with a static (calibrated) scale when one is
+// given, else each row by its own max. op, if not nil, runs on each row of
+// x first.
+func (r *runner) quantize(q []int8, scales, x []float32, ldx, w int, static float32, op rowOp) {
+	r.rows(len(x)/ldx, w, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			src, dst := x[i*w:(i+1)*w], q[i*w:(i+1)*w]
+			src, dst := x[i*ldx:i*ldx+w], q[i*w:(i+1)*w]
 			if op != nil {
 				op(i, src)
 			}
