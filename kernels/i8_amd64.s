@@ -124,6 +124,26 @@ stored:
 #define UB_STORE(aoff, c0, c1) \
 	VBROADCASTSS aoff(R10), Y14; SCALEY(c0, 0); SCALEY(c1, 32); ADDQ DX, DI
 
+// UB_ZERO2, UB_ROWS2 and UB_STORES2 clear, accumulate and store rows 0–1
+// of a tile (accumulators Y0–Y3); the 4 and 6 versions rows 0–3 and 0–5.
+#define UB_ZERO2 ZERO2Y(Y0, Y1); ZERO2Y(Y2, Y3)
+#define UB_ZERO4 UB_ZERO2; ZERO2Y(Y4, Y5); ZERO2Y(Y6, Y7)
+#define UB_ZERO6 UB_ZERO4; ZERO2Y(Y8, Y9); ZERO2Y(Y10, Y11)
+#define UB_ROWS2 UB_ROW((SI), Y0, Y1); UB_ROW((SI)(DX*1), Y2, Y3)
+#define UB_ROWS4 UB_ROWS2; UB_ROW((SI)(DX*2), Y4, Y5); UB_ROW((R8), Y6, Y7)
+#define UB_ROWS6 UB_ROWS4; UB_ROW((R8)(DX*1), Y8, Y9); UB_ROW((R8)(DX*2), Y10, Y11)
+#define UB_STORES2 UB_STORE(0, Y0, Y1); UB_STORE(4, Y2, Y3)
+#define UB_STORES4 UB_STORES2; UB_STORE(8, Y4, Y5); UB_STORE(12, Y6, Y7)
+#define UB_STORES6 UB_STORES4; UB_STORE(16, Y8, Y9); UB_STORE(20, Y10, Y11)
+
+// UB_TILE is a tile's body: clear its accumulators (zero), run rows over
+// every k group, store them (stores).
+#define UB_TILE(zero, rows, stores) \
+	UB_ARGS; zero; \
+loop: \
+	rows; UB_NEXT; \
+	UB_STOREARGS; stores; VZEROUPPER; RET
+
 // NEXTROW jumps to done once the last of rows is stored, else moves DI to the next row of C.
 #define NEXTROW \
 	DECQ CX; JZ done; ADDQ DX, DI
@@ -526,81 +546,22 @@ done:
 //
 // Accumulators Y0–Y11 (row i in Y(2i), Y(2i+1)).
 TEXT ·i8TileAVX2NonNegx6(SB), NOSPLIT, $0-72
-	UB_ARGS
-	ZERO2Y(Y0, Y1)
-	ZERO2Y(Y2, Y3)
-	ZERO2Y(Y4, Y5)
-	ZERO2Y(Y6, Y7)
-	ZERO2Y(Y8, Y9)
-	ZERO2Y(Y10, Y11)
-loop:
-	UB_ROW((SI), Y0, Y1)
-	UB_ROW((SI)(DX*1), Y2, Y3)
-	UB_ROW((SI)(DX*2), Y4, Y5)
-	UB_ROW((R8), Y6, Y7)
-	UB_ROW((R8)(DX*1), Y8, Y9)
-	UB_ROW((R8)(DX*2), Y10, Y11)
-	UB_NEXT
-	UB_STOREARGS
-	UB_STORE(0, Y0, Y1)
-	UB_STORE(4, Y2, Y3)
-	UB_STORE(8, Y4, Y5)
-	UB_STORE(12, Y6, Y7)
-	UB_STORE(16, Y8, Y9)
-	UB_STORE(20, Y10, Y11)
-	VZEROUPPER
-	RET
+	UB_TILE(UB_ZERO6, UB_ROWS6, UB_STORES6)
 
 // func i8TileAVX2NonNegx4(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
 //
 // i8TileAVX2NonNegx6 for four rows.
 TEXT ·i8TileAVX2NonNegx4(SB), NOSPLIT, $0-72
-	UB_ARGS
-	ZERO2Y(Y0, Y1)
-	ZERO2Y(Y2, Y3)
-	ZERO2Y(Y4, Y5)
-	ZERO2Y(Y6, Y7)
-loop:
-	UB_ROW((SI), Y0, Y1)
-	UB_ROW((SI)(DX*1), Y2, Y3)
-	UB_ROW((SI)(DX*2), Y4, Y5)
-	UB_ROW((R8), Y6, Y7)
-	UB_NEXT
-	UB_STOREARGS
-	UB_STORE(0, Y0, Y1)
-	UB_STORE(4, Y2, Y3)
-	UB_STORE(8, Y4, Y5)
-	UB_STORE(12, Y6, Y7)
-	VZEROUPPER
-	RET
+	UB_TILE(UB_ZERO4, UB_ROWS4, UB_STORES4)
 
 // func i8TileAVX2NonNegx2(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
 //
 // i8TileAVX2NonNegx6 for two rows.
 TEXT ·i8TileAVX2NonNegx2(SB), NOSPLIT, $0-72
-	UB_ARGS
-	ZERO2Y(Y0, Y1)
-	ZERO2Y(Y2, Y3)
-loop:
-	UB_ROW((SI), Y0, Y1)
-	UB_ROW((SI)(DX*1), Y2, Y3)
-	UB_NEXT
-	UB_STOREARGS
-	UB_STORE(0, Y0, Y1)
-	UB_STORE(4, Y2, Y3)
-	VZEROUPPER
-	RET
+	UB_TILE(UB_ZERO2, UB_ROWS2, UB_STORES2)
 
 // func i8TileAVX2NonNegx1(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
 //
 // i8TileAVX2NonNegx6 for one row.
 TEXT ·i8TileAVX2NonNegx1(SB), NOSPLIT, $0-72
-	UB_ARGS
-	ZERO2Y(Y0, Y1)
-loop:
-	UB_ROW((SI), Y0, Y1)
-	UB_NEXT
-	UB_STOREARGS
-	UB_STORE(0, Y0, Y1)
-	VZEROUPPER
-	RET
+	UB_TILE(ZERO2Y(Y0, Y1), UB_ROW((SI), Y0, Y1), UB_STORE(0, Y0, Y1))
