@@ -108,8 +108,8 @@ func (lay *layer) feedForwardInt8(r *runner, h, attn []float32, n, app int) {
 // floats are a multiple of 2 KB. Such rows' lines fall into at most two of
 // L1's sets (eight ways each), so a store of sixteen rows evicts its own
 // lines; a line more a row spreads them over sixteen sets. At the FFN's
-// 3072 the store of a 128×3072 int8 GEMM took 129 µs, 71 µs padded to 3088
-// (AVX2, AMD EPYC Zen 3).
+// 3072 the AVX2 int8 GEMM's store of 128 rows took 182–194 µs, 115–121 µs
+// at 3088 (AMD EPYC Zen 3 class; docs/performance.md).
 func innerStride(w int) int {
 	if w*4%2048 == 0 {
 		return w + 16
