@@ -14,6 +14,10 @@ type workspace struct {
 	bottleneck, shared, ffnOut []float32 // MobileBERT's
 	q8                         []int8    // a Linear's input quantized
 	qs                         []float32 // its row scales
+	// int8 attention's values, quantized a sequence at a time (every head),
+	// with their column scales (hs a sequence) and the quantizer's scratch.
+	v8       []int8
+	vs, vinv []float32
 }
 
 // attnScratch is one attention worker's memory: a sequence's scores for one
