@@ -100,60 +100,64 @@ var (
 	// builds no sign variants of A and folds nothing of B, both per call
 	// in attention.
 	i8AVX2NonNeg = &I8Kernel{
-		Probe:     probeAVX2I8,
-		Layout:    Layout{NR: 16, KG: 4},
-		gemm:      gemmNonNegAVX2,
+		Probe:  probeAVX2I8,
+		Layout: Layout{NR: 16, KG: 4},
+		gemm: nonNegGEMM(16, [7]nonNegTile{
+			1: i8TileAVX2NonNegx1, 2: i8TileAVX2NonNegx2, 4: i8TileAVX2NonNegx4, 6: i8TileAVX2NonNegx6,
+		}),
 		noColSums: true,
 	}
 )
 
-// gemmNonNegAVX2 is the gemm of i8AVX2NonNeg: per panel of 16 columns
-// (a narrow last one through s.tile), the rows in tiles of 6, the last few
-// in tiles of 4, 2 and 1 (a tile reads exactly its rows). The tiles read
-// whole k groups of A's rows in place; a K that is not a multiple of four
-// has A copied first into rows padded with zeros. (Rows outer, panels
-// inner measured 5 % slower at attention's 256×256×64.)
-func gemmNonNegAVX2(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
-	const nr = 16
-	s := getScratch()
-	defer putScratch(s)
-	kg := (b.K + 3) / 4
-	if b.K%4 != 0 {
-		padded := grow(&s.i8, m*kg*4)
-		for i := range m {
-			row := padded[i*kg*4 : (i+1)*kg*4]
-			clear(row[copy(row, a[i*lda:i*lda+b.K]):])
-		}
-		a, lda = padded, kg*4
-	}
-	for j := n0; j < n1; j += nr {
-		cols := min(nr, n1-j)
-		bp, bi := &b.Data[j*kg*4], s.panelBias(bias, j, cols, nr)
-		s.panelScales(b, j, cols, nr, false)
-		for i := 0; i < m; {
-			h := 6
-			switch r := m - i; {
-			case r < 2:
-				h = 1
-			case r < 4:
-				h = 2
-			case r < 6:
-				h = 4
-			}
-			if cols == nr {
-				nonNegTilesAVX2[h](&a[i*lda], lda, bp, kg, &c[i*ldc+j], ldc, &sa[i], &s.sb[0], bi)
-			} else {
-				nonNegTilesAVX2[h](&a[i*lda], lda, bp, kg, &s.tile[0], nr, &sa[i], &s.sb[0], bi)
-				s.copyTile(c[i*ldc+j:], ldc, h, cols, nr)
-			}
-			i += h
-		}
-	}
-}
+// nonNegTile is the signature of the I8NonNeg tiles: a tile of C, exactly
+// as many rows as its height and one panel of nr columns, from A read in
+// place (row-major, lda apart) over kg whole k groups.
+type nonNegTile func(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
 
-// nonNegTilesAVX2 are the AVX2 I8NonNeg tiles by height.
-var nonNegTilesAVX2 = [7]func(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32){
-	1: i8TileAVX2NonNegx1, 2: i8TileAVX2NonNegx2, 4: i8TileAVX2NonNegx4, 6: i8TileAVX2NonNegx6,
+// nonNegGEMM is the I8Kernel.gemm of the I8NonNeg tiles of nr columns,
+// indexed by height (6, 4, 2 and 1): per panel of nr columns (a narrow last
+// one through s.tile), the rows in tiles of 6, the last few in tiles of 4,
+// 2 and 1 (a tile reads exactly its rows). The tiles read whole k groups of
+// A's rows in place; a K that is not a multiple of four has A copied first
+// into rows padded with zeros. (Rows outer, panels inner measured 5 %
+// slower at attention's 256×256×64 on AVX2.)
+func nonNegGEMM(nr int, tiles [7]nonNegTile) func([]float32, int, []int8, int, []float32, int, *PackedI8, []float32, int, int) {
+	return func(c []float32, ldc int, a []int8, lda int, sa []float32, m int, b *PackedI8, bias []float32, n0, n1 int) {
+		s := getScratch()
+		defer putScratch(s)
+		kg := (b.K + 3) / 4
+		if b.K%4 != 0 {
+			padded := grow(&s.i8, m*kg*4)
+			for i := range m {
+				row := padded[i*kg*4 : (i+1)*kg*4]
+				clear(row[copy(row, a[i*lda:i*lda+b.K]):])
+			}
+			a, lda = padded, kg*4
+		}
+		for j := n0; j < n1; j += nr {
+			cols := min(nr, n1-j)
+			bp, bi := &b.Data[j*kg*4], s.panelBias(bias, j, cols, nr)
+			s.panelScales(b, j, cols, nr, false)
+			for i := 0; i < m; {
+				h := 6
+				switch r := m - i; {
+				case r < 2:
+					h = 1
+				case r < 4:
+					h = 2
+				case r < 6:
+					h = 4
+				}
+				if cols == nr {
+					tiles[h](&a[i*lda], lda, bp, kg, &c[i*ldc+j], ldc, &sa[i], &s.sb[0], bi)
+				} else {
+					tiles[h](&a[i*lda], lda, bp, kg, &s.tile[0], nr, &sa[i], &s.sb[0], bi)
+					s.copyTile(c[i*ldc+j:], ldc, h, cols, nr)
+				}
+				i += h
+			}
+		}
+	}
 }
 
 // vnniTile is the signature of the VNNI int8 micro-kernels.
