@@ -33,6 +33,26 @@ func foldStoreSSE(acc *int32, panels int, c *float32, ldc, quads int, sa, sb, bi
 //go:noescape
 func foldVariantsSSE(dst *byte, a *byte, stride, regs, groups int, signs *int8)
 
+// i8TileSSE4NonNegx6 computes a 6×8 int8 tile of C from row-major A in [0, 127] with pmaddubsw.
+//
+//go:noescape
+func i8TileSSE4NonNegx6(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
+
+// i8TileSSE4NonNegx4 computes a 4×8 int8 tile of C from row-major A in [0, 127] with pmaddubsw.
+//
+//go:noescape
+func i8TileSSE4NonNegx4(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
+
+// i8TileSSE4NonNegx2 computes a 2×8 int8 tile of C from row-major A in [0, 127] with pmaddubsw.
+//
+//go:noescape
+func i8TileSSE4NonNegx2(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
+
+// i8TileSSE4NonNegx1 computes a 1×8 int8 tile of C from row-major A in [0, 127] with pmaddubsw.
+//
+//go:noescape
+func i8TileSSE4NonNegx1(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
+
 // widenHalvesSSE widens n (a multiple of 8) half-precision values at src to float32 at dst.
 //
 //go:noescape
@@ -58,6 +78,19 @@ var (
 		Probe:  probeSSE4I8,
 		Layout: Layout{NR: foldNR, KG: 4, SignFolded: true},
 		gemm:   foldSSE.gemm,
+	}
+	// i8SSE4NonNeg is sse4's I8NonNeg: AVX2's (i8AVX2NonNeg) at 128 bits,
+	// pmaddubsw on A as u8 as it is (exact because A ≥ 0: see the end of
+	// sse4_amd64.s), B plain in panels of eight columns, A read in place.
+	// Attention's context product skips the sign variants of A and the
+	// folding of B that the sign-folded kernel does per call.
+	i8SSE4NonNeg = &I8Kernel{
+		Probe:  probeSSE4I8,
+		Layout: Layout{NR: 8, KG: 4},
+		gemm: nonNegGEMM(8, [7]nonNegTile{
+			1: i8TileSSE4NonNegx1, 2: i8TileSSE4NonNegx2, 4: i8TileSSE4NonNegx4, 6: i8TileSSE4NonNegx6,
+		}),
+		noColSums: true,
 	}
 )
 

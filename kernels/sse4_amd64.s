@@ -6,7 +6,119 @@
 // psignb, SSE4.1's extractps), sixteen xmm registers, no FMA, no VEX. Legacy SSE
 // instructions fault on a memory operand that is not 16-byte aligned, so
 // every vector comes in through MOVOU/MOVUPS, but for the int8 kernel's
-// sign variants of A, which it lays out aligned itself.
+// sign variants of A, which it lays out aligned itself. The I8NonNeg tiles
+// come first: their macros read arguments, and go vet would take them for
+// lines of the function above them.
+
+// The sse4 tiles for non-negative A (I8NonNeg), the AVX2 ones (end of
+// i8_amd64.s) at 128 bits: B in Layout{NR: 8, KG: 4}, one k group of eight
+// columns in 32 bytes, columns 0–3 then 4–7; A read in place, row-major, a
+// row's k group four consecutive bytes broadcast by movd and pshufd, from
+// row i at SI + i·lda (rows 3–5 from R8 = SI + 3·lda). pmaddubsw multiplies
+// A's bytes as unsigned (the destination) by B's as signed and adds pairs
+// into int16 with saturation; A in [0, 127] and B in [-127, 127] keep a
+// pair within 2·127·127 = 32258 < 2¹⁵, so the sums are exact. pmaddwd by
+// int16 ones adds each lane's two pairs into int32, paddd accumulates.
+// Twelve accumulators leave four registers: the ones (X12), columns 0–3 of
+// B (X13, loaded once per k group), the broadcast A (X14) and a copy of it
+// (X15, for columns 0–3: pmaddubsw overwrites its destination), which then
+// takes columns 4–7 of B (reloaded per row, from L1) for A itself. (The
+// ones as pmaddwd's memory operand, in an aligned slot of the frame, with
+// both halves of B kept in registers, measured the same.) Each tile has
+// exactly its height in rows. Go's names: MOVL to an X register is movd,
+// PSHUFL pshufd, PMADDWL pmaddwd, PADDL paddd, CVTPL2PS cvtdq2ps (all SSE2
+// but pmaddubsw, SSSE3).
+
+// NN_ROW adds the row's four bytes of A at arow times the k group's eight
+// columns of B (X13, 16(BX)) to acc0 and acc1, through X14 and X15; X12
+// holds int16 ones.
+#define NN_ROW(arow, acc0, acc1) \
+	MOVL arow, X14; PSHUFL $0x00, X14, X14; MOVO X14, X15; \
+	PMADDUBSW X13, X15; PMADDWL X12, X15; PADDL X15, acc0; \
+	MOVOU 16(BX), X15; \
+	PMADDUBSW X15, X14; PMADDWL X12, X14; PADDL X14, acc1
+
+// NN_ARGS loads a tile's A at SI and R8 = SI + 3·lda, lda in DX, B at BX,
+// its k groups in CX and int16 ones in X12.
+#define NN_ARGS \
+	MOVQ a+0(FP), SI; MOVQ lda+8(FP), DX; LEAQ (SI)(DX*2), R8; ADDQ DX, R8; \
+	MOVQ b+16(FP), BX; MOVQ kg+24(FP), CX; \
+	PCMPEQW X12, X12; PSRLW $15, X12
+
+// NN_NEXT moves A to the next k group and B to its next 32 bytes, and loops while k groups remain.
+#define NN_NEXT \
+	ADDQ $4, SI; ADDQ $4, R8; ADDQ $32, BX; DECQ CX; JNZ loop
+
+// NN_STOREARGS loads the store's arguments: C at DI, ldc in bytes in DX, sa
+// at R10, bias at AX, and sb in X12, X13.
+#define NN_STOREARGS \
+	MOVQ c+32(FP), DI; MOVQ ldc+40(FP), DX; SHLQ $2, DX; \
+	MOVQ sa+48(FP), R10; MOVQ sb+56(FP), AX; MOVUPS 0(AX), X12; MOVUPS 16(AX), X13; \
+	MOVQ bias+64(FP), AX
+
+// NN_SCALE stores four columns at off from acc: c = float32(acc)·(sa·sb) +
+// bias, sa in X14, sb in xsb, through X15 (sa·sb, then the bias).
+#define NN_SCALE(acc, xsb, off) \
+	CVTPL2PS acc, acc; MOVAPS X14, X15; MULPS xsb, X15; MULPS X15, acc; \
+	MOVUPS off(AX), X15; ADDPS X15, acc; MOVUPS acc, off(DI)
+
+// NN_STORE stores a row of eight columns from c0–c1, its sa at aoff(R10), and moves DI to the next row.
+#define NN_STORE(aoff, c0, c1) \
+	MOVSS aoff(R10), X14; SHUFPS $0x00, X14, X14; \
+	NN_SCALE(c0, X12, 0); NN_SCALE(c1, X13, 16); ADDQ DX, DI
+
+// NN_ZERO2, NN_ROWS2 and NN_STORES2 clear, accumulate and store rows 0–1
+// of a tile (accumulators X0–X3); the 4 and 6 versions rows 0–3 and 0–5,
+// NN_ZERO1 row 0.
+#define NN_ZERO1 PXOR X0, X0; PXOR X1, X1
+#define NN_ZERO2 NN_ZERO1; PXOR X2, X2; PXOR X3, X3
+#define NN_ZERO4 NN_ZERO2; PXOR X4, X4; PXOR X5, X5; PXOR X6, X6; PXOR X7, X7
+#define NN_ZERO6 NN_ZERO4; PXOR X8, X8; PXOR X9, X9; PXOR X10, X10; PXOR X11, X11
+#define NN_ROWS2 NN_ROW((SI), X0, X1); NN_ROW((SI)(DX*1), X2, X3)
+#define NN_ROWS4 NN_ROWS2; NN_ROW((SI)(DX*2), X4, X5); NN_ROW((R8), X6, X7)
+#define NN_ROWS6 NN_ROWS4; NN_ROW((R8)(DX*1), X8, X9); NN_ROW((R8)(DX*2), X10, X11)
+#define NN_STORES2 NN_STORE(0, X0, X1); NN_STORE(4, X2, X3)
+#define NN_STORES4 NN_STORES2; NN_STORE(8, X4, X5); NN_STORE(12, X6, X7)
+#define NN_STORES6 NN_STORES4; NN_STORE(16, X8, X9); NN_STORE(20, X10, X11)
+
+// NN_TILE is a tile's body: clear its accumulators (zero), run rows over
+// every k group (columns 0–3 of B loaded once per group), store them
+// (stores).
+#define NN_TILE(zero, rows, stores) \
+	NN_ARGS; zero; \
+loop: \
+	MOVOU 0(BX), X13; \
+	rows; NN_NEXT; \
+	NN_STOREARGS; stores; RET
+
+// func i8TileSSE4NonNegx6(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
+//
+//	for i := range 6 { for j := range 8 {
+//		sum := Σ_g Σ_t a[i*lda+4*g+t] * b[(g*8+j)*4+t]  // a in [0, 127]
+//		c[i*ldc+j] = float32(sum)*(sa[i]*sb[j]) + bias[j]
+//	}}
+//
+// Accumulators X0–X11 (row i in X(2i), X(2i+1)).
+TEXT ·i8TileSSE4NonNegx6(SB), NOSPLIT, $0-72
+	NN_TILE(NN_ZERO6, NN_ROWS6, NN_STORES6)
+
+// func i8TileSSE4NonNegx4(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
+//
+// i8TileSSE4NonNegx6 for four rows.
+TEXT ·i8TileSSE4NonNegx4(SB), NOSPLIT, $0-72
+	NN_TILE(NN_ZERO4, NN_ROWS4, NN_STORES4)
+
+// func i8TileSSE4NonNegx2(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
+//
+// i8TileSSE4NonNegx6 for two rows.
+TEXT ·i8TileSSE4NonNegx2(SB), NOSPLIT, $0-72
+	NN_TILE(NN_ZERO2, NN_ROWS2, NN_STORES2)
+
+// func i8TileSSE4NonNegx1(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
+//
+// i8TileSSE4NonNegx6 for one row.
+TEXT ·i8TileSSE4NonNegx1(SB), NOSPLIT, $0-72
+	NN_TILE(NN_ZERO1, NN_ROW((SI), X0, X1), NN_STORE(0, X0, X1))
 
 // BIASF32 stores a row c0, c1 plus the bias in X12, X13 at DI.
 #define BIASF32(c0, c1) \
@@ -420,3 +532,4 @@ loophalves:
 	JNZ  loophalves
 donehalves:
 	RET
+

@@ -31,7 +31,7 @@ func archTiers() []*tier {
 			FoldRecords: foldRecordsAVX,
 		}},
 		{name: "sse4", available: hasSSE4, fallback: "portable", ops: ops{
-			F32: f32SSE, F16: f16SSE, I8: i8SSE4,
+			F32: f32SSE, F16: f16SSE, I8: i8SSE4, I8NonNeg: i8SSE4NonNeg,
 			MaxAbs: maxAbsVecSSE, Quantize: quantizeVecSSE, QuantizeScaled: quantizeScaledVecSSE,
 			ExpScaleSum: expScaleSumVecSSE, Multiply: multiplyVecSSE,
 			GELUTanh: geluTanhVecSSE, GELUErf: geluErfVecSSE,
