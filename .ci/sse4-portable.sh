@@ -25,7 +25,7 @@ trap 'rm -rf "$bin"' EXIT
 
 # The kernel tests that exercise a set's GEMMs and vector work, and the
 # sse4 layouts; everything else in the package is checked natively.
-tests='^(TestFloatKernelsMatchReference|TestI8Kernels.*|TestThreadedGEMMMatchesSerial|TestSerialGEMMDoesNotAllocate|TestSelect.*|TestSetsResolve|TestWidenHalvesSSE|TestFold(Variants|Chunk|StoreSSE)|TestPackFolded|TestPortableMatchesGeneric|TestSSE4MatchesGeneric|TestSoftmax.*|TestLayerNorm|TestGELU|TestQuantize.*)$'
+tests='^(TestFloatKernelsMatchReference|TestI8Kernels.*|TestThreadedGEMMMatchesSerial|TestSerialGEMMDoesNotAllocate|TestSelect.*|TestSetsResolve|TestWidenHalvesSSE|TestFold(Variants|Chunk|StoreSSE)|TestPackFolded|TestPortableMatchesGeneric|TestSSE4MatchesGeneric|TestSSE4NonNegMatchesGeneric|TestSoftmax.*|TestLayerNorm|TestGELU|TestQuantize.*)$'
 
 echo "--- amd64 without AVX: qemu-x86_64 -cpu Nehalem"
 run env CGO_ENABLED=0 go build -o "$bin/albertq" ./cmd/albertq

@@ -92,3 +92,51 @@ func TestSSE4MatchesGeneric(t *testing.T) {
 	}
 	matchesGeneric(t, s, false)
 }
+
+// TestSSE4NonNegMatchesGeneric checks that the sse4 set's I8NonNeg is its
+// own pmaddubsw kernel and that it writes, bit for bit, what the generic
+// kernel computes: float32(sum)·(sa·sb) + bias, each operation rounded to
+// float32 (no FMA), bias nil or not, on every tile height and its tails,
+// narrow last panels, and K with and without a partial k group, with C's
+// guard band untouched.
+func TestSSE4NonNegMatchesGeneric(t *testing.T) {
+	s, err := Select("sse4")
+	if err != nil {
+		t.Skip("no SSE4.1 here")
+	}
+	if s.source("int8NonNeg") != "sse4" || s.ops.I8NonNeg != i8SSE4NonNeg || s.I8NonNeg.Layout != (Layout{NR: 8, KG: 4}) {
+		t.Fatalf("sse4's int8NonNeg comes from %s with layout %+v, want sse4's own, Layout{NR: 8, KG: 4}", s.source("int8NonNeg"), s.I8NonNeg.Layout)
+	}
+	kn := s.I8NonNeg
+	rng := rand.New(rand.NewPCG(37, 38))
+	for m := 1; m <= 13; m++ {
+		for _, k := range []int{1, 3, 4, 5, 8, 63, 64, 67} {
+			for _, n := range []int{1, 7, 8, 9, 16, 21, 64} {
+				for _, withBias := range []bool{false, true} {
+					s := shape{m, k, n}
+					o := newOperands(rng, s, func() int8 { return int8(rng.IntN(128)) })
+					bias := o.bias
+					if !withBias {
+						bias = nil
+					}
+					b := kn.Pack(o.w8, Transposed(k), k, n, o.sb)
+					c := guarded(m, o.ldc, sentinel)
+					kn.GEMM(nil, c, o.ldc, o.a8, o.lda, o.sa, m, b, bias)
+					for i := range m {
+						for j := range n {
+							var sum int32
+							for kk := range k {
+								sum += int32(o.a8[i*o.lda+kk]) * int32(o.w8[j*k+kk])
+							}
+							want := float32(float32(o.sa[i]*o.sb[j])*float32(sum)) + biasAt(bias, j)
+							if got := c[i*o.ldc+j]; math.Float32bits(got) != math.Float32bits(want) {
+								t.Fatalf("%v, bias %v: C[%d][%d] = %g, want %g", s, withBias, i, j, got, want)
+							}
+						}
+					}
+					checkGuards(t, c, o.ldc, m, n)
+				}
+			}
+		}
+	}
+}
