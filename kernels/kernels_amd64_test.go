@@ -54,9 +54,10 @@ func TestTilesDoNotAllocate(t *testing.T) {
 		b := kn.Pack(w, Transposed(k), k, n)
 		check("f16/"+kn.Name, func() { kn.gemm(c, n, a, k, nil, m, b, nil, 0, n) })
 	}
-	for _, kn := range i8Kernels() {
+	for _, tc := range i8Cases() { // the int8 kernels and the sets' own I8NonNeg
+		kn := tc.kn
 		b := kn.Pack(w8, Transposed(k), k, n, sb)
-		check("i8/"+kn.Name, func() { kn.gemm(c, n, a8, k, sa, m, b, nil, 0, n) })
+		check("i8/"+tc.name, func() { kn.gemm(c, n, a8, k, sa, m, b, nil, 0, n) })
 	}
 }
 
