@@ -153,6 +153,7 @@ type I8Kernel struct {
 	set         *Set // the set it belongs to, whose movers pack its B
 	// noColSums says the kernel never reads ColSums, which packing then
 	// leaves out: it multiplies signed A by signed B (generic, SDOT, SMMLA,
-	// SMULL), or takes A as u8 as it is because A ≥ 0 (AVX2's I8NonNeg).
+	// SMULL), or takes A as u8 as it is because A ≥ 0 (the avx2 and sse4
+	// I8NonNeg).
 	noColSums bool
 }
