@@ -99,20 +99,22 @@ var (
 	// i8_amd64.s), A read in place. Unlike the sign-folded kernel it
 	// builds no sign variants of A and folds nothing of B, both per call
 	// in attention.
-	i8AVX2NonNeg = &I8Kernel{
-		Probe:  probeAVX2I8,
-		Layout: Layout{NR: 16, KG: 4},
-		gemm: nonNegGEMM(16, [7]nonNegTile{
-			1: i8TileAVX2NonNegx1, 2: i8TileAVX2NonNegx2, 4: i8TileAVX2NonNegx4, 6: i8TileAVX2NonNegx6,
-		}),
-		noColSums: true,
-	}
+	i8AVX2NonNeg = nonNegKernel(probeAVX2I8, 16, [7]nonNegTile{
+		1: i8TileAVX2NonNegx1, 2: i8TileAVX2NonNegx2, 4: i8TileAVX2NonNegx4, 6: i8TileAVX2NonNegx6,
+	})
 )
 
 // nonNegTile is the signature of the I8NonNeg tiles: a tile of C, exactly
 // as many rows as its height and one panel of nr columns, from A read in
 // place (row-major, lda apart) over kg whole k groups.
 type nonNegTile func(a *int8, lda int, b *int8, kg int, c *float32, ldc int, sa, sb, bias *float32)
+
+// nonNegKernel is an I8NonNeg kernel of tiles of nr columns, indexed by
+// height (6, 4, 2 and 1), in Layout{NR: nr, KG: 4}, whose instruction the
+// peak probe probe times: run by nonNegGEMM, B packed without column sums.
+func nonNegKernel(probe string, nr int, tiles [7]nonNegTile) *I8Kernel {
+	return &I8Kernel{Probe: probe, Layout: Layout{NR: nr, KG: 4}, gemm: nonNegGEMM(nr, tiles), noColSums: true}
+}
 
 // nonNegGEMM is the I8Kernel.gemm of the I8NonNeg tiles of nr columns,
 // indexed by height (6, 4, 2 and 1): per panel of nr columns (a narrow last

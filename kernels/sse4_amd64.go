@@ -84,14 +84,9 @@ var (
 	// sse4_amd64.s), B plain in panels of eight columns, A read in place.
 	// Attention's context product skips the sign variants of A and the
 	// folding of B that the sign-folded kernel does per call.
-	i8SSE4NonNeg = &I8Kernel{
-		Probe:  probeSSE4I8,
-		Layout: Layout{NR: 8, KG: 4},
-		gemm: nonNegGEMM(8, [7]nonNegTile{
-			1: i8TileSSE4NonNegx1, 2: i8TileSSE4NonNegx2, 4: i8TileSSE4NonNegx4, 6: i8TileSSE4NonNegx6,
-		}),
-		noColSums: true,
-	}
+	i8SSE4NonNeg = nonNegKernel(probeSSE4I8, 8, [7]nonNegTile{
+		1: i8TileSSE4NonNegx1, 2: i8TileSSE4NonNegx2, 4: i8TileSSE4NonNegx4, 6: i8TileSSE4NonNegx6,
+	})
 )
 
 // gemmF16SSE is the sse4 fp16-weight GEMM: each column panel of B is
