@@ -80,8 +80,9 @@ var (
 		gemm:   foldSSE.gemm,
 	}
 	// i8SSE4NonNeg is sse4's I8NonNeg: AVX2's (i8AVX2NonNeg) at 128 bits,
-	// pmaddubsw on A as u8 as it is (exact because A ≥ 0: see the end of
-	// sse4_amd64.s), B plain in panels of eight columns, A read in place.
+	// pmaddubsw on A as u8 as it is (exact because A ≥ 0: see the tiles'
+	// comment at the top of sse4_amd64.s), B plain in panels of eight
+	// columns, A read in place.
 	// Attention's context product skips the sign variants of A and the
 	// folding of B that the sign-folded kernel does per call.
 	i8SSE4NonNeg = nonNegKernel(probeSSE4I8, 8, [7]nonNegTile{

@@ -532,4 +532,3 @@ loophalves:
 	JNZ  loophalves
 donehalves:
 	RET
-
