@@ -95,19 +95,19 @@ func TestSSE4MatchesGeneric(t *testing.T) {
 
 // TestSSE4NonNegMatchesGeneric checks that the sse4 set's I8NonNeg is its
 // own pmaddubsw kernel and that it writes, bit for bit, what the generic
-// kernel computes: float32(sum)·(sa·sb) + bias, each operation rounded to
-// float32 (no FMA), bias nil or not, on every tile height and its tails,
+// int8 kernel writes (float32(sum)·(sa·sb) + bias, each operation rounded to
+// float32, no FMA), bias nil or not, on every tile height and its tails,
 // narrow last panels, and K with and without a partial k group, with C's
 // guard band untouched.
 func TestSSE4NonNegMatchesGeneric(t *testing.T) {
-	s, err := Select("sse4")
+	set, err := Select("sse4")
 	if err != nil {
 		t.Skip("no SSE4.1 here")
 	}
-	if s.source("int8NonNeg") != "sse4" || s.ops.I8NonNeg != i8SSE4NonNeg || s.I8NonNeg.Layout != (Layout{NR: 8, KG: 4}) {
-		t.Fatalf("sse4's int8NonNeg comes from %s with layout %+v, want sse4's own, Layout{NR: 8, KG: 4}", s.source("int8NonNeg"), s.I8NonNeg.Layout)
+	if set.source("int8NonNeg") != "sse4" || set.ops.I8NonNeg != i8SSE4NonNeg || set.I8NonNeg.Layout != (Layout{NR: 8, KG: 4}) {
+		t.Fatalf("sse4's int8NonNeg comes from %s with layout %+v, want sse4's own, Layout{NR: 8, KG: 4}", set.source("int8NonNeg"), set.I8NonNeg.Layout)
 	}
-	kn := s.I8NonNeg
+	kn, ref := set.I8NonNeg, genericSet().I8
 	rng := rand.New(rand.NewPCG(37, 38))
 	for m := 1; m <= 13; m++ {
 		for _, k := range []int{1, 3, 4, 5, 8, 63, 64, 67} {
@@ -119,18 +119,13 @@ func TestSSE4NonNegMatchesGeneric(t *testing.T) {
 					if !withBias {
 						bias = nil
 					}
-					b := kn.Pack(o.w8, Transposed(k), k, n, o.sb)
-					c := guarded(m, o.ldc, sentinel)
-					kn.GEMM(nil, c, o.ldc, o.a8, o.lda, o.sa, m, b, bias)
+					c, want := guarded(m, o.ldc, sentinel), guarded(m, o.ldc, sentinel)
+					kn.GEMM(nil, c, o.ldc, o.a8, o.lda, o.sa, m, kn.Pack(o.w8, Transposed(k), k, n, o.sb), bias)
+					ref.GEMM(nil, want, o.ldc, o.a8, o.lda, o.sa, m, ref.Pack(o.w8, Transposed(k), k, n, o.sb), bias)
 					for i := range m {
 						for j := range n {
-							var sum int32
-							for kk := range k {
-								sum += int32(o.a8[i*o.lda+kk]) * int32(o.w8[j*k+kk])
-							}
-							want := float32(float32(o.sa[i]*o.sb[j])*float32(sum)) + biasAt(bias, j)
-							if got := c[i*o.ldc+j]; math.Float32bits(got) != math.Float32bits(want) {
-								t.Fatalf("%v, bias %v: C[%d][%d] = %g, want %g", s, withBias, i, j, got, want)
+							if got, w := c[i*o.ldc+j], want[i*o.ldc+j]; math.Float32bits(got) != math.Float32bits(w) {
+								t.Fatalf("%v, bias %v: C[%d][%d] = %g, generic %g", s, withBias, i, j, got, w)
 							}
 						}
 					}
