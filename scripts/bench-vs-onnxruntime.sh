@@ -8,6 +8,8 @@
 #        DTYPES (albertq dtypes, default "i8 f32": the ones ORT has; add f16),
 #        ALBERTQ_KERNELS (the kernel set albertq runs, e.g. avx2; default the
 #        best this CPU can run; the summary names it),
+#        ORT_ISA (avx2 or sse: ONNX Runtime runs the kernels it runs on such
+#        a CPU, through scripts/onnxruntime-isa.sh; default its best here),
 #        ANCHORS (the ONNX Runtime anchor scripts, not part of this repository:
 #        they export albert-base to ONNX and time it in onnxruntime-node;
 #        default ../shared/anchors), BENCHTIME (go test -benchtime of the
@@ -32,6 +34,10 @@ if [ -f "$ANCHORS/albert_anchor.mjs" ] && command -v node >/dev/null &&
 	[ -f "${ORT_NODE_DIR:-/tmp/perfwork/ort}/node_modules/onnxruntime-node/package.json" ] &&
 	"$PY" -c 'import torch, onnx' 2>/dev/null; then
 	have_ort=1
+	if [ -n "${ORT_ISA:-}" ]; then
+		ORT_NODE="$("$ROOT/scripts/onnxruntime-isa.sh" "$ORT_ISA")"
+		export ORT_NODE
+	fi
 	"$PY" "$ANCHORS/albert_anchor.py" --only export >/dev/null 2>&1 # builds the ONNX models once (cached)
 else
 	echo "ONNX Runtime anchors not installed (bash $ANCHORS/setup.sh): albertq only" >&2
@@ -45,6 +51,9 @@ KERNELS="$(printf '%s' "$INFO" | "$PY" -c 'import json, sys
 d = json.load(sys.stdin)
 print("%s (int8 %s, fp32 %s)" % (d["chosen"], d["ops"]["int8"], d["ops"]["fp32"]))')"
 echo "albertq kernels: $KERNELS" >&2
+if [ -n "${ORT_ISA:-}" ]; then
+	KERNELS="$KERNELS; ONNX Runtime's MLAS on its $ORT_ISA path"
+fi
 dtypes="$(echo $DTYPES | tr ' ' '|')" threads="$(echo $THREADS | tr ' ' '|')"
 for round in $(seq "$ROUNDS"); do
 	echo "round $round/$ROUNDS: albertq" >&2
