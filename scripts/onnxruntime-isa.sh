@@ -41,10 +41,12 @@ if [ ! -f "$SRC/$LIB" ]; then
 	exit 1
 fi
 if [ ! -f "$DST/.isa-$ISA" ]; then
-	rm -rf "$DST"
-	mkdir -p "$DST"
-	cp -a "$SRC/node_modules" "$DST/"
-	/usr/bin/python3 - "$DST/$LIB" "$ISA" <<'PYEOF'
+	# Patched in a scratch copy, moved into place only once patched.
+	rm -rf "$DST" "$DST.tmp"
+	mkdir -p "$DST.tmp"
+	cp -a "$SRC/node_modules" "$DST.tmp/"
+	trap 'rm -rf "$DST.tmp"' EXIT
+	/usr/bin/python3 - "$DST.tmp/$LIB" "$ISA" <<'PYEOF'
 import sys
 path, isa = sys.argv[1], sys.argv[2]
 lib = bytearray(open(path, "rb").read())
@@ -67,6 +69,7 @@ else:
     lib[je:je + 2] = b"\x90\x90"
 open(path, "wb").write(lib)
 PYEOF
-	touch "$DST/.isa-$ISA"
+	touch "$DST.tmp/.isa-$ISA"
+	mv "$DST.tmp" "$DST"
 fi
 echo "$DST/node_modules/onnxruntime-node"
