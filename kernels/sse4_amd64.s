@@ -7,8 +7,9 @@
 // instructions fault on a memory operand that is not 16-byte aligned, so
 // every vector comes in through MOVOU/MOVUPS, but for the int8 kernel's
 // sign variants of A, which it lays out aligned itself. The I8NonNeg tiles
-// come first: their macros read arguments, and go vet would take them for
-// lines of the function above them.
+// come first, and the fp32 tiles' F32_ARGS and F32_STOREARGS with their
+// macros: macros that read arguments must precede every TEXT, or go vet
+// would take them for lines of the function above them.
 
 // The sse4 tiles for non-negative A (I8NonNeg), the AVX2 ones (end of
 // i8_amd64.s) at 128 bits: B in Layout{NR: 8, KG: 4}, one k group of eight
