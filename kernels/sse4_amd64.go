@@ -13,10 +13,20 @@ import "github.com/klauspost/cpuid/v2"
 // hasSSE4 is SSSE3 and SSE4.1 (SSE2 is every amd64 CPU's).
 func hasSSE4() bool { return cpuid.CPU.Supports(cpuid.SSSE3, cpuid.SSE4) }
 
-// f32TileSSEx4 computes a 4×8 fp32 tile of C (its first rows rows) with mulps and addps.
+// f32TileSSEx3 computes a 3×16 fp32 tile of C (its first rows rows) with mulps and addps.
 //
 //go:noescape
-func f32TileSSEx4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+func f32TileSSEx3(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+
+// f32TileSSEx2 computes a 2×16 fp32 tile of C (its first rows rows) with mulps and addps.
+//
+//go:noescape
+func f32TileSSEx2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+
+// f32TileSSEx1 computes a 1×16 fp32 tile of C (its first rows rows) with mulps and addps.
+//
+//go:noescape
+func f32TileSSEx1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 
 // foldChunkSSE adds the tiles of regs·4 rows (at most 16) by 6 columns of panels panels over one chunk of kc groups to acc.
 //
@@ -58,20 +68,25 @@ func i8TileSSE4NonNegx1(a *int8, lda int, b *int8, kg int, c *float32, ldc int, 
 //go:noescape
 func widenHalvesSSE(dst *float32, src *uint16, n int)
 
-// The sse4 kernels. fp32 is one 4×8 tile (eight accumulators, four k of
-// each row's a, the two B vectors and two products fill the sixteen xmm
-// registers); floatGEMM runs it on short row tails too, from a zero-padded
-// copy. fp16 widens each B panel to fp32 (integer conversion: no F16C
-// here) and runs the fp32 tile on it.
+// f32SSEHeights and f32SSETiles are the sse4 fp32 tiles, tallest first.
+var (
+	f32SSEHeights = []int{3, 2, 1}
+	f32SSETiles   = []floatTile[float32]{f32TileSSEx3, f32TileSSEx2, f32TileSSEx1}
+)
+
+// The sse4 kernels. fp32 is a 3×16 tile (twelve accumulators, the
+// broadcast a and three products in flight fill the sixteen xmm registers)
+// with 2- and 1-row versions for the last rows. fp16 widens each B panel
+// to fp32 (integer conversion: no F16C here) and runs the fp32 tiles on it.
 var (
 	f32SSE = &F32Kernel{
 		Probe:  probeSSEMulAdd,
-		Layout: Layout{NR: 8, KG: 1},
-		gemm:   f32GEMM(8, []int{4}, []floatTile[float32]{f32TileSSEx4}, nil),
+		Layout: Layout{NR: 16, KG: 1},
+		gemm:   f32GEMM(16, f32SSEHeights, f32SSETiles, nil),
 	}
 	f16SSE = &F16Kernel{
 		Probe:  probeSSEMulAdd,
-		Layout: Layout{NR: 8, KG: 1},
+		Layout: Layout{NR: 16, KG: 1},
 		gemm:   gemmF16SSE,
 	}
 	i8SSE4 = &I8Kernel{
@@ -91,10 +106,10 @@ var (
 )
 
 // gemmF16SSE is the sse4 fp16-weight GEMM: each column panel of B is
-// widened into scratch (8·K floats, which stay in L1 or L2 while every row
+// widened into scratch (16·K floats, which stay in L1 or L2 while every row
 // block reuses them), then multiplied as fp32.
 func gemmF16SSE(c []float32, ldc int, a []float32, lda int, _ []float32, m int, b *PackedF16, bias []float32, n0, n1 int) {
-	const nr = 8
+	const nr = 16
 	s := getScratch()
 	defer putScratch(s)
 	k := b.K
@@ -105,7 +120,7 @@ func gemmF16SSE(c []float32, ldc int, a []float32, lda int, _ []float32, m int, 
 		if bias != nil {
 			bj = bias[j:]
 		}
-		floatGEMM(nr, []int{4}, []floatTile[float32]{f32TileSSEx4}, nil, c[j:], ldc, a, lda, m, k, panel, bj, 0, min(nr, n1-j))
+		floatGEMM(nr, f32SSEHeights, f32SSETiles, nil, c[j:], ldc, a, lda, m, k, panel, bj, 0, min(nr, n1-j))
 	}
 }
 

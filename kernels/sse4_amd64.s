@@ -7,8 +7,9 @@
 // instructions fault on a memory operand that is not 16-byte aligned, so
 // every vector comes in through MOVOU/MOVUPS, but for the int8 kernel's
 // sign variants of A, which it lays out aligned itself. The I8NonNeg tiles
-// come first: their macros read arguments, and go vet would take them for
-// lines of the function above them.
+// come first, and the fp32 tiles' F32_ARGS and F32_STOREARGS with their
+// macros: macros that read arguments must precede every TEXT, or go vet
+// would take them for lines of the function above them.
 
 // The sse4 tiles for non-negative A (I8NonNeg), the AVX2 ones (end of
 // i8_amd64.s) at 128 bits: B in Layout{NR: 8, KG: 4}, one k group of eight
@@ -81,6 +82,17 @@
 #define NN_STORES4 NN_STORES2; NN_STORE(8, X4, X5); NN_STORE(12, X6, X7)
 #define NN_STORES6 NN_STORES4; NN_STORE(16, X8, X9); NN_STORE(20, X10, X11)
 
+// F32_ARGS loads an fp32 tile's A at SI, lda in bytes in DX, B at BX and
+// k in CX.
+#define F32_ARGS \
+	MOVQ a+0(FP), SI; MOVQ lda+8(FP), DX; SHLQ $2, DX; MOVQ b+16(FP), BX; MOVQ k+24(FP), CX
+
+// F32_STOREARGS loads an fp32 tile's store arguments: C at DI, ldc in
+// bytes in DX, rows in CX, accumulate in AX and the bias at R8.
+#define F32_STOREARGS \
+	MOVQ c+32(FP), DI; MOVQ ldc+40(FP), DX; SHLQ $2, DX; MOVQ rows+48(FP), CX; \
+	MOVBLZX accumulate+64(FP), AX; MOVQ bias+56(FP), R8
+
 // NN_TILE is a tile's body: clear its accumulators (zero), run rows over
 // every k group (columns 0–3 of B loaded once per group), store them
 // (stores).
@@ -120,116 +132,121 @@ TEXT ·i8TileSSE4NonNegx2(SB), NOSPLIT, $0-72
 TEXT ·i8TileSSE4NonNegx1(SB), NOSPLIT, $0-72
 	NN_TILE(NN_ZERO1, NN_ROW((SI), X0, X1), NN_STORE(0, X0, X1))
 
-// BIASF32 stores a row c0, c1 plus the bias in X12, X13 at DI.
-#define BIASF32(c0, c1) \
-	ADDPS X12, c0; MOVUPS c0, 0(DI); ADDPS X13, c1; MOVUPS c1, 16(DI)
+// F32_BCAST broadcasts the float at arow to X12's four lanes.
+#define F32_BCAST(arow) \
+	MOVSS arow, X12; SHUFPS $0x00, X12, X12
 
-// ACCF32 adds a row c0, c1 to C at DI.
-#define ACCF32(c0, c1) \
-	MOVUPS 0(DI), X12; ADDPS X12, c0; MOVUPS c0, 0(DI); \
-	MOVUPS 16(DI), X13; ADDPS X13, c1; MOVUPS c1, 16(DI)
+// F32_MAC loads the B vector at off(BX) into t, adds the product in tp
+// (two products back) to acc and multiplies t by the broadcast a in X12.
+#define F32_MAC(off, t, tp, acc) \
+	MOVUPS off(BX), t; ADDPS tp, acc; MULPS X12, t
 
-// ROW4F32 adds row r's a (kk-th lane of xa, selected by sel) times B (X12,
-// X13) to c0, c1, through X14 and X15.
-#define ROW4F32(sel, xa, c0, c1) \
-	PSHUFL sel, xa, X14; MOVAPS X14, X15; \
-	MULPS X12, X14; ADDPS X14, c0; MULPS X13, X15; ADDPS X15, c1
+// F32_K3, F32_K2 and F32_K1 run one k (A at aoff from each row, B at boff)
+// of a 3-, 2- or 1-row tile; see f32TileSSEx3.
+#define F32_K3(aoff, boff) \
+	F32_BCAST(aoff(SI)); \
+	F32_MAC(boff, X13, X14, X10); F32_MAC(16+boff, X14, X15, X11); F32_MAC(32+boff, X15, X13, X0); F32_MAC(48+boff, X13, X14, X1); \
+	F32_BCAST(aoff(SI)(DX*1)); \
+	F32_MAC(boff, X14, X15, X2); F32_MAC(16+boff, X15, X13, X3); F32_MAC(32+boff, X13, X14, X4); F32_MAC(48+boff, X14, X15, X5); \
+	F32_BCAST(aoff(SI)(DX*2)); \
+	F32_MAC(boff, X15, X13, X6); F32_MAC(16+boff, X13, X14, X7); F32_MAC(32+boff, X14, X15, X8); F32_MAC(48+boff, X15, X13, X9)
+#define F32_K2(aoff, boff) \
+	F32_BCAST(aoff(SI)); \
+	F32_MAC(boff, X8, X10, X6); F32_MAC(16+boff, X9, X11, X7); F32_MAC(32+boff, X10, X8, X0); F32_MAC(48+boff, X11, X9, X1); \
+	F32_BCAST(aoff(SI)(DX*1)); \
+	F32_MAC(boff, X8, X10, X2); F32_MAC(16+boff, X9, X11, X3); F32_MAC(32+boff, X10, X8, X4); F32_MAC(48+boff, X11, X9, X5)
+#define F32_K1(aoff, boff) \
+	F32_BCAST(aoff(SI)); \
+	F32_MAC(boff, X8, X10, X2); F32_MAC(16+boff, X9, X11, X3); F32_MAC(32+boff, X10, X8, X0); F32_MAC(48+boff, X11, X9, X1)
 
-// STEP4F32 runs one k (B at off(BX), a in lane sel of X8–X11) of the 4×8 tile.
-#define STEP4F32(off, sel) \
-	MOVUPS off(BX), X12; MOVUPS 16+off(BX), X13; \
-	ROW4F32(sel, X8, X0, X1); ROW4F32(sel, X9, X2, X3); \
-	ROW4F32(sel, X10, X4, X5); ROW4F32(sel, X11, X6, X7)
+// F32_ZERO3, F32_ZERO2 and F32_ZERO1 clear a tile's accumulators and the
+// two registers that F32_K3/K2/K1's first k adds as the previous k's last
+// two products.
+#define F32_ZERO1 XORPS X0, X0; XORPS X1, X1; XORPS X2, X2; XORPS X3, X3; XORPS X10, X10; XORPS X11, X11
+#define F32_ZERO2 F32_ZERO1; XORPS X4, X4; XORPS X5, X5; XORPS X6, X6; XORPS X7, X7
+#define F32_ZERO3 F32_ZERO2; XORPS X8, X8; XORPS X9, X9; XORPS X14, X14; XORPS X15, X15
 
-// NEXTROW4 jumps to done4 once the last of rows is stored, else moves DI to the next row of C.
-#define NEXTROW4 \
-	DECQ CX; JZ done4; ADDQ DX, DI
+// F32_BIAS stores a row c0–c3 plus the bias in X12–X15 at DI.
+#define F32_BIAS(c0, c1, c2, c3) \
+	ADDPS X12, c0; ADDPS X13, c1; ADDPS X14, c2; ADDPS X15, c3; \
+	MOVUPS c0, 0(DI); MOVUPS c1, 16(DI); MOVUPS c2, 32(DI); MOVUPS c3, 48(DI)
 
-// func f32TileSSEx4(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+// F32_ACC adds a row c0–c3 to C at DI, through X12–X15.
+#define F32_ACC(c0, c1, c2, c3) \
+	MOVUPS 0(DI), X12; MOVUPS 16(DI), X13; MOVUPS 32(DI), X14; MOVUPS 48(DI), X15; \
+	F32_BIAS(c0, c1, c2, c3)
+
+// F32_NEXTROW jumps to done once the last of rows is stored, else moves DI to the next row of C.
+#define F32_NEXTROW \
+	DECQ CX; JZ done; ADDQ DX, DI
+
+// F32_DRAIN1–3 add a 1-, 2- or 3-row tile's last two products; F32_BIASES1–3
+// and F32_ACCS1–3 store its rows plus the bias or C.
+#define F32_DRAIN1 ADDPS X10, X2; ADDPS X11, X3
+#define F32_DRAIN2 ADDPS X10, X6; ADDPS X11, X7
+#define F32_DRAIN3 ADDPS X14, X10; ADDPS X15, X11
+#define F32_BIASES1 F32_BIAS(X0, X1, X2, X3)
+#define F32_BIASES2 F32_BIASES1; F32_NEXTROW; F32_BIAS(X4, X5, X6, X7)
+#define F32_BIASES3 F32_BIASES2; F32_NEXTROW; F32_BIAS(X8, X9, X10, X11)
+#define F32_ACCS1 F32_ACC(X0, X1, X2, X3)
+#define F32_ACCS2 F32_ACCS1; F32_NEXTROW; F32_ACC(X4, X5, X6, X7)
+#define F32_ACCS3 F32_ACCS2; F32_NEXTROW; F32_ACC(X8, X9, X10, X11)
+
+// F32_TILE is an fp32 tile's body: clear its accumulators (zero), run
+// kstep over every k, four a loop and then the last k%4 one at a time, add
+// the last two products (drain), and store its rows plus the bias (biases)
+// or C (accs).
+#define F32_TILE(zero, kstep, drain, biases, accs) \
+	F32_ARGS; zero; \
+	MOVQ CX, AX; SHRQ $2, AX; JZ tail; \
+loop: \
+	kstep(0, 0); kstep(4, 64); kstep(8, 128); kstep(12, 192); \
+	ADDQ $16, SI; ADDQ $256, BX; DECQ AX; JNZ loop; \
+tail: \
+	ANDQ $3, CX; JZ store; \
+one: \
+	kstep(0, 0); ADDQ $4, SI; ADDQ $64, BX; DECQ CX; JNZ one; \
+store: \
+	drain; F32_STOREARGS; TESTL AX, AX; JNZ accumulate; \
+	MOVUPS 0(R8), X12; MOVUPS 16(R8), X13; MOVUPS 32(R8), X14; MOVUPS 48(R8), X15; \
+	biases; RET; \
+accumulate: \
+	accs; \
+done: \
+	RET
+
+// func f32TileSSEx3(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
 //
-//	for i := range 4 { for j := range 8 {  // only rows i < rows are stored
+//	for i := range 3 { for j := range 16 {  // only rows i < rows are stored
 //		sum := bias[j]  // or c[i*ldc+j] if accumulate
-//		for kk := range k { sum += a[i*lda+kk] * b[kk*8+j] }
+//		for kk := range k { sum += a[i*lda+kk] * b[kk*16+j] }
 //		c[i*ldc+j] = sum
 //	}}
 //
-// Row i accumulates in X(2i), X(2i+1). Four k at a time, each row's four a
-// come in with one load (X8–X11, rows at SI, SI+DX, SI+2DX, SI+R10) and
-// pshufd broadcasts each (one instruction, where movss and shufps take
-// two); the last k%4 go one at a time.
-TEXT ·f32TileSSEx4(SB), NOSPLIT, $0-65
-	MOVQ a+0(FP), SI
-	MOVQ lda+8(FP), DX
-	SHLQ $2, DX
-	LEAQ (DX)(DX*2), R10
-	MOVQ b+16(FP), BX
-	MOVQ k+24(FP), CX
-	XORPS X0, X0
-	XORPS X1, X1
-	XORPS X2, X2
-	XORPS X3, X3
-	XORPS X4, X4
-	XORPS X5, X5
-	XORPS X6, X6
-	XORPS X7, X7
-	MOVQ CX, AX
-	SHRQ $2, AX
-	JZ   tail4f32
-loop4f32:
-	MOVUPS (SI), X8
-	MOVUPS (SI)(DX*1), X9
-	MOVUPS (SI)(DX*2), X10
-	MOVUPS (SI)(R10*1), X11
-	STEP4F32(0, $0x00)
-	STEP4F32(32, $0x55)
-	STEP4F32(64, $0xaa)
-	STEP4F32(96, $0xff)
-	ADDQ $16, SI
-	ADDQ $128, BX
-	DECQ AX
-	JNZ  loop4f32
-tail4f32:
-	ANDQ $3, CX
-	JZ   store4f32
-onef32:
-	MOVSS (SI), X8
-	MOVSS (SI)(DX*1), X9
-	MOVSS (SI)(DX*2), X10
-	MOVSS (SI)(R10*1), X11
-	STEP4F32(0, $0x00)
-	ADDQ $4, SI
-	ADDQ $32, BX
-	DECQ CX
-	JNZ  onef32
-store4f32:
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
-	SHLQ $2, DX
-	MOVQ rows+48(FP), CX
-	MOVBLZX accumulate+64(FP), AX
-	TESTL AX, AX
-	JNZ  accumulate4
-	MOVQ bias+56(FP), AX
-	MOVUPS 0(AX), X12
-	MOVUPS 16(AX), X13
-	BIASF32(X0, X1)
-	NEXTROW4
-	BIASF32(X2, X3)
-	NEXTROW4
-	BIASF32(X4, X5)
-	NEXTROW4
-	BIASF32(X6, X7)
-	RET
-accumulate4:
-	ACCF32(X0, X1)
-	NEXTROW4
-	ACCF32(X2, X3)
-	NEXTROW4
-	ACCF32(X4, X5)
-	NEXTROW4
-	ACCF32(X6, X7)
-done4:
-	RET
+// Row i accumulates in X(4i)–X(4i+3). Per k, each row's a is broadcast
+// into X12 (movss, shufps: pshufd from memory would fault on an unaligned
+// row) and each of its four products runs through X13–X15 in turn: load
+// B, multiply, and add two products later, so that an addps never waits
+// on the mulps just issued (in-order FP issue on Atom) and no register
+// copy or shuffle per product takes an FP pipe from the arithmetic (Zen).
+// The last two products of a k are added at the start of the next one (or
+// after the loop), hence X14 and X15 cleared before the first. Four k a
+// loop, then the last k%4 one at a time.
+TEXT ·f32TileSSEx3(SB), NOSPLIT, $0-65
+	F32_TILE(F32_ZERO3, F32_K3, F32_DRAIN3, F32_BIASES3, F32_ACCS3)
+
+// func f32TileSSEx2(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+//
+// f32TileSSEx3 for two rows, the products through X8–X11 (X10 and X11
+// carry the last two into the next k).
+TEXT ·f32TileSSEx2(SB), NOSPLIT, $0-65
+	F32_TILE(F32_ZERO2, F32_K2, F32_DRAIN2, F32_BIASES2, F32_ACCS2)
+
+// func f32TileSSEx1(a *float32, lda int, b *float32, k int, c *float32, ldc, rows int, bias *float32, accumulate bool)
+//
+// f32TileSSEx2 for one row.
+TEXT ·f32TileSSEx1(SB), NOSPLIT, $0-65
+	F32_TILE(F32_ZERO1, F32_K1, F32_DRAIN1, F32_BIASES1, F32_ACCS1)
 
 // The int8 GEMM with B's signs folded into A, as the AVX2 one (see
 // i8fold.go for the layout and foldGEMM for the driver), at 128 bits:
