@@ -260,13 +260,16 @@ TEXT ·f32TileSSEx1(SB), NOSPLIT, $0-65
 // FOLD_SSE2 adds column col of the record at BX (|b| in lane sel of X13,
 // its variant offset/4 at 24+col, loaded into idx) times the two A registers'
 // rows (variants at SI and SI+256) to acc0 and acc1; X14 holds the broadcast
-// |b|, X15 a copy, X12 int16 ones.
+// |b|, X15 a copy, X12 int16 ones. The two registers' chains go step by step
+// side by side, so that a CPU issuing SIMD in order (Silvermont-class Atoms)
+// starts the second multiply while the first one's result is on its way.
 #define FOLD_SSE2(col, sel, idx, acc0, acc1) \
 	MOVBQZX 24+col(BX), idx; \
 	PSHUFL sel, X13, X14; \
 	MOVO X14, X15; \
-	PMADDUBSW (SI)(idx*4), X15; PMADDWL X12, X15; PADDL X15, acc0; \
-	PMADDUBSW 256(SI)(idx*4), X14; PMADDWL X12, X14; PADDL X14, acc1
+	PMADDUBSW (SI)(idx*4), X15; PMADDUBSW 256(SI)(idx*4), X14; \
+	PMADDWL X12, X15; PMADDWL X12, X14; \
+	PADDL X15, acc0; PADDL X14, acc1
 
 // FOLD_SSE1 is FOLD_SSE2 for one A register (variants at SI).
 #define FOLD_SSE1(col, sel, idx, acc) \
