@@ -8,8 +8,9 @@
 #        DTYPES (albertq dtypes, default "i8 f32": the ones ORT has; add f16),
 #        ALBERTQ_KERNELS (the kernel set albertq runs, e.g. avx2; default the
 #        best this CPU can run; the summary names it),
-#        ORT_ISA (avx2 or sse: ONNX Runtime runs the kernels it runs on such
-#        a CPU, through scripts/onnxruntime-isa.sh; default its best here),
+#        ORT_ISA (avxvnni, avx2 or sse: ONNX Runtime runs the kernels it
+#        runs on such a CPU, through scripts/onnxruntime-isa.sh; default its
+#        best here),
 #        ANCHORS (the ONNX Runtime anchor scripts, not part of this repository:
 #        they export albert-base to ONNX and time it in onnxruntime-node;
 #        default ../shared/anchors), BENCHTIME (go test -benchtime of the
